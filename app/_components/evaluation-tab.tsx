@@ -1,0 +1,189 @@
+'use client';
+
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '@/lib/client/api';
+import type { Choice, EvaluationView } from '@/lib/evaluation/blind';
+import { useWorkbench } from './workbench-provider';
+
+const CHOICES: { choice: Choice; label: string; key: string; arrow: string }[] = [
+  { choice: 'left', label: 'Left better', key: '1', arrow: '←' },
+  { choice: 'tie', label: 'Tie', key: '2', arrow: '↓' },
+  { choice: 'right', label: 'Right better', key: '3', arrow: '→' },
+];
+
+const KEY_TO_CHOICE: Record<string, Choice> = {
+  '1': 'left',
+  '2': 'tie',
+  '3': 'right',
+  ArrowLeft: 'left',
+  ArrowDown: 'tie',
+  ArrowRight: 'right',
+};
+
+/**
+ * Step 3: blind A/B. Shows one pair at a time by opaque URLs, asks left / tie / right for every metric, saves each
+ * screen's verdicts on the server at once. Keyboard: 1/2/3 or ←/↓/→ choose for the focused metric (then focus moves
+ * down), ↑ moves focus up, Enter submits, U undoes the last pair.
+ */
+export function EvaluationTab() {
+  const id = useWorkbench((s) => s.session!.session_id);
+  const reloadSession = useWorkbench((s) => s.reloadSession);
+  const setTab = useWorkbench((s) => s.setTab);
+  const [view, setView] = useState<EvaluationView | null>(null);
+  const [choices, setChoices] = useState<Record<string, Choice>>({});
+  const [focus, setFocus] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const show = useCallback((next: EvaluationView) => {
+    setView(next);
+    setChoices({});
+    setFocus(0);
+    setError(null);
+  }, []);
+
+  useEffect(() => {
+    api.evaluation(id).then(show, (err: Error) => setError(err.message));
+  }, [id, show]);
+
+  // Preload the next pair so the next screen appears without waiting.
+  useEffect(() => {
+    if (!view?.next) return;
+    for (const url of [view.next.left_url, view.next.right_url]) new Image().src = url;
+  }, [view?.next]);
+
+  const complete = Boolean(view && view.metrics.every((m) => choices[m]));
+
+  const submit = useCallback(async () => {
+    if (!view || !complete || busy) return;
+    setBusy(true);
+    try {
+      const next = await api.judge(id, view.index, choices);
+      show(next);
+      if (next.complete) void reloadSession();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }, [view, complete, busy, id, choices, show, reloadSession]);
+
+  const undo = useCallback(async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      show(await api.undo(id));
+      void reloadSession();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }, [busy, id, show, reloadSession]);
+
+  const choose = useCallback(
+    (metricIndex: number, choice: Choice) => {
+      const metric = view?.metrics[metricIndex];
+      if (!metric) return;
+      setChoices((c) => ({ ...c, [metric]: choice }));
+      setFocus(Math.min(metricIndex + 1, (view?.metrics.length ?? 1) - 1));
+    },
+    [view],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const choice = KEY_TO_CHOICE[e.key];
+      if (choice && view?.pair) {
+        e.preventDefault();
+        choose(focus, choice);
+      } else if (e.key === 'ArrowUp') {
+        e.preventDefault();
+        setFocus((f) => Math.max(0, f - 1));
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        void submit();
+      } else if (e.key === 'u' || e.key === 'U') {
+        e.preventDefault();
+        void undo();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [choose, focus, submit, undo, view]);
+
+  if (!view) return <div className="muted">{error ?? 'Loading evaluation…'}</div>;
+
+  if (view.complete || !view.pair) {
+    return (
+      <div className="evaluation done">
+        <p data-testid="evaluation-status">
+          Evaluation complete: all {view.total} pairs judged.
+        </p>
+        <div className="actions">
+          <button onClick={() => void undo()} disabled={busy || view.total === 0}>
+            Undo last (U)
+          </button>
+          <button className="primary" onClick={() => setTab(4)}>
+            See the report
+          </button>
+        </div>
+        {error && <div className="field-error">{error}</div>}
+      </div>
+    );
+  }
+
+  return (
+    <div className="evaluation">
+      <div className="eval-head">
+        <strong data-testid="evaluation-status">
+          Pair {view.index + 1} of {view.total}
+        </strong>
+        <div className="progress small" aria-hidden>
+          <div className="bar" style={{ width: `${(view.index / Math.max(view.total, 1)) * 100}%` }} />
+        </div>
+        <span className="muted">Keys: 1/2/3 or ←/↓/→ choose · ↑ previous metric · Enter submit · U undo</span>
+      </div>
+      <div className="pair">
+        <figure>
+          {/* Blind images: URLs and alt text say only which side they are on. */}
+          <img src={view.pair.left_url} alt="Left image" />
+          <figcaption>Left</figcaption>
+        </figure>
+        <figure>
+          <img src={view.pair.right_url} alt="Right image" />
+          <figcaption>Right</figcaption>
+        </figure>
+      </div>
+      <div className="metrics" role="group" aria-label="Verdicts">
+        {view.metrics.map((metric, i) => (
+          <div key={metric} className={`metric-row${focus === i ? ' focused' : ''}`} onClick={() => setFocus(i)}>
+            <span className="metric-name">{metric}</span>
+            {CHOICES.map((c) => (
+              <button
+                key={c.choice}
+                aria-pressed={choices[metric] === c.choice}
+                aria-label={`${metric}: ${c.label}`}
+                className={choices[metric] === c.choice ? 'chosen' : ''}
+                onClick={() => choose(i, c.choice)}
+              >
+                {c.label} <kbd>{c.key}</kbd>
+              </button>
+            ))}
+          </div>
+        ))}
+      </div>
+      <div className="actions">
+        <button onClick={() => void undo()} disabled={busy || view.index === 0}>
+          Undo last (U)
+        </button>
+        <button className="primary" onClick={() => void submit()} disabled={!complete || busy}>
+          Submit (Enter)
+        </button>
+      </div>
+      {error && <div className="field-error">{error}</div>}
+    </div>
+  );
+}

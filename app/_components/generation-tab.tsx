@@ -1,0 +1,159 @@
+'use client';
+
+import { useEffect } from 'react';
+import type { GenerationEvent } from '@/lib/generation/jobs';
+import type { Result } from '@/lib/sessions/schema';
+import { useWorkbench } from './workbench-provider';
+
+/** Mean seconds per finished image of this run, times the images left; null until two images have finished. */
+function etaSeconds(results: Result[]): number | null {
+  const times = results
+    .filter((r) => r.status === 'done' && r.started_at && r.completed_at)
+    .map((r) => (Date.parse(r.completed_at!) - Date.parse(r.started_at!)) / 1000);
+  if (times.length < 2) return null;
+  const left = results.filter((r) => r.status !== 'done').length;
+  return (times.reduce((a, b) => a + b, 0) / times.length) * left;
+}
+
+function formatDuration(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function Cell({ sessionId, result, label }: { sessionId: string; result: Result | undefined; label: string }) {
+  const step = useWorkbench((s) => s.step);
+  if (!result) return <td />;
+  if (result.status === 'done') {
+    return (
+      <td>
+        <img
+          className="thumb"
+          src={`/api/sessions/${sessionId}/images/${result.filename}?v=${encodeURIComponent(result.completed_at ?? '')}`}
+          alt={label}
+          loading="lazy"
+        />
+      </td>
+    );
+  }
+  const running = result.status === 'running';
+  const steps = running && step?.image_id === result.image_id ? ` ${step.value}/${step.max}` : '';
+  return (
+    <td>
+      <div className={`thumb placeholder ${result.status}`} title={result.error ?? undefined}>
+        {result.status === 'failed' ? `failed: ${result.error ?? ''}` : running ? `rendering${steps}` : 'queued'}
+      </div>
+    </td>
+  );
+}
+
+/** Step 2: the plan, Start/Resume, live progress over Server-Sent Events, and the grid filling in. */
+export function GenerationTab() {
+  const session = useWorkbench((s) => s.session)!;
+  const step = useWorkbench((s) => s.step);
+  const startGeneration = useWorkbench((s) => s.startGeneration);
+  const onEvent = useWorkbench((s) => s.onGenerationEvent);
+  const setTab = useWorkbench((s) => s.setTab);
+  const reloadSession = useWorkbench((s) => s.reloadSession);
+  const id = session.session_id;
+
+  useEffect(() => {
+    const source = new EventSource(`/api/sessions/${id}/events`);
+    source.onmessage = (msg) => {
+      const ev = JSON.parse(msg.data as string) as GenerationEvent | { type: 'hello' };
+      // Events sent before this stream opened are missed, so catch up once it is open.
+      if (ev.type === 'hello') void reloadSession();
+      else onEvent(ev);
+    };
+    return () => source.close();
+  }, [id, onEvent, reloadSession]);
+
+  const { results, generation_complete, generation_started } = session.step_2_generation;
+  const setup = session.step_1_setup;
+  const done = results.filter((r) => r.status === 'done').length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const total = results.length;
+  const running = session.status === 'running';
+  const fraction = total ? (done + (step && step.max ? step.value / step.max : 0)) / total : 0;
+  const eta = running ? etaSeconds(results) : null;
+  const byId = new Map(results.map((r) => [r.image_id, r]));
+
+  return (
+    <div className="generation">
+      <div className="plan">
+        <div>
+          <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline +{' '}
+          {setup.weight_range.length} strengths) = {total || setup.prompt_pairs.length * setup.seeds.length * (1 + setup.weight_range.length)} images
+          · {setup.checkpoint} + {setup.lora_filename}
+        </div>
+        {!generation_complete && !running && (
+          <button className="primary" onClick={() => void startGeneration()}>
+            {generation_started ? (failed ? 'Retry failed images' : 'Resume generation') : 'Start generation'}
+          </button>
+        )}
+        {generation_complete && (
+          <button className="primary" onClick={() => setTab(3)}>
+            Go to evaluation
+          </button>
+        )}
+      </div>
+
+      {generation_started && (
+        <div className="progress-block">
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Generation progress"
+            aria-valuemin={0}
+            aria-valuemax={total}
+            aria-valuenow={done}
+          >
+            <div className="bar" style={{ width: `${Math.round(fraction * 100)}%` }} />
+          </div>
+          <div className="progress-text" data-testid="generation-progress">
+            {done} / {total} images ({Math.round((done / Math.max(total, 1)) * 100)}%)
+            {running && step ? ` · current image step ${step.value}/${step.max}` : ''}
+            {eta !== null ? ` · about ${formatDuration(eta)} left` : ''}
+            {failed ? ` · ${failed} failed` : ''}
+            {generation_complete ? ' · complete' : running ? ' · running' : ` · ${session.status}`}
+          </div>
+          {session.error_message && <div className="field-error">{session.error_message}</div>}
+        </div>
+      )}
+
+      {setup.prompt_pairs.map((prompt, p) => (
+        <div className="grid-block" key={p}>
+          <h3>
+            Prompt {p + 1}: <span className="prompt-text">{prompt.positive}</span>
+          </h3>
+          <table className="grid" aria-label={`Grid for prompt ${p + 1}`}>
+            <thead>
+              <tr>
+                <th>Seed</th>
+                <th>Baseline</th>
+                {setup.weight_range.map((w) => (
+                  <th key={w}>LoRA {w}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {setup.seeds.map((seed, s) => (
+                <tr key={seed}>
+                  <th scope="row">{seed}</th>
+                  <Cell sessionId={id} result={byId.get(`baseline_${p}_${s}`)} label={`baseline, prompt ${p + 1}, seed ${seed}`} />
+                  {setup.weight_range.map((w, k) => (
+                    <Cell
+                      key={w}
+                      sessionId={id}
+                      result={byId.get(`lora_${p}_${s}_${k}`)}
+                      label={`LoRA ${w}, prompt ${p + 1}, seed ${seed}`}
+                    />
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,324 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { api } from '@/lib/client/api';
+import { parseNameList as parseNames, parseNumberList, randomSeeds } from '@/lib/client/lists';
+import type { ComfyStatus } from '@/lib/comfy/status';
+import type { PromptPair, Setup } from '@/lib/sessions/schema';
+import { useWorkbench } from './workbench-provider';
+
+/**
+ * A text input for a list (strengths, seeds, metrics) that writes into Setup only when the text parses, and says why
+ * not. Text that no longer matches Setup (random seeds drawn, another session loaded) gives way to Setup's values.
+ */
+function ListField<T extends string | number>(props: {
+  label: string;
+  values: T[];
+  parse: (text: string) => { ok: true; values: T[] } | { ok: false; error: string };
+  disabled: boolean;
+  hint: string;
+  onChange: (values: T[]) => void;
+}) {
+  const [text, setText] = useState(props.values.join(', '));
+  const parsed = props.parse(text);
+  const inSync = !parsed.ok || parsed.values.join('\u0000') === props.values.join('\u0000');
+  const shown = inSync ? text : props.values.join(', ');
+  const error = parsed.ok || !inSync ? null : parsed.error;
+  const id = `list-${props.label.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        value={shown}
+        disabled={props.disabled}
+        aria-invalid={error !== null}
+        onChange={(e) => {
+          setText(e.target.value);
+          const next = props.parse(e.target.value);
+          if (next.ok) props.onChange(next.values);
+        }}
+      />
+      <div className={error ? 'field-error' : 'hint'}>{error ?? props.hint}</div>
+    </div>
+  );
+}
+
+const parseStrengths = (text: string) => parseNumberList(text);
+const parseSeeds = (text: string) => parseNumberList(text, { integers: true });
+
+function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boolean; onChange: (s: Setup) => void }) {
+  const [status, setStatus] = useState<ComfyStatus | null>(null);
+  const [checking, setChecking] = useState(false);
+  const check = async (url: string) => {
+    setChecking(true);
+    try {
+      setStatus(await api.comfyStatus(url || undefined));
+    } catch (err) {
+      setStatus({
+        url,
+        simulated: false,
+        reachable: false,
+        gpu: null,
+        vram_free: null,
+        error: (err as Error).message,
+        checkpoints: [],
+        loras: [],
+      });
+    } finally {
+      setChecking(false);
+    }
+  };
+  // Checked on mount and on demand, not on every keystroke.
+  const [initialUrl] = useState(setup.comfyui_url);
+  useEffect(() => {
+    void check(initialUrl);
+  }, [initialUrl]);
+
+  const options = (list: string[], current: string) => (current && !list.includes(current) ? [current, ...list] : list);
+  const light = checking ? 'checking' : status?.reachable ? 'ok' : 'down';
+  return (
+    <fieldset>
+      <legend>ComfyUI</legend>
+      <div className="row">
+        <div className="field grow">
+          <label htmlFor="comfy-url">Server URL</label>
+          <input
+            id="comfy-url"
+            value={setup.comfyui_url}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...setup, comfyui_url: e.target.value })}
+            onBlur={() => void check(setup.comfyui_url)}
+          />
+        </div>
+        <button onClick={() => void check(setup.comfyui_url)} disabled={checking}>
+          Check
+        </button>
+      </div>
+      <div className="status-line" data-testid="comfy-status">
+        <span className={`light ${light}`} aria-hidden />
+        {checking
+          ? 'Checking…'
+          : status?.reachable
+            ? `Connected${status.simulated ? ' (built-in simulator)' : ''} · GPU: ${status.gpu ?? 'unknown'}`
+            : `Not reachable: ${status?.error ?? 'unknown error'}`}
+      </div>
+      <div className="row">
+        <div className="field grow">
+          <label htmlFor="checkpoint">Checkpoint</label>
+          <select
+            id="checkpoint"
+            value={setup.checkpoint}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...setup, checkpoint: e.target.value })}
+          >
+            <option value="">Choose a checkpoint…</option>
+            {options(status?.checkpoints ?? [], setup.checkpoint).map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field grow">
+          <label htmlFor="lora">LoRA file</label>
+          <select
+            id="lora"
+            value={setup.lora_filename}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...setup, lora_filename: e.target.value })}
+          >
+            <option value="">Choose a LoRA…</option>
+            {options(status?.loras ?? [], setup.lora_filename).map((l) => (
+              <option key={l}>{l}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field grow">
+          <label htmlFor="trigger">Trigger words</label>
+          <input
+            id="trigger"
+            value={setup.trigger_words}
+            disabled={disabled}
+            placeholder="e.g. mystyle"
+            onChange={(e) => onChange({ ...setup, trigger_words: e.target.value })}
+          />
+        </div>
+      </div>
+    </fieldset>
+  );
+}
+
+function PromptsField({ setup, disabled, onChange }: { setup: Setup; disabled: boolean; onChange: (s: Setup) => void }) {
+  const update = (i: number, patch: Partial<PromptPair>) =>
+    onChange({ ...setup, prompt_pairs: setup.prompt_pairs.map((p, j) => (i === j ? { ...p, ...patch } : p)) });
+  return (
+    <fieldset>
+      <legend>Prompts</legend>
+      {setup.prompt_pairs.length === 0 && <p className="muted">No prompts yet.</p>}
+      {setup.prompt_pairs.map((p, i) => (
+        <div className="prompt" key={i}>
+          <div className="field grow">
+            <label htmlFor={`positive-${i}`}>Prompt {i + 1} positive</label>
+            <textarea
+              id={`positive-${i}`}
+              rows={2}
+              value={p.positive}
+              disabled={disabled}
+              onChange={(e) => update(i, { positive: e.target.value })}
+            />
+          </div>
+          <div className="field grow">
+            <label htmlFor={`negative-${i}`}>Prompt {i + 1} negative</label>
+            <input
+              id={`negative-${i}`}
+              value={p.negative}
+              disabled={disabled}
+              onChange={(e) => update(i, { negative: e.target.value })}
+            />
+          </div>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={p.append_trigger}
+              disabled={disabled}
+              onChange={(e) => update(i, { append_trigger: e.target.checked })}
+            />
+            Append trigger words
+          </label>
+          <button
+            className="link"
+            disabled={disabled}
+            onClick={() => onChange({ ...setup, prompt_pairs: setup.prompt_pairs.filter((_, j) => j !== i) })}
+          >
+            Remove
+          </button>
+        </div>
+      ))}
+      <button
+        disabled={disabled}
+        onClick={() =>
+          onChange({ ...setup, prompt_pairs: [...setup.prompt_pairs, { positive: '', negative: '', append_trigger: true }] })
+        }
+      >
+        Add prompt
+      </button>
+    </fieldset>
+  );
+}
+
+function SamplerField({ setup, disabled, onChange }: { setup: Setup; disabled: boolean; onChange: (s: Setup) => void }) {
+  const num = (key: 'steps' | 'cfg' | 'width' | 'height', label: string, step = 1) => (
+    <div className="field">
+      <label htmlFor={`sampler-${key}`}>{label}</label>
+      <input
+        id={`sampler-${key}`}
+        type="number"
+        step={step}
+        value={setup.sampler[key]}
+        disabled={disabled}
+        onChange={(e) => onChange({ ...setup, sampler: { ...setup.sampler, [key]: Number(e.target.value) } })}
+      />
+    </div>
+  );
+  const text = (key: 'sampler_name' | 'scheduler', label: string) => (
+    <div className="field">
+      <label htmlFor={`sampler-${key}`}>{label}</label>
+      <input
+        id={`sampler-${key}`}
+        value={setup.sampler[key]}
+        disabled={disabled}
+        onChange={(e) => onChange({ ...setup, sampler: { ...setup.sampler, [key]: e.target.value } })}
+      />
+    </div>
+  );
+  return (
+    <fieldset>
+      <legend>Sampler (KSampler)</legend>
+      <div className="row">
+        {num('steps', 'Steps')}
+        {num('cfg', 'CFG', 0.5)}
+        {text('sampler_name', 'Sampler')}
+        {text('scheduler', 'Scheduler')}
+        {num('width', 'Width', 8)}
+        {num('height', 'Height', 8)}
+      </div>
+    </fieldset>
+  );
+}
+
+/** Step 1: ComfyUI server, model files, strengths, seeds, prompts, metrics and sampler settings. */
+export function SetupTab() {
+  const session = useWorkbench((s) => s.session)!;
+  const draft = useWorkbench((s) => s.draft);
+  const editSetup = useWorkbench((s) => s.editSetup);
+  const startGeneration = useWorkbench((s) => s.startGeneration);
+  const setup = draft ?? session.step_1_setup;
+  const locked = session.step_2_generation.generation_started;
+  const [randomCount, setRandomCount] = useState(2);
+  const images = setup.prompt_pairs.length * setup.seeds.length * (1 + setup.weight_range.length);
+
+  return (
+    <div className="setup">
+      {locked && <p className="banner info">Generation has started, so Setup is read-only for this session.</p>}
+      <ComfyField setup={setup} disabled={locked} onChange={editSetup} />
+      <fieldset>
+        <legend>Grid</legend>
+        <div className="row">
+          <ListField
+            label="LoRA strengths"
+            values={setup.weight_range}
+            parse={parseStrengths}
+            disabled={locked}
+            hint="strength_model = strength_clip; 0 adds a placebo control"
+            onChange={(weight_range) => editSetup({ ...setup, weight_range })}
+          />
+          <ListField
+            label="Seeds"
+            values={setup.seeds}
+            parse={parseSeeds}
+            disabled={locked}
+            hint="every strength of a prompt uses the same seeds"
+            onChange={(seeds) => editSetup({ ...setup, seeds })}
+          />
+          <div className="field">
+            <label htmlFor="random-count">Random seeds</label>
+            <div className="row tight">
+              <input
+                id="random-count"
+                type="number"
+                min={1}
+                max={100}
+                value={randomCount}
+                disabled={locked}
+                onChange={(e) => setRandomCount(Math.max(1, Math.min(100, Number(e.target.value) || 1)))}
+              />
+              <button disabled={locked} onClick={() => editSetup({ ...setup, seeds: randomSeeds(randomCount) })}>
+                Draw
+              </button>
+            </div>
+          </div>
+        </div>
+        <ListField
+          label="Metrics"
+          values={setup.metrics}
+          parse={parseNames}
+          disabled={locked}
+          hint="comma-separated; each pair is judged on every metric"
+          onChange={(metrics) => editSetup({ ...setup, metrics })}
+        />
+      </fieldset>
+      <PromptsField setup={setup} disabled={locked} onChange={editSetup} />
+      <SamplerField setup={setup} disabled={locked} onChange={editSetup} />
+      {!locked && (
+        <div className="actions">
+          <span className="muted" data-testid="plan-summary">
+            {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length}{' '}
+            strengths) = {images} images
+          </span>
+          <button className="primary" onClick={() => void startGeneration()} disabled={images === 0}>
+            Save and start generation
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

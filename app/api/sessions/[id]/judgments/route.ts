@@ -1,0 +1,16 @@
+import { withRoute } from '@/lib/api/handler';
+import { SessionParams } from '@/lib/api/params';
+import { applyJudgment, evaluationView, JudgmentInputSchema } from '@/lib/evaluation/blind';
+import { updateSession } from '@/lib/sessions/store';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * POST /api/sessions/:id/judgments - one blind judgment: `{index, choices: {metric: "left"|"tie"|"right"}, rater?}`,
+ * saved at once. Answers the next EvaluationView. 409 when `index` is not the current pair (so a retried POST never
+ * doubles a judgment), 400 for missing or unknown metrics.
+ */
+export const POST = withRoute({ params: SessionParams, body: JudgmentInputSchema }, async ({ params, body }) => {
+  const at = new Date().toISOString();
+  return evaluationView(await updateSession(params.id, (s) => applyJudgment(s, body, at)));
+});

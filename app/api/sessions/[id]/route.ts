@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ApiError } from '@/lib/api/errors';
+import { withRoute } from '@/lib/api/handler';
+import { SessionParams } from '@/lib/api/params';
+import { generationJobs } from '@/lib/generation/jobs';
+import { SetupSchema } from '@/lib/sessions/schema';
+import { updateSession } from '@/lib/sessions/store';
+import { toClientSession } from '@/lib/sessions/view';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/sessions/:id - `{session: ClientSession}`; 404 unknown, 422 damaged. A cut-off job shows as interrupted. */
+export const GET = withRoute({ params: SessionParams }, async ({ params }) => ({
+  session: toClientSession(await generationJobs.reconcile(params.id)),
+}));
+
+const SaveBody = z.object({
+  base_revision: z.number().int().min(0),
+  step_1_setup: SetupSchema.optional(),
+  notes: z.string().max(10_000).optional(),
+});
+
+/**
+ * PUT /api/sessions/:id - saves Setup and/or notes: body `{base_revision, step_1_setup?, notes?}`, answer
+ * `{session}`. 409 `conflict` when `base_revision` is stale (nothing written); 409 `locked` when Setup changes after
+ * generation has started.
+ */
+export const PUT = withRoute({ params: SessionParams, body: SaveBody }, async ({ params, body }) => {
+  const session = await updateSession(
+    params.id,
+    (s) => {
+      if (body.step_1_setup) {
+        const changed = JSON.stringify(body.step_1_setup) !== JSON.stringify(s.step_1_setup);
+        if (changed && s.step_2_generation.generation_started) {
+          throw new ApiError('locked', 'Setup cannot change once generation has started');
+        }
+        s.step_1_setup = body.step_1_setup;
+      }
+      if (body.notes !== undefined) s.notes = body.notes;
+    },
+    { baseRevision: body.base_revision },
+  );
+  return { session: toClientSession(session) };
+});

@@ -1,0 +1,54 @@
+import type { ComfyStatus } from '@/lib/comfy/status';
+import type { EvaluationView, Choice } from '@/lib/evaluation/blind';
+import type { Report } from '@/lib/report/report';
+import type { Setup, SessionSummary } from '@/lib/sessions/schema';
+import type { ClientSession } from '@/lib/sessions/view';
+
+/** An error answer of the API, carrying its `{error: {code, message}}`. */
+export class ApiClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiClientError';
+  }
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers: init?.body ? { 'content-type': 'application/json' } : undefined,
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiClientError('network', 'The LoRA Bench server cannot be reached.', 0);
+  }
+  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (!res.ok) {
+    throw new ApiClientError(body?.error?.code ?? 'http', body?.error?.message ?? `HTTP ${res.status}`, res.status);
+  }
+  return body as T;
+}
+
+const json = (method: string, body?: unknown): RequestInit => ({ method, body: JSON.stringify(body ?? {}) });
+
+/** Typed calls to the route handlers under `/api`. Every one throws ApiClientError with the server's message. */
+export const api = {
+  listSessions: () => call<{ sessions: SessionSummary[] }>('/api/sessions'),
+  createSession: () => call<{ session: ClientSession }>('/api/sessions', json('POST')),
+  getSession: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}`),
+  saveSession: (id: string, base_revision: number, step_1_setup: Setup) =>
+    call<{ session: ClientSession }>(`/api/sessions/${id}`, json('PUT', { base_revision, step_1_setup })),
+  startGeneration: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/generation`, json('POST')),
+  evaluation: (id: string) => call<EvaluationView>(`/api/sessions/${id}/evaluation`),
+  judge: (id: string, index: number, choices: Record<string, Choice>) =>
+    call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices })),
+  undo: (id: string) => call<EvaluationView>(`/api/sessions/${id}/judgments/last`, { method: 'DELETE' }),
+  report: (id: string) => call<Report>(`/api/sessions/${id}/report`),
+  comfyStatus: (url?: string) =>
+    call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`),
+};

@@ -1,0 +1,323 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import WebSocket from 'ws';
+import writeFileAtomic from 'write-file-atomic';
+import { ComfyExecutionError, ComfyRejectedError, ComfyUnreachableError } from './errors';
+import {
+  HistorySchema,
+  PromptErrorSchema,
+  PromptResponseSchema,
+  QueueSchema,
+  SystemStatsSchema,
+  WsMessageSchema,
+  type HistoryEntry,
+  type ImageRef,
+  type SystemStats,
+} from './protocol';
+import type { ApiGraph } from './workflow';
+
+export interface RunImageOptions {
+  graph: ApiGraph;
+  /** Folder the image is written into (a session's `output/`). */
+  outputDir: string;
+  /** File name inside `outputDir`, e.g. `lora_0_1_2.png`. */
+  filename: string;
+  /** Called with ComfyUI's `prompt_id` once `POST /prompt` has accepted the graph. */
+  onQueued?: (promptId: string) => void;
+  /** Sampler steps of this image from ComfyUI's `progress` messages. */
+  onProgress?: (value: number, max: number) => void;
+}
+
+export interface RunImageResult {
+  promptId: string;
+  /** Absolute path of the written image. */
+  file: string;
+  /** True when ComfyUI served the whole graph from its cache (`execution_cached` listed the output node). */
+  cached: boolean;
+}
+
+interface Waiter {
+  onProgress?: (value: number, max: number) => void;
+  cachedNodes: Set<string>;
+  finish: (signal: 'success' | 'error' | 'interrupted' | 'lost', detail?: string) => void;
+}
+
+const PING_MS = 20_000;
+const POLL_MS = 2_000;
+const HISTORY_RETRY_MS = 200;
+const HISTORY_RETRIES = 25;
+const EARLY_PROMPTS_KEPT = 100;
+
+/**
+ * HTTP + WebSocket client for one ComfyUI server (comfyui-protocol.md). One WebSocket per runner with its own
+ * `client_id`; every prompt is POSTed with that `client_id` and its events are filtered by `prompt_id`. Completion
+ * is read from the socket (`execution_success`, `execution_error`, `execution_interrupted`, or the older `executing`
+ * with `node: null`) and, because sockets drop, also from polling `/history` and `/queue`. Output file names always
+ * come from `/history/{prompt_id}`.
+ */
+export class ComfyRunner {
+  readonly clientId = randomUUID();
+  private ws: WebSocket | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private connecting: Promise<void> | null = null;
+  private readonly waiters = new Map<string, Waiter>();
+  /** Messages that arrived before `POST /prompt` answered (an idle server starts at once); replayed on registration. */
+  private readonly early = new Map<string, Array<{ type: string; data: Record<string, unknown> }>>();
+
+  constructor(readonly baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Opens the WebSocket `/ws?clientId=…` (once, however often called); resolves when open. Throws ComfyUnreachableError. */
+  connect(): Promise<void> {
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<void> {
+    if (this.ws) return;
+    const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws?clientId=${this.clientId}`;
+    const ws = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', (err) => reject(new ComfyUnreachableError(`cannot open ${url}: ${err.message}`, { cause: err })));
+    });
+    this.ws = ws;
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) this.dispatch(data.toString());
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      if (this.ws === ws) this.ws = null;
+      // Reconnect quietly; the /history poll covers anything missed meanwhile.
+      if (!this.closed) setTimeout(() => void this.connect().catch(() => undefined), 1_000).unref();
+    });
+    // ComfyUI sends no pings and proxies close quiet sockets.
+    this.pingTimer = setInterval(() => ws.ping(), PING_MS);
+    this.pingTimer.unref();
+  }
+
+  /** Closes the socket for good. */
+  close(): void {
+    this.closed = true;
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.ws?.close();
+    this.ws = null;
+  }
+
+  private dispatch(text: string): void {
+    let parsed;
+    try {
+      parsed = WsMessageSchema.safeParse(JSON.parse(text));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const { type, data } = parsed.data;
+    const promptId = typeof data.prompt_id === 'string' ? data.prompt_id : null;
+    if (!promptId) return;
+    const waiter = this.waiters.get(promptId);
+    if (!waiter) {
+      const list = this.early.get(promptId) ?? [];
+      list.push({ type, data });
+      this.early.set(promptId, list);
+      if (this.early.size > EARLY_PROMPTS_KEPT) this.early.delete(this.early.keys().next().value!);
+      return;
+    }
+    this.handle(waiter, type, data);
+  }
+
+  private handle(waiter: Waiter, type: string, data: Record<string, unknown>): void {
+    switch (type) {
+      case 'progress':
+        if (typeof data.value === 'number' && typeof data.max === 'number') waiter.onProgress?.(data.value, data.max);
+        break;
+      case 'execution_cached':
+        if (Array.isArray(data.nodes)) for (const n of data.nodes) waiter.cachedNodes.add(String(n));
+        break;
+      case 'execution_success':
+        waiter.finish('success');
+        break;
+      case 'executing':
+        if (data.node === null) waiter.finish('success');
+        break;
+      case 'execution_error':
+        waiter.finish('error', typeof data.exception_message === 'string' ? data.exception_message : undefined);
+        break;
+      case 'execution_interrupted':
+        waiter.finish('interrupted');
+        break;
+    }
+  }
+
+  private async request(route: string, init?: RequestInit): Promise<Response> {
+    try {
+      return await fetch(`${this.baseUrl}${route}`, { ...init, signal: AbortSignal.timeout(30_000) });
+    } catch (err) {
+      throw new ComfyUnreachableError(`ComfyUI at ${this.baseUrl} is unreachable (${(err as Error).message})`, {
+        cause: err,
+      });
+    }
+  }
+
+  private async getJson(route: string): Promise<unknown> {
+    const res = await this.request(route);
+    if (!res.ok) throw new ComfyUnreachableError(`GET ${route} answered HTTP ${res.status}`);
+    try {
+      return await res.json();
+    } catch {
+      throw new ComfyUnreachableError(`GET ${route} did not answer JSON`);
+    }
+  }
+
+  /** `GET /system_stats`: versions and devices (GPU name, VRAM). */
+  async systemStats(): Promise<SystemStats> {
+    return SystemStatsSchema.parse(await this.getJson('/system_stats'));
+  }
+
+  /** `GET /models/{folder}`: file names in a model folder such as `checkpoints` or `loras`. */
+  async listModels(folder: string): Promise<string[]> {
+    const json = await this.getJson(`/models/${encodeURIComponent(folder)}`);
+    if (!Array.isArray(json)) throw new ComfyUnreachableError(`GET /models/${folder} did not answer a list`);
+    return json.map(String);
+  }
+
+  /**
+   * `POST /prompt` with this runner's `client_id`. Returns ComfyUI's `prompt_id`. Throws ComfyRejectedError on a
+   * 400 (message: the failing node, its class and input), ComfyUnreachableError otherwise.
+   */
+  async queuePrompt(graph: ApiGraph): Promise<string> {
+    const res = await this.request('/prompt', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: graph, client_id: this.clientId }),
+    });
+    const body: unknown = await res.json().catch(() => null);
+    if (res.status === 400) throw new ComfyRejectedError(describeRejection(body), body);
+    if (!res.ok) throw new ComfyUnreachableError(`POST /prompt answered HTTP ${res.status}`);
+    const parsed = PromptResponseSchema.safeParse(body);
+    if (!parsed.success) throw new ComfyUnreachableError('POST /prompt answered without a prompt_id');
+    return parsed.data.prompt_id;
+  }
+
+  /** `GET /history/{prompt_id}`: the entry, or null while the prompt has not finished. */
+  async history(promptId: string): Promise<HistoryEntry | null> {
+    const map = HistorySchema.parse(await this.getJson(`/history/${encodeURIComponent(promptId)}`));
+    return map[promptId] ?? null;
+  }
+
+  /** Whether `prompt_id` is running or pending in `GET /queue`. */
+  async isQueued(promptId: string): Promise<boolean> {
+    const q = QueueSchema.parse(await this.getJson('/queue'));
+    return [...q.queue_running, ...q.queue_pending].some((item) => item[1] === promptId);
+  }
+
+  /** `GET /view`: the image bytes exactly as ComfyUI saved them (with its embedded workflow). */
+  async fetchImage(ref: ImageRef): Promise<Buffer> {
+    const qs = new URLSearchParams({ filename: ref.filename, subfolder: ref.subfolder, type: ref.type });
+    const res = await this.request(`/view?${qs}`);
+    if (!res.ok) throw new ComfyUnreachableError(`GET /view?${qs} answered HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /**
+   * Runs one graph to its end and writes its first output image to `outputDir/filename` (atomic write, bytes
+   * unchanged). Throws ComfyRejectedError (bad graph), ComfyExecutionError (`execution_error` with ComfyUI's
+   * `exception_message`, interrupted, or lost by the server), ComfyUnreachableError.
+   */
+  async runImage(opts: RunImageOptions): Promise<RunImageResult> {
+    if (!this.ws) await this.connect();
+    const promptId = await this.queuePrompt(opts.graph);
+    opts.onQueued?.(promptId);
+    const cachedNodes = new Set<string>();
+    await this.waitForEnd(promptId, cachedNodes, opts.onProgress);
+    const entry = await this.finishedHistory(promptId);
+    if (entry.status?.status_str === 'error') {
+      throw new ComfyExecutionError(historyErrorMessage(entry) ?? 'ComfyUI reported an error', promptId);
+    }
+    const ref = Object.values(entry.outputs)
+      .flatMap((o) => o.images ?? [])
+      .find((img) => img.type === 'output');
+    if (!ref) throw new ComfyExecutionError('the prompt finished without an output image', promptId);
+    const bytes = await this.fetchImage(ref);
+    const file = path.join(opts.outputDir, opts.filename);
+    await writeFileAtomic(file, bytes, { fsync: true });
+    const outputNode = Object.keys(entry.outputs)[0];
+    return { promptId, file, cached: outputNode !== undefined && cachedNodes.has(outputNode) };
+  }
+
+  /** Resolves when the prompt ended by socket or by poll; rejects on error, interrupt or a lost prompt. */
+  private waitForEnd(promptId: string, cachedNodes: Set<string>, onProgress?: (v: number, m: number) => void) {
+    return new Promise<void>((resolve, reject) => {
+      let absentPolls = 0;
+      let done = false;
+      const timer = setInterval(() => {
+        void (async () => {
+          try {
+            const entry = await this.history(promptId);
+            if (entry) {
+              if (entry.status?.status_str === 'error') finish('error', historyErrorMessage(entry));
+              else finish('success');
+              return;
+            }
+            absentPolls = (await this.isQueued(promptId)) ? 0 : absentPolls + 1;
+            if (absentPolls >= 2) finish('lost');
+          } catch {
+            // Unreachable for a moment: keep polling; the socket may still deliver the end.
+          }
+        })();
+      }, POLL_MS);
+      const finish: Waiter['finish'] = (signal, detail) => {
+        if (done) return;
+        done = true;
+        clearInterval(timer);
+        this.waiters.delete(promptId);
+        if (signal === 'success') resolve();
+        else if (signal === 'interrupted') reject(new ComfyExecutionError('the prompt was interrupted', promptId));
+        else if (signal === 'lost') {
+          reject(new ComfyExecutionError('ComfyUI lost the prompt (no longer queued, no history)', promptId));
+        } else reject(new ComfyExecutionError(detail ?? 'ComfyUI reported an execution error', promptId));
+      };
+      const waiter: Waiter = { onProgress, cachedNodes, finish };
+      this.waiters.set(promptId, waiter);
+      const early = this.early.get(promptId) ?? [];
+      this.early.delete(promptId);
+      for (const msg of early) this.handle(waiter, msg.type, msg.data);
+    });
+  }
+
+  /** `execution_success` precedes the history write, so retry `{}` briefly. */
+  private async finishedHistory(promptId: string): Promise<HistoryEntry> {
+    for (let i = 0; i < HISTORY_RETRIES; i++) {
+      const entry = await this.history(promptId);
+      if (entry && (entry.status?.completed !== false || entry.status?.status_str === 'error')) return entry;
+      await new Promise((r) => setTimeout(r, HISTORY_RETRY_MS));
+    }
+    throw new ComfyExecutionError('the prompt ended but ComfyUI has no history for it', promptId);
+  }
+}
+
+/** The `exception_message` of the `execution_error` recorded in a history entry's status messages. */
+function historyErrorMessage(entry: HistoryEntry): string | undefined {
+  const err = entry.status?.messages.find(([type]) => type === 'execution_error');
+  const msg = err?.[1].exception_message;
+  return typeof msg === 'string' ? msg : undefined;
+}
+
+/** One line per failing node from a `POST /prompt` 400 body, e.g. `LoraLoader (node 10): lora_name: 'x' not in [...]`. */
+export function describeRejection(body: unknown): string {
+  const parsed = PromptErrorSchema.safeParse(body);
+  if (!parsed.success) return 'ComfyUI rejected the workflow';
+  const { error, node_errors } = parsed.data;
+  const nodeLines = Object.entries(node_errors ?? {}).flatMap(([id, ne]) =>
+    ne.errors.map((e) => `${ne.class_type ?? 'node'} (node ${id}): ${e.details || e.message || e.type}`),
+  );
+  const head = typeof error === 'string' ? error : (error?.message ?? 'ComfyUI rejected the workflow');
+  return nodeLines.length ? `${head}: ${nodeLines.join('; ')}` : head;
+}

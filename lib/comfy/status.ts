@@ -1,0 +1,62 @@
+import 'server-only';
+import { z } from 'zod';
+import { comfyConfig } from './config';
+import { ComfyRunner } from './runner';
+
+export const ComfyUrlQuery = z.object({
+  url: z
+    .url({ protocol: /^https?$/, error: 'the ComfyUI URL must be an http(s) URL' })
+    .optional(),
+});
+
+export const ComfyStatusSchema = z.object({
+  url: z.string(),
+  simulated: z.boolean(),
+  reachable: z.boolean(),
+  gpu: z.string().nullable(),
+  vram_free: z.number().nullable(),
+  error: z.string().nullable(),
+  checkpoints: z.array(z.string()),
+  loras: z.array(z.string()),
+});
+export type ComfyStatus = z.infer<typeof ComfyStatusSchema>;
+
+/**
+ * Probes a ComfyUI server (default: `COMFYUI_URL`): `GET /system_stats` for the GPU, `GET /models/checkpoints` and
+ * `GET /models/loras` for the dropdowns. Never throws: an unreachable server gives `reachable: false` and the error.
+ */
+export async function probeComfy(url?: string): Promise<ComfyStatus> {
+  const config = comfyConfig();
+  const target = (url || config.url).replace(/\/+$/, '');
+  const simulated = config.simulated && target === config.url;
+  const runner = new ComfyRunner(target);
+  try {
+    const [stats, checkpoints, loras] = await Promise.all([
+      runner.systemStats(),
+      runner.listModels('checkpoints'),
+      runner.listModels('loras'),
+    ]);
+    const gpu = stats.devices[0];
+    return {
+      url: target,
+      simulated,
+      reachable: true,
+      gpu: gpu?.name ?? null,
+      vram_free: gpu?.vram_free ?? null,
+      error: null,
+      checkpoints,
+      loras,
+    };
+  } catch (err) {
+    return {
+      url: target,
+      simulated,
+      reachable: false,
+      gpu: null,
+      vram_free: null,
+      error: err instanceof Error ? err.message : String(err),
+      checkpoints: [],
+      loras: [],
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { ApiError } from '@/lib/api/errors';
+import type { BlindPair, Role, Session, Winner } from '@/lib/sessions/schema';
+
+export const ChoiceSchema = z.enum(['left', 'tie', 'right']);
+export type Choice = z.infer<typeof ChoiceSchema>;
+export const SideSchema = z.enum(['left', 'right']);
+export type Side = z.infer<typeof SideSchema>;
+
+/** One screen's verdicts: the pair's position in the order and a choice for every metric. */
+export const JudgmentInputSchema = z.object({
+  index: z.number().int().min(0),
+  choices: z.record(z.string(), ChoiceSchema),
+  rater: z.string().trim().min(1).max(60).optional(),
+});
+export type JudgmentInput = z.infer<typeof JudgmentInputSchema>;
+
+const BlindImagesSchema = z.object({ token: z.string(), left_url: z.string(), right_url: z.string() });
+
+/**
+ * What the browser may know during evaluation: position, total, metrics and opaque image URLs. It carries no role,
+ * strength, prompt index or file name (DESIGN.md section 4).
+ */
+export const EvaluationViewSchema = z.object({
+  session_id: z.string(),
+  total: z.number().int(),
+  index: z.number().int(),
+  judged: z.number().int(),
+  complete: z.boolean(),
+  metrics: z.array(z.string()),
+  pair: BlindImagesSchema.nullable(),
+  next: BlindImagesSchema.nullable(),
+});
+export type EvaluationView = z.infer<typeof EvaluationViewSchema>;
+
+function requireGenerated(session: Session): BlindPair[] {
+  if (!session.step_2_generation.generation_complete) {
+    throw new ApiError('conflict', 'evaluation opens once generation is complete');
+  }
+  return session.step_2_generation.shuffled_results;
+}
+
+function images(sessionId: string, pair: BlindPair | undefined) {
+  if (!pair) return null;
+  const base = `/api/sessions/${sessionId}/blind/${pair.token}`;
+  return { token: pair.token, left_url: `${base}/left`, right_url: `${base}/right` };
+}
+
+/** The blind state of a session's evaluation. Throws ApiError conflict before generation is complete. */
+export function evaluationView(session: Session): EvaluationView {
+  const pairs = requireGenerated(session);
+  const ev = session.step_3_evaluation;
+  const index = Math.min(ev.current_eval_index, pairs.length);
+  return EvaluationViewSchema.parse({
+    session_id: session.session_id,
+    total: pairs.length,
+    index,
+    judged: new Set(ev.scores.map((s) => s.pair_id)).size,
+    complete: ev.evaluation_complete,
+    metrics: session.step_1_setup.metrics,
+    pair: ev.evaluation_complete ? null : images(session.session_id, pairs[index]),
+    next: ev.evaluation_complete ? null : images(session.session_id, pairs[index + 1]),
+  });
+}
+
+function winnerOf(choice: Choice, left: Role): Winner {
+  if (choice === 'tie') return 'tie';
+  const right: Role = left === 'lora' ? 'baseline' : 'lora';
+  return choice === 'left' ? left : right;
+}
+
+/**
+ * Records the verdicts for the pair at `input.index` into `draft` (a session being updated): one score per metric,
+ * left/right translated to baseline/lora with the stored sides. Only the current pair can be judged, so a repeated
+ * POST cannot double a judgment. Throws ApiError conflict (wrong index, evaluation complete) or bad_request (a
+ * metric missing or unknown).
+ */
+export function applyJudgment(draft: Session, input: JudgmentInput, at: string): void {
+  const pairs = requireGenerated(draft);
+  const ev = draft.step_3_evaluation;
+  if (ev.evaluation_complete) throw new ApiError('conflict', 'evaluation is already complete');
+  if (input.index !== ev.current_eval_index) {
+    throw new ApiError('conflict', `pair ${input.index + 1} is not the current pair (${ev.current_eval_index + 1})`);
+  }
+  const pair = pairs[input.index];
+  if (!pair) throw new ApiError('bad_request', `there is no pair ${input.index + 1}`);
+  const metrics = draft.step_1_setup.metrics;
+  const unknown = Object.keys(input.choices).filter((m) => !metrics.includes(m));
+  if (unknown.length) throw new ApiError('bad_request', `unknown metric: ${unknown.join(', ')}`);
+  const missing = metrics.filter((m) => !(m in input.choices));
+  if (missing.length) throw new ApiError('bad_request', `choose left, tie or right for: ${missing.join(', ')}`);
+  for (const metric of metrics) {
+    ev.scores.push({
+      pair_id: pair.pair_id,
+      metric,
+      winner: winnerOf(input.choices[metric]!, pair.left),
+      left: pair.left,
+      rater: input.rater ?? 'default',
+      at,
+    });
+  }
+  ev.current_eval_index = input.index + 1;
+  ev.current_metric_index = 0;
+  ev.evaluation_complete = ev.current_eval_index >= pairs.length;
+}
+
+/** Takes back the verdicts of the last judged pair and steps back to it. Throws ApiError conflict when none exist. */
+export function undoLastJudgment(draft: Session): void {
+  const pairs = requireGenerated(draft);
+  const ev = draft.step_3_evaluation;
+  const last = pairs[ev.current_eval_index - 1];
+  if (!last) throw new ApiError('conflict', 'there is no judgment to undo');
+  ev.scores = ev.scores.filter((s) => s.pair_id !== last.pair_id);
+  ev.current_eval_index -= 1;
+  ev.evaluation_complete = false;
+}
+
+/** The image id behind a blind token and side. Throws ApiError not_found for an unknown token. */
+export function blindImageId(session: Session, token: string, side: Side): string {
+  const pair = requireGenerated(session).find((p) => p.token === token);
+  if (!pair) throw new ApiError('not_found', 'no such blind image');
+  const role = side === 'left' ? pair.left : pair.left === 'lora' ? 'baseline' : 'lora';
+  return role === 'lora' ? pair.lora_image_id : pair.baseline_image_id;
+}

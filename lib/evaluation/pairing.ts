@@ -1,0 +1,36 @@
+import seedrandom from 'seedrandom';
+import type { BlindPair, Result } from '@/lib/sessions/schema';
+
+/**
+ * The blind evaluation order (DESIGN.md section 4): one pair per LoRA image, against the baseline of the same prompt
+ * and seed, shuffled with Fisher–Yates driven by `seedrandom(sessionId)`, each pair's left side drawn from the same
+ * stream. The same results and id always give the same order and sides. `newToken` makes each pair's opaque image
+ * token (random in production, so a token says nothing about its pair). Pairs whose images are not both done are left
+ * out.
+ */
+export function makeBlindPairs(sessionId: string, results: Result[], newToken: () => string): BlindPair[] {
+  const done = new Map(results.filter((r) => r.status === 'done').map((r) => [r.image_id, r]));
+  const pairs: BlindPair[] = [];
+  for (const lora of results) {
+    if (lora.role !== 'lora' || lora.status !== 'done' || lora.strength === null || lora.strength_index === null) continue;
+    const baseline = done.get(`baseline_${lora.prompt_index}_${lora.seed_index}`);
+    if (!baseline) continue;
+    pairs.push({
+      pair_id: `p${lora.prompt_index}_s${lora.seed_index}_k${lora.strength_index}`,
+      token: '',
+      left: 'baseline',
+      baseline_image_id: baseline.image_id,
+      lora_image_id: lora.image_id,
+      prompt_index: lora.prompt_index,
+      seed_index: lora.seed_index,
+      strength_index: lora.strength_index,
+      strength: lora.strength,
+    });
+  }
+  const rng = seedrandom(sessionId);
+  for (let i = pairs.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];
+  }
+  return pairs.map((p) => ({ ...p, left: rng() < 0.5 ? 'lora' : 'baseline', token: newToken() }));
+}

@@ -1,0 +1,59 @@
+/**
+ * CSV export of the raw judgments (RFC 4180). Pure: no I/O, safe in server and client bundles.
+ */
+import type { BlindPair, Session } from '@/lib/sessions/schema';
+
+export const JUDGMENTS_CSV_COLUMNS = [
+  'pair_id',
+  'metric',
+  'winner',
+  'left',
+  'rater',
+  'at',
+  'prompt_index',
+  'seed',
+  'strength',
+] as const;
+
+/**
+ * One CSV field per RFC 4180 section 2: a field containing a comma, a double quote, CR or LF is enclosed
+ * in double quotes, and each double quote inside it is doubled. null/undefined become an empty field.
+ * (No spreadsheet formula escaping: values are written exactly as stored.)
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The raw judgments, one row per entry of `scores` in stored order (nothing deduplicated or dropped), with
+ * the pair's prompt_index, seed (the value, from Setup's seeds) and strength. A score whose pair_id is not
+ * among the shuffled pairs gets empty prompt_index/seed/strength. Header row first; every line, the last
+ * included, ends with CRLF.
+ */
+export function judgmentsCsv(session: Session): string {
+  const pairs = new Map<string, BlindPair>();
+  for (const p of session.step_2_generation.shuffled_results) pairs.set(p.pair_id, p);
+  const seeds = session.step_1_setup.seeds;
+  const lines: string[] = [JUDGMENTS_CSV_COLUMNS.join(',')];
+  for (const s of session.step_3_evaluation.scores) {
+    const pair = pairs.get(s.pair_id);
+    lines.push(
+      [
+        s.pair_id,
+        s.metric,
+        s.winner,
+        s.left,
+        s.rater,
+        s.at,
+        pair?.prompt_index,
+        pair ? seeds[pair.seed_index] : undefined,
+        pair?.strength,
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return lines.map((l) => `${l}\r\n`).join('');
+}

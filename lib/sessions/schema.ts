@@ -1,0 +1,187 @@
+import { z } from 'zod';
+
+/** Session ids are local-time `YYYYMMDD_HHMMSS`, with `_N` appended on a same-second collision. */
+export const SESSION_ID_PATTERN = /^\d{8}_\d{6}(?:_\d{1,4})?$/;
+export const SessionIdSchema = z.string().regex(SESSION_ID_PATTERN, 'session id must look like YYYYMMDD_HHMMSS');
+
+/** Seeds are integers in [0, 2^53-1] (DESIGN.md section 3). */
+export const SeedSchema = z
+  .number()
+  .int('seeds must be whole numbers')
+  .min(0, 'seeds must be 0 or more')
+  .max(Number.MAX_SAFE_INTEGER, 'seeds must be at most 2^53-1');
+
+/** ComfyUI's LoraLoader accepts strengths in -100..100 (`GET /object_info/LoraLoader`). */
+export const StrengthSchema = z.number().finite().min(-100).max(100);
+
+export const SamplerSchema = z.object({
+  steps: z.number().int().min(1).max(150).default(20),
+  cfg: z.number().min(0).max(100).default(7),
+  sampler_name: z.string().min(1).default('euler'),
+  scheduler: z.string().min(1).default('normal'),
+  width: z.number().int().min(64).max(4096).multipleOf(8).default(512),
+  height: z.number().int().min(64).max(4096).multipleOf(8).default(512),
+});
+export type Sampler = z.infer<typeof SamplerSchema>;
+
+export const PromptPairSchema = z.object({
+  positive: z.string().max(10_000),
+  negative: z.string().default(''),
+  append_trigger: z.boolean().default(false),
+});
+export type PromptPair = z.infer<typeof PromptPairSchema>;
+
+export const MetricSchema = z.string().trim().min(1).max(40);
+
+/** Step 1: everything the user chose before generation. Lenient so a half-filled Setup can be saved. */
+export const SetupSchema = z.object({
+  comfyui_url: z.string().default(''),
+  checkpoint: z.string().default(''),
+  lora_filename: z.string().default(''),
+  trigger_words: z.string().default(''),
+  weight_range: z.array(StrengthSchema).max(50).default([0, 0.5, 1]),
+  /** A separate CLIP strength; null means `strength_clip` = `strength_model`. */
+  strength_clip: StrengthSchema.nullable().default(null),
+  seeds: z.array(SeedSchema).max(100).default([]),
+  metrics: z.array(MetricSchema).max(20).default(['Quality', 'Style', 'Coherence']),
+  prompt_pairs: z.array(PromptPairSchema).max(100).default([]),
+  sampler: SamplerSchema.default(() => SamplerSchema.parse({})),
+});
+export type Setup = z.infer<typeof SetupSchema>;
+
+/** What Setup must hold before generation can start. */
+export const ReadySetupSchema = SetupSchema.extend({
+  checkpoint: z.string().min(1, 'choose a checkpoint'),
+  lora_filename: z.string().min(1, 'choose a LoRA file'),
+  weight_range: z
+    .array(StrengthSchema)
+    .min(1, 'give at least one LoRA strength')
+    .max(50)
+    .refine((w) => new Set(w).size === w.length, 'strengths must not repeat'),
+  seeds: z
+    .array(SeedSchema)
+    .min(1, 'give at least one seed')
+    .max(100)
+    .refine((s) => new Set(s).size === s.length, 'seeds must not repeat'),
+  metrics: z
+    .array(MetricSchema)
+    .min(1, 'give at least one metric')
+    .max(20)
+    .refine((m) => new Set(m).size === m.length, 'metrics must not repeat'),
+  prompt_pairs: z
+    .array(PromptPairSchema.extend({ positive: z.string().trim().min(1, 'every prompt needs positive text') }))
+    .min(1, 'give at least one prompt')
+    .max(100),
+});
+
+export const RoleSchema = z.enum(['baseline', 'lora']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const ImageStatusSchema = z.enum(['queued', 'running', 'done', 'failed']);
+
+/** One image of the grid. Baselines have `strength` and `strength_index` null. */
+export const ResultSchema = z.object({
+  image_id: z.string(),
+  role: RoleSchema,
+  prompt_index: z.number().int().min(0),
+  seed_index: z.number().int().min(0),
+  seed: SeedSchema,
+  strength: StrengthSchema.nullable(),
+  strength_index: z.number().int().min(0).nullable(),
+  filename: z.string(),
+  status: ImageStatusSchema,
+  comfy_prompt_id: z.string().nullable().default(null),
+  error: z.string().nullable().default(null),
+  started_at: z.string().nullable().default(null),
+  completed_at: z.string().nullable().default(null),
+});
+export type Result = z.infer<typeof ResultSchema>;
+
+/**
+ * One blind pair in evaluation order. `token` is the opaque id the browser uses for the pair's images;
+ * `left` says which role is shown on the left.
+ */
+export const BlindPairSchema = z.object({
+  pair_id: z.string(),
+  token: z.string().regex(/^[a-f0-9]{32}$/),
+  left: RoleSchema,
+  baseline_image_id: z.string(),
+  lora_image_id: z.string(),
+  prompt_index: z.number().int().min(0),
+  seed_index: z.number().int().min(0),
+  strength_index: z.number().int().min(0),
+  strength: StrengthSchema,
+});
+export type BlindPair = z.infer<typeof BlindPairSchema>;
+
+export const WinnerSchema = z.enum(['baseline', 'lora', 'tie', 'skip']);
+export type Winner = z.infer<typeof WinnerSchema>;
+
+export const ScoreSchema = z.object({
+  pair_id: z.string(),
+  metric: z.string(),
+  winner: WinnerSchema,
+  left: RoleSchema,
+  rater: z.string().default('default'),
+  at: z.string(),
+});
+export type Score = z.infer<typeof ScoreSchema>;
+
+export const SessionStatusSchema = z.enum(['pending', 'running', 'interrupted', 'completed', 'failed']);
+
+export const SCHEMA_VERSION = 2;
+
+/** `session_meta.json`, schema version 2 (DESIGN.md section 3). */
+export const SessionSchema = z.object({
+  schema_version: z.literal(SCHEMA_VERSION),
+  session_id: SessionIdSchema,
+  /** Seconds since the epoch, a float as the original tool wrote it. */
+  timestamp: z.number(),
+  revision: z.number().int().min(0),
+  status: SessionStatusSchema,
+  /** Why the last generation job stopped early; null when it did not. */
+  error_message: z.string().nullable().default(null),
+  notes: z.string().default(''),
+  step_1_setup: SetupSchema,
+  step_2_generation: z.object({
+    generation_started: z.boolean().default(false),
+    generation_complete: z.boolean().default(false),
+    results: z.array(ResultSchema).default([]),
+    shuffled_results: z.array(BlindPairSchema).default([]),
+  }),
+  step_3_evaluation: z.object({
+    evaluation_complete: z.boolean().default(false),
+    current_eval_index: z.number().int().min(0).default(0),
+    current_metric_index: z.number().int().min(0).default(0),
+    scores: z.array(ScoreSchema).default([]),
+  }),
+  step_4_report: z.object({ report_generated: z.boolean().default(false) }),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export type Step = 1 | 2 | 3 | 4;
+
+/** The tab a session is at, derived and never stored (DESIGN.md section 3). */
+export function currentStep(s: Session): Step {
+  if (!s.step_2_generation.generation_started) return 1;
+  if (!s.step_2_generation.generation_complete) return 2;
+  if (!s.step_3_evaluation.evaluation_complete) return 3;
+  return 4;
+}
+
+export const STEP_NAMES: Record<Step, string> = { 1: 'Setup', 2: 'Generation', 3: 'Evaluation', 4: 'Report' };
+
+/** One row of the Load dropdown. A damaged folder carries its reason instead of session data. */
+export const SessionSummarySchema = z.discriminatedUnion('damaged', [
+  z.object({
+    damaged: z.literal(false),
+    session_id: SessionIdSchema,
+    timestamp: z.number(),
+    lora_filename: z.string(),
+    status: SessionStatusSchema,
+    step: z.number().int().min(1).max(4),
+    revision: z.number().int(),
+  }),
+  z.object({ damaged: z.literal(true), session_id: z.string(), reason: z.string() }),
+]);
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;

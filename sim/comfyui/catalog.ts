@@ -1,0 +1,464 @@
+// The simulator's fixed "installation": model files, sampler/scheduler lists, LoRA metadata and the node classes
+// with their `object_info` entries. Shapes follow ComfyUI's `nodes.py` (INPUT_TYPES / RETURN_TYPES / CATEGORY) and
+// `server.py` (`node_info`, `/models`, `/view_metadata`). Other modules and other tests import these lists.
+
+/** Checkpoint files in `models/checkpoints` (`GET /models/checkpoints`). */
+export const CHECKPOINTS = [
+  'v1-5-pruned-emaonly.safetensors',
+  'sd_xl_base_1.0.safetensors',
+  'dreamshaper_8.safetensors',
+] as const;
+
+/** LoRA files in `models/loras` (`GET /models/loras`). */
+export const LORAS = ['my_lora.safetensors', 'watercolor_style_v1.safetensors', 'pixel_art_xl.safetensors'] as const;
+
+/** VAE files in `models/vae`. */
+export const VAES = ['vae-ft-mse-840000-ema-pruned.safetensors', 'sdxl_vae.safetensors'] as const;
+
+/** KSampler `sampler_name` choices. */
+export const SAMPLERS = ['euler', 'euler_ancestral', 'dpmpp_2m', 'dpmpp_2m_sde', 'ddim'] as const;
+
+/** KSampler `scheduler` choices. */
+export const SCHEDULERS = ['normal', 'karras', 'exponential', 'sgm_uniform', 'simple'] as const;
+
+/** ComfyUI's `MAX_RESOLUTION` (nodes.py), the `max` of width/height inputs. */
+export const MAX_RESOLUTION = 16384;
+
+/** `0xffffffffffffffff`, KSampler's seed maximum (a double in JS: 18446744073709551616). */
+export const SEED_MAX = 0xffffffffffffffff;
+
+/** Every model folder (`GET /models`) and its files (`GET /models/{folder}`). Empty folders exist but list nothing. */
+export const MODEL_FOLDERS: Readonly<Record<string, readonly string[]>> = {
+  checkpoints: CHECKPOINTS,
+  configs: [],
+  loras: LORAS,
+  vae: VAES,
+  text_encoders: [],
+  diffusion_models: [],
+  clip_vision: [],
+  style_models: [],
+  embeddings: [],
+  diffusers: [],
+  vae_approx: [],
+  controlnet: [],
+  gligen: [],
+  upscale_models: [],
+  custom_nodes: [],
+  hypernetworks: [],
+  photomaker: [],
+  classifiers: [],
+};
+
+/** Trigger words of each LoRA (also in its `ss_tag_frequency` metadata). */
+export const LORA_TRIGGERS: Readonly<Record<(typeof LORAS)[number], readonly string[]>> = {
+  'my_lora.safetensors': ['mytrigger'],
+  'watercolor_style_v1.safetensors': ['wcstyle', 'watercolor'],
+  'pixel_art_xl.safetensors': ['pixel art', 'pixelsprite'],
+};
+
+interface LoraTraining {
+  dim: number;
+  alpha: number;
+  base: 'sd_v1' | 'sdxl_base_v1-0';
+  sdModel: string;
+  resolution: number;
+  images: number;
+  epochs: number;
+  lr: string;
+  started: number;
+  tags: Record<string, Record<string, number>>;
+}
+
+const LORA_TRAINING: Record<(typeof LORAS)[number], LoraTraining> = {
+  'my_lora.safetensors': {
+    dim: 32,
+    alpha: 16,
+    base: 'sd_v1',
+    sdModel: 'v1-5-pruned-emaonly.safetensors',
+    resolution: 512,
+    images: 40,
+    epochs: 10,
+    lr: '0.0001',
+    started: 1704067200,
+    tags: { '10_mytrigger': { mytrigger: 40, portrait: 22, '1girl': 18, smile: 9, 'looking at viewer': 14, outdoors: 6 } },
+  },
+  'watercolor_style_v1.safetensors': {
+    dim: 16,
+    alpha: 8,
+    base: 'sd_v1',
+    sdModel: 'dreamshaper_8.safetensors',
+    resolution: 768,
+    images: 120,
+    epochs: 8,
+    lr: '0.0002',
+    started: 1706745600,
+    tags: {
+      '5_wcstyle': { wcstyle: 120, watercolor: 96, landscape: 41, flowers: 27, 'traditional media': 33, paper: 12 },
+    },
+  },
+  'pixel_art_xl.safetensors': {
+    dim: 64,
+    alpha: 32,
+    base: 'sdxl_base_v1-0',
+    sdModel: 'sd_xl_base_1.0.safetensors',
+    resolution: 1024,
+    images: 250,
+    epochs: 12,
+    lr: '0.0001',
+    started: 1709251200,
+    tags: { '8_pixelsprite': { 'pixel art': 250, pixelsprite: 250, 'video game': 64, sprite: 88, scenery: 47 } },
+  },
+};
+
+/**
+ * The `__metadata__` map of a model file's safetensors header as `GET /view_metadata/{folder}?filename=` returns it
+ * (server.py `view_metadata`): kohya-ss training keys for LoRAs, all values strings (safetensors metadata is
+ * string → string; `ss_tag_frequency` and `ss_dataset_dirs` are JSON strings). Null when the file has no metadata or
+ * does not exist (the server answers 404).
+ */
+export function modelMetadata(folder: string, filename: string): Record<string, string> | null {
+  if (folder !== 'loras') return null;
+  const t = (LORA_TRAINING as Record<string, LoraTraining | undefined>)[filename];
+  if (!t) return null;
+  const name = filename.replace(/\.safetensors$/, '');
+  const dirs: Record<string, { n_repeats: number; img_count: number }> = {};
+  for (const dir of Object.keys(t.tags)) {
+    const repeats = Number.parseInt(dir, 10);
+    dirs[dir] = { n_repeats: Number.isFinite(repeats) ? repeats : 1, img_count: t.images };
+  }
+  const steps = t.images * t.epochs * (Number.parseInt(Object.keys(t.tags)[0] ?? '1', 10) || 1);
+  return {
+    ss_session_id: String(1_000_000 + (t.started % 997_331)),
+    ss_training_started_at: String(t.started),
+    ss_training_finished_at: String(t.started + 5400),
+    ss_output_name: name,
+    ss_sd_model_name: t.sdModel,
+    ss_base_model_version: t.base,
+    ss_v2: 'False',
+    ss_network_module: 'networks.lora',
+    ss_network_dim: String(t.dim),
+    ss_network_alpha: String(t.alpha),
+    ss_network_args: 'null',
+    ss_resolution: `(${t.resolution}, ${t.resolution})`,
+    ss_num_train_images: String(t.images),
+    ss_num_reg_images: '0',
+    ss_num_batches_per_epoch: String(t.images),
+    ss_num_epochs: String(t.epochs),
+    ss_epoch: String(t.epochs),
+    ss_steps: String(steps),
+    ss_max_train_steps: String(steps),
+    ss_batch_size_per_device: '1',
+    ss_gradient_accumulation_steps: '1',
+    ss_learning_rate: t.lr,
+    ss_text_encoder_lr: '5e-05',
+    ss_unet_lr: t.lr,
+    ss_lr_scheduler: 'cosine_with_restarts',
+    ss_lr_warmup_steps: '0',
+    ss_optimizer: 'bitsandbytes.optim.adamw.AdamW8bit',
+    ss_mixed_precision: 'fp16',
+    ss_full_fp16: 'False',
+    ss_clip_skip: t.base === 'sd_v1' ? '1' : 'None',
+    ss_seed: '42',
+    ss_noise_offset: 'None',
+    ss_min_snr_gamma: '5.0',
+    ss_cache_latents: 'True',
+    ss_caption_dropout_rate: '0.0',
+    ss_shuffle_caption: 'True',
+    ss_keep_tokens: '1',
+    ss_enable_bucket: 'True',
+    ss_min_bucket_reso: '256',
+    ss_max_bucket_reso: String(t.resolution * 2),
+    ss_dataset_dirs: JSON.stringify(dirs),
+    ss_tag_frequency: JSON.stringify(t.tags),
+    modelspec: '',
+    'modelspec.sai_model_spec': '1.0.0',
+    'modelspec.architecture': t.base === 'sd_v1' ? 'stable-diffusion-v1/lora' : 'stable-diffusion-xl-v1-base/lora',
+    'modelspec.implementation': 'https://github.com/Stability-AI/generative-models',
+    'modelspec.title': name,
+    'modelspec.resolution': `${t.resolution}x${t.resolution}`,
+    'modelspec.date': new Date(t.started * 1000).toISOString().slice(0, 10),
+    sshs_model_hash: fakeHash(`${filename}:model`),
+    sshs_legacy_hash: fakeHash(`${filename}:legacy`).slice(0, 8),
+  };
+}
+
+function fakeHash(text: string): string {
+  let out = '';
+  let h = 0x811c9dc5;
+  for (let round = 0; out.length < 64; round++) {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    h = Math.imul(h ^ round, 0x01000193) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.slice(0, 64);
+}
+
+/** One input of INPUT_TYPES: `[type, options?]`; the type is a name like `"INT"` / `"MODEL"` or a list of choices. */
+export type InputSpec = [string | readonly string[]] | [string | readonly string[], Record<string, unknown>];
+
+/** A node class as the simulator knows it (the parts of a ComfyUI node class that the server uses). */
+export interface NodeClass {
+  input: {
+    required: Record<string, InputSpec>;
+    optional?: Record<string, InputSpec>;
+    hidden?: Record<string, string>;
+  };
+  output: string[];
+  output_name: string[];
+  output_tooltips?: string[];
+  name: string;
+  display_name: string;
+  description: string;
+  category: string;
+  output_node: boolean;
+}
+
+/** The node classes the simulator executes (ComfyUI nodes.py; tooltips shortened). */
+export const NODE_CLASSES: Readonly<Record<string, NodeClass>> = {
+  CheckpointLoaderSimple: {
+    input: {
+      required: {
+        ckpt_name: [[...CHECKPOINTS], { tooltip: 'The name of the checkpoint (model) to load.' }],
+      },
+    },
+    output: ['MODEL', 'CLIP', 'VAE'],
+    output_name: ['MODEL', 'CLIP', 'VAE'],
+    output_tooltips: [
+      'The model used for denoising latents.',
+      'The CLIP model used for encoding text prompts.',
+      'The VAE model used for encoding and decoding images to and from latent space.',
+    ],
+    name: 'CheckpointLoaderSimple',
+    display_name: 'Load Checkpoint',
+    description: 'Loads a diffusion model checkpoint, diffusion models are used to denoise latents.',
+    category: 'loaders',
+    output_node: false,
+  },
+  LoraLoader: {
+    input: {
+      required: {
+        model: ['MODEL', { tooltip: 'The diffusion model the LoRA will be applied to.' }],
+        clip: ['CLIP', { tooltip: 'The CLIP model the LoRA will be applied to.' }],
+        lora_name: [[...LORAS], { tooltip: 'The name of the LoRA.' }],
+        strength_model: [
+          'FLOAT',
+          {
+            default: 1.0,
+            min: -100.0,
+            max: 100.0,
+            step: 0.01,
+            tooltip: 'How strongly to modify the diffusion model. This value can be negative.',
+          },
+        ],
+        strength_clip: [
+          'FLOAT',
+          {
+            default: 1.0,
+            min: -100.0,
+            max: 100.0,
+            step: 0.01,
+            tooltip: 'How strongly to modify the CLIP model. This value can be negative.',
+          },
+        ],
+      },
+    },
+    output: ['MODEL', 'CLIP'],
+    output_name: ['MODEL', 'CLIP'],
+    output_tooltips: ['The modified diffusion model.', 'The modified CLIP model.'],
+    name: 'LoraLoader',
+    display_name: 'Load LoRA',
+    description:
+      'LoRAs are used to modify diffusion and CLIP models, altering the way in which latents are denoised such as applying styles. Multiple LoRA nodes can be linked together.',
+    category: 'loaders',
+    output_node: false,
+  },
+  LoraLoaderModelOnly: {
+    input: {
+      required: {
+        model: ['MODEL'],
+        lora_name: [[...LORAS]],
+        strength_model: ['FLOAT', { default: 1.0, min: -100.0, max: 100.0, step: 0.01 }],
+      },
+    },
+    output: ['MODEL'],
+    output_name: ['MODEL'],
+    name: 'LoraLoaderModelOnly',
+    display_name: 'LoraLoaderModelOnly',
+    description: '',
+    category: 'loaders',
+    output_node: false,
+  },
+  CLIPTextEncode: {
+    input: {
+      required: {
+        text: [
+          'STRING',
+          { multiline: true, dynamicPrompts: true, tooltip: 'The text to be encoded.' },
+        ],
+        clip: ['CLIP', { tooltip: 'The CLIP model used for encoding the text.' }],
+      },
+    },
+    output: ['CONDITIONING'],
+    output_name: ['CONDITIONING'],
+    output_tooltips: ['A conditioning containing the embedded text used to guide the diffusion model.'],
+    name: 'CLIPTextEncode',
+    display_name: 'CLIP Text Encode (Prompt)',
+    description:
+      'Encodes a text prompt using a CLIP model into an embedding that can be used to guide the diffusion model towards generating specific images.',
+    category: 'conditioning',
+    output_node: false,
+  },
+  EmptyLatentImage: {
+    input: {
+      required: {
+        width: ['INT', { default: 512, min: 16, max: MAX_RESOLUTION, step: 8, tooltip: 'The width of the latent images in pixels.' }],
+        height: ['INT', { default: 512, min: 16, max: MAX_RESOLUTION, step: 8, tooltip: 'The height of the latent images in pixels.' }],
+        batch_size: ['INT', { default: 1, min: 1, max: 4096, tooltip: 'The number of latent images in the batch.' }],
+      },
+    },
+    output: ['LATENT'],
+    output_name: ['LATENT'],
+    output_tooltips: ['The empty latent image batch.'],
+    name: 'EmptyLatentImage',
+    display_name: 'Empty Latent Image',
+    description: 'Create a new batch of empty latent images to be denoised via sampling.',
+    category: 'latent',
+    output_node: false,
+  },
+  KSampler: {
+    input: {
+      required: {
+        model: ['MODEL', { tooltip: 'The model used for denoising the input latent.' }],
+        seed: [
+          'INT',
+          {
+            default: 0,
+            min: 0,
+            max: SEED_MAX,
+            control_after_generate: true,
+            tooltip: 'The random seed used for creating the noise.',
+          },
+        ],
+        steps: ['INT', { default: 20, min: 1, max: 10000, tooltip: 'The number of steps used in the denoising process.' }],
+        cfg: [
+          'FLOAT',
+          {
+            default: 8.0,
+            min: 0.0,
+            max: 100.0,
+            step: 0.1,
+            round: 0.01,
+            tooltip: 'The Classifier-Free Guidance scale balances creativity and adherence to the prompt.',
+          },
+        ],
+        sampler_name: [[...SAMPLERS], { tooltip: 'The algorithm used when sampling.' }],
+        scheduler: [[...SCHEDULERS], { tooltip: 'The scheduler controls how noise is gradually removed to form the image.' }],
+        positive: ['CONDITIONING', { tooltip: 'The conditioning describing the attributes you want to include in the image.' }],
+        negative: ['CONDITIONING', { tooltip: 'The conditioning describing the attributes you want to exclude from the image.' }],
+        latent_image: ['LATENT', { tooltip: 'The latent image to denoise.' }],
+        denoise: ['FLOAT', { default: 1.0, min: 0.0, max: 1.0, step: 0.01, tooltip: 'The amount of denoising applied.' }],
+      },
+    },
+    output: ['LATENT'],
+    output_name: ['LATENT'],
+    output_tooltips: ['The denoised latent.'],
+    name: 'KSampler',
+    display_name: 'KSampler',
+    description: 'Uses the provided model, positive and negative conditioning to denoise the latent image.',
+    category: 'sampling',
+    output_node: false,
+  },
+  VAEDecode: {
+    input: {
+      required: {
+        samples: ['LATENT', { tooltip: 'The latent to be decoded.' }],
+        vae: ['VAE', { tooltip: 'The VAE model used for decoding the latent.' }],
+      },
+    },
+    output: ['IMAGE'],
+    output_name: ['IMAGE'],
+    output_tooltips: ['The decoded image.'],
+    name: 'VAEDecode',
+    display_name: 'VAE Decode',
+    description: 'Decodes latent images back into pixel space images.',
+    category: 'latent',
+    output_node: false,
+  },
+  SaveImage: {
+    input: {
+      required: {
+        images: ['IMAGE', { tooltip: 'The images to save.' }],
+        filename_prefix: [
+          'STRING',
+          {
+            default: 'ComfyUI',
+            tooltip:
+              'The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.',
+          },
+        ],
+      },
+      hidden: { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO' },
+    },
+    output: [],
+    output_name: [],
+    name: 'SaveImage',
+    display_name: 'Save Image',
+    description: 'Saves the input images to your ComfyUI output directory.',
+    category: 'image',
+    output_node: true,
+  },
+};
+
+/** Looks up a node class by `class_type`; undefined for a class the simulator does not know. */
+export function nodeClass(classType: string): NodeClass | undefined {
+  return Object.prototype.hasOwnProperty.call(NODE_CLASSES, classType) ? NODE_CLASSES[classType] : undefined;
+}
+
+/** One `GET /object_info` entry, in the shape of ComfyUI server.py `node_info()`. */
+export interface ObjectInfoEntry {
+  input: NodeClass['input'];
+  input_order: Record<string, string[]>;
+  output: string[];
+  output_is_list: boolean[];
+  output_name: string[];
+  name: string;
+  display_name: string;
+  description: string;
+  python_module: string;
+  category: string;
+  output_node: boolean;
+  output_tooltips?: string[];
+}
+
+/** The `object_info` entry of one class (server.py `node_info`), or undefined for an unknown class. */
+export function objectInfoEntry(classType: string): ObjectInfoEntry | undefined {
+  const c = nodeClass(classType);
+  if (!c) return undefined;
+  const input_order: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(c.input)) input_order[k] = Object.keys(v);
+  const entry: ObjectInfoEntry = {
+    input: c.input,
+    input_order,
+    output: c.output,
+    output_is_list: c.output.map(() => false),
+    output_name: c.output_name,
+    name: c.name,
+    display_name: c.display_name,
+    description: c.description,
+    python_module: 'nodes',
+    category: c.category,
+    output_node: c.output_node,
+  };
+  if (c.output_tooltips) entry.output_tooltips = c.output_tooltips;
+  return entry;
+}
+
+/** `GET /object_info`: every known class → its entry. */
+export function objectInfo(): Record<string, ObjectInfoEntry> {
+  const out: Record<string, ObjectInfoEntry> = {};
+  for (const name of Object.keys(NODE_CLASSES)) {
+    const e = objectInfoEntry(name);
+    if (e) out[name] = e;
+  }
+  return out;
+}

@@ -1,0 +1,499 @@
+// The built-in ComfyUI simulator: ComfyUI's HTTP + WebSocket API (server.py) on node:http + ws, backed by the
+// validator, queue, executor and procedural renderer of this folder. Every route also answers under `/api`.
+// Protocol reference: /work/shared/comfyui-protocol.md and comfyanonymous/ComfyUI server.py / execution.py.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import sharp from 'sharp';
+import { WebSocketServer, WebSocket } from 'ws';
+import { z } from 'zod';
+import { MODEL_FOLDERS, modelMetadata, objectInfo, objectInfoEntry, SEED_MAX } from './catalog';
+import { Executor } from './executor';
+import { PromptQueue, queueTuple, type HistoryEntry, type QueueItem } from './queue';
+import { isPlainObject, validatePrompt } from './validate';
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Delay per sampler step in ms; default 50. */
+  stepDelayMs?: number;
+  /** Where SaveImage writes; default a fresh temp dir (removed again by close()). */
+  outputDir?: string;
+  /** Send one binary JPEG preview frame per sampled prompt (event 1, format 1); default false. */
+  previews?: boolean;
+}
+
+/** A started simulator. */
+export interface RunningSimulator {
+  /** Base URL, e.g. `http://127.0.0.1:8188`. */
+  url: string;
+  port: number;
+  /** SaveImage's output folder. */
+  outputDir: string;
+  /** Stops the running prompt, closes every socket and the listener; removes the output dir if it was a temp dir. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 50 * 1024 * 1024;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const PromptBody = z.looseObject({
+  prompt: z.unknown().optional(),
+  client_id: z.string().nullish(),
+  extra_data: z.record(z.string(), z.unknown()).nullish(),
+  front: z.boolean().nullish(),
+  number: z.number().nullish(),
+  prompt_id: z.string().nullish(),
+  partial_execution_targets: z.array(z.string()).nullish(),
+});
+const QueueBody = z.looseObject({ clear: z.boolean().nullish(), delete: z.array(z.string()).nullish() });
+const InterruptBody = z.looseObject({ prompt_id: z.string().nullish() });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+function errorBody(type: string, message: string, details: string, withNodeErrors = false): Record<string, unknown> {
+  const body: Record<string, unknown> = { error: { type, message, details, extra_info: {} } };
+  if (withNodeErrors) body.node_errors = {};
+  return body;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, text?: string): void {
+  const buf = Buffer.from(text ?? JSON.stringify(body), 'utf8');
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': buf.length });
+  res.end(buf);
+}
+
+function sendEmpty(res: ServerResponse, status = 200): void {
+  res.writeHead(status, { 'Content-Length': 0 });
+  res.end();
+}
+
+function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
+  const buf = Buffer.from(text, 'utf8');
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length });
+  res.end(buf);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY) throw new HttpError(413, errorBody('request_too_large', 'Request body too large', `limit ${MAX_BODY} bytes`));
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON body; throws HttpError 400 on invalid JSON (ComfyUI itself would answer 500). */
+async function readJson(req: IncomingMessage, withNodeErrors = false): Promise<unknown> {
+  const raw = (await readBody(req)).toString('utf8');
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (ex) {
+    throw new HttpError(400, errorBody('invalid_json', 'Invalid JSON body', ex instanceof Error ? ex.message : String(ex), withNodeErrors));
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, withNodeErrors = false): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new HttpError(400, errorBody('invalid_request', 'Invalid request body', z.prettifyError(r.error), withNodeErrors));
+  }
+  return r.data;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.json': 'application/json',
+  '.txt': 'text/plain',
+};
+
+/**
+ * Starts the simulator and resolves once it listens.
+ * Input: {@link SimulatorOptions}. Output: {@link RunningSimulator} with the real port (when `port` is 0).
+ * Rejects when the port cannot be bound or the output dir cannot be created.
+ */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const tempDir = opts.outputDir ? null : await mkdtemp(path.join(os.tmpdir(), 'comfyui-sim-'));
+  const outputDir = path.resolve(opts.outputDir ?? (tempDir as string));
+  await mkdir(outputDir, { recursive: true });
+  const startedAt = Date.now();
+
+  // --- sockets ------------------------------------------------------------------------------------------------
+  // Like server.py: sid → socket; a reconnect with the same clientId replaces the entry, and a closing socket
+  // removes its sid even if a newer socket registered it since (close the old socket before reconnecting).
+  const sockets = new Map<string, WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  const send = (type: string, data: Record<string, unknown>, sid: string | null) => {
+    const text = JSON.stringify({ type, data });
+    if (sid === null) {
+      for (const ws of sockets.values()) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    } else {
+      const ws = sockets.get(sid);
+      if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
+    }
+  };
+  const sendBinary = (data: Buffer, sid: string | null) => {
+    const targets = sid === null ? [...sockets.values()] : [sockets.get(sid)];
+    for (const ws of targets) if (ws && ws.readyState === WebSocket.OPEN) ws.send(data, { binary: true });
+  };
+
+  const queue = new PromptQueue(() => send('status', { status: { exec_info: { queue_remaining: queue.remaining() } } }, null));
+  const executor = new Executor({ outputDir, stepDelayMs: opts.stepDelayMs ?? 50, previews: opts.previews ?? false }, { send, sendBinary });
+  let promptNumber = 0;
+  let closed = false;
+  let running: Promise<void> | null = null;
+
+  // --- worker -----------------------------------------------------------------------------------------------------
+  const pump = () => {
+    if (closed || running) return;
+    const item = queue.take();
+    if (!item) return;
+    running = runItem(item).finally(() => {
+      running = null;
+      setImmediate(pump);
+    });
+  };
+  const runItem = async (item: QueueItem) => {
+    let entry: HistoryEntry;
+    try {
+      entry = await executor.execute(item);
+    } catch (ex) {
+      // execute() reports node failures itself; this only guards against simulator bugs.
+      console.error('ComfyUI simulator: internal error while executing', item.promptId, ex);
+      entry = { prompt: queueTuple(item), outputs: {}, status: { status_str: 'error', completed: false, messages: [] }, meta: {} };
+    }
+    queue.finish(item, entry);
+    const clientId = typeof item.extraData.client_id === 'string' ? item.extraData.client_id : null;
+    if (clientId !== null) send('executing', { node: null, prompt_id: item.promptId }, clientId);
+  };
+
+  // --- routes -----------------------------------------------------------------------------------------------------
+  const postPrompt = async (req: IncomingMessage, res: ServerResponse) => {
+    const json = await readJson(req, true);
+    if (!isPlainObject(json)) {
+      throw new HttpError(400, errorBody('invalid_request', 'Invalid request body', 'the body must be a JSON object', true));
+    }
+    const body = parseWith(PromptBody, json, true);
+    if (!('prompt' in json)) {
+      sendJson(res, 400, errorBody('no_prompt', 'No prompt provided', 'No prompt provided', true));
+      return;
+    }
+    let number: number;
+    if (typeof body.number === 'number') number = body.number;
+    else {
+      number = body.front ? -promptNumber : promptNumber;
+      promptNumber++;
+    }
+    const promptId = typeof body.prompt_id === 'string' && UUID_RE.test(body.prompt_id) ? body.prompt_id : randomUUID();
+    const result = validatePrompt(body.prompt, body.partial_execution_targets ?? null);
+    if (!result.valid) {
+      sendJson(res, 400, { error: result.error, node_errors: result.nodeErrors });
+      return;
+    }
+    const extraData: Record<string, unknown> = { ...(body.extra_data ?? {}) };
+    if (typeof body.client_id === 'string') extraData.client_id = body.client_id;
+    extraData.create_time = Date.now();
+    queue.put({ number, promptId, prompt: result.prompt, extraData, outputs: result.outputs });
+    sendJson(res, 200, { prompt_id: promptId, number, node_errors: result.nodeErrors });
+    setImmediate(pump);
+  };
+
+  const view = async (url: URL, res: ServerResponse) => {
+    const q = url.searchParams;
+    let filename = q.get('filename');
+    if (filename === null) return sendEmpty(res, 404);
+    let type = q.get('type') ?? 'output';
+    const annotated = /^(.*) \[(output|input|temp)\]$/.exec(filename);
+    if (annotated) {
+      filename = annotated[1] as string;
+      type = annotated[2] as string;
+    }
+    if (!filename) return sendEmpty(res, 400);
+    if (filename.startsWith('/') || filename.includes('..')) return sendEmpty(res, 400);
+    if (!['output', 'input', 'temp'].includes(type)) return sendEmpty(res, 400);
+    if (type !== 'output') return sendEmpty(res, 404); // the simulator has no input/temp files
+    let dir = outputDir;
+    const sub = q.get('subfolder');
+    if (sub) {
+      const full = path.resolve(outputDir, sub);
+      if (full !== outputDir && !full.startsWith(outputDir + path.sep)) return sendEmpty(res, 403);
+      dir = full;
+    }
+    const file = path.join(dir, path.basename(filename));
+    try {
+      if (!(await stat(file)).isFile()) return sendEmpty(res, 404);
+    } catch {
+      return sendEmpty(res, 404);
+    }
+    let data: Buffer = await readFile(file);
+    let contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const preview = q.get('preview');
+    const channel = q.get('channel') ?? 'rgba';
+    if (preview && contentType.startsWith('image/')) {
+      const [fmt, qual] = preview.split(';');
+      const quality = Math.min(100, Math.max(1, Number.parseInt(qual ?? '90', 10) || 90));
+      if (fmt === 'webp') {
+        data = await sharp(data).webp({ quality }).toBuffer();
+        contentType = 'image/webp';
+      } else if (fmt === 'jpeg' || fmt === 'jpg') {
+        data = await sharp(data).jpeg({ quality }).toBuffer();
+        contentType = 'image/jpeg';
+      }
+    } else if (channel === 'rgb' && contentType === 'image/png') {
+      data = await sharp(data).removeAlpha().png().toBuffer();
+    }
+    res.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': data.length,
+      'Content-Disposition': `filename="${path.basename(file)}"`,
+    });
+    res.end(data);
+  };
+
+  const systemStats = () => {
+    const gib = 1024 ** 3;
+    return {
+      system: {
+        os: process.platform === 'win32' ? 'nt' : 'posix',
+        ram_total: os.totalmem(),
+        ram_free: os.freemem(),
+        comfyui_version: '0.3.66-sim',
+        required_frontend_version: '1.28.7',
+        python_version: '3.12.3 (simulated) [LoRA Bench ComfyUI simulator]',
+        pytorch_version: '2.8.0+cu128',
+        embedded_python: false,
+        argv: ['main.py', '--simulated'],
+        uptime_s: Math.round((Date.now() - startedAt) / 1000),
+      },
+      devices: [
+        {
+          name: 'Simulated GPU (CPU render)',
+          type: 'cuda',
+          index: 0,
+          vram_total: 24 * gib,
+          vram_free: 24 * gib - (running ? 6 * gib : 2 * gib),
+          torch_vram_total: 8 * gib,
+          torch_vram_free: running ? 1 * gib : 6 * gib,
+        },
+      ],
+    };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let p = url.pathname;
+    if (p === '/' && req.method === 'GET') {
+      return sendText(res, 200, '<!doctype html><title>ComfyUI simulator</title><p>LoRA Bench ComfyUI simulator. See /system_stats.</p>', 'text/html; charset=utf-8');
+    }
+    if (p === '/api' || p.startsWith('/api/')) p = p.slice(4) || '/';
+    const method = req.method ?? 'GET';
+    let seg: string[];
+    try {
+      seg = p.split('/').slice(1).map((s) => decodeURIComponent(s));
+    } catch {
+      return sendText(res, 404, '404: Not Found');
+    }
+    const allow = (...methods: string[]) => {
+      if (!methods.includes(method)) throw new HttpError(405, errorBody('method_not_allowed', 'Method Not Allowed', `${method} ${p}`));
+    };
+    const [a, b, ...rest] = seg;
+    if (rest.length > 0) return sendText(res, 404, '404: Not Found');
+
+    switch (a) {
+      case 'prompt':
+        if (b !== undefined) break;
+        allow('GET', 'POST');
+        if (method === 'GET') return sendJson(res, 200, { exec_info: { queue_remaining: queue.remaining() } });
+        return postPrompt(req, res);
+      case 'queue': {
+        if (b !== undefined) break;
+        allow('GET', 'POST');
+        if (method === 'GET') return sendJson(res, 200, queue.snapshot());
+        const body = parseWith(QueueBody, await readJson(req));
+        if (body.clear) queue.clear();
+        if (body.delete) queue.delete(body.delete);
+        return sendEmpty(res);
+      }
+      case 'history': {
+        if (b !== undefined) {
+          allow('GET');
+          const e = queue.historyItem(b);
+          return sendJson(res, 200, e ? { [b]: e } : {});
+        }
+        allow('GET', 'POST');
+        if (method === 'GET') {
+          const maxRaw = url.searchParams.get('max_items');
+          const offRaw = url.searchParams.get('offset');
+          const max = maxRaw !== null ? Number.parseInt(maxRaw, 10) : undefined;
+          const off = offRaw !== null ? Number.parseInt(offRaw, 10) : -1;
+          return sendJson(res, 200, queue.historyMap(Number.isFinite(max) ? max : undefined, Number.isFinite(off) ? off : -1));
+        }
+        const body = parseWith(QueueBody, await readJson(req));
+        if (body.clear) queue.clearHistory();
+        if (body.delete) queue.deleteHistory(body.delete);
+        return sendEmpty(res);
+      }
+      case 'interrupt': {
+        if (b !== undefined) break;
+        allow('POST');
+        // Like server.py: an empty or non-JSON body means a global interrupt.
+        let body: { prompt_id?: string | null } = {};
+        try {
+          const parsed = InterruptBody.safeParse(JSON.parse((await readBody(req)).toString('utf8')));
+          if (parsed.success) body = parsed.data;
+        } catch {
+          body = {};
+        }
+        const current = executor.current;
+        if (!body.prompt_id || (current && current.promptId === body.prompt_id)) executor.interrupt();
+        return sendEmpty(res);
+      }
+      case 'object_info': {
+        allow('GET');
+        const fixSeed = (text: string) => text.replaceAll(JSON.stringify(SEED_MAX), '18446744073709551615');
+        if (b === undefined) return sendJson(res, 200, null, fixSeed(JSON.stringify(objectInfo())));
+        const entry = objectInfoEntry(b);
+        return sendJson(res, 200, null, fixSeed(JSON.stringify(entry ? { [b]: entry } : {})));
+      }
+      case 'models': {
+        allow('GET');
+        if (b === undefined) return sendJson(res, 200, Object.keys(MODEL_FOLDERS));
+        const files = Object.prototype.hasOwnProperty.call(MODEL_FOLDERS, b) ? MODEL_FOLDERS[b] : undefined;
+        if (!files) return sendEmpty(res, 404);
+        return sendJson(res, 200, files);
+      }
+      case 'view_metadata': {
+        if (b === undefined) break;
+        allow('GET');
+        const filename = url.searchParams.get('filename');
+        if (!filename || !filename.endsWith('.safetensors')) return sendEmpty(res, 404);
+        const meta = modelMetadata(b, filename);
+        if (!meta) return sendEmpty(res, 404);
+        return sendJson(res, 200, meta);
+      }
+      case 'view':
+        if (b !== undefined) break;
+        allow('GET');
+        return view(url, res);
+      case 'system_stats':
+        if (b !== undefined) break;
+        allow('GET');
+        return sendJson(res, 200, systemStats());
+      case 'embeddings':
+        if (b !== undefined) break;
+        allow('GET');
+        return sendJson(res, 200, []);
+      case 'extensions':
+        if (b !== undefined) break;
+        allow('GET');
+        return sendJson(res, 200, []);
+      case 'features':
+        if (b !== undefined) break;
+        allow('GET');
+        return sendJson(res, 200, { supports_preview_metadata: false, max_upload_size: MAX_BODY });
+      case 'ws':
+        if (b !== undefined) break;
+        return sendText(res, 400, 'Expected a WebSocket upgrade');
+    }
+    return sendText(res, 404, '404: Not Found');
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((ex: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (ex instanceof HttpError) sendJson(res, ex.status, ex.body);
+      else sendJson(res, 500, errorBody('internal_error', 'Internal simulator error', ex instanceof Error ? ex.message : String(ex)));
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (closed || (url.pathname !== '/ws' && url.pathname !== '/api/ws')) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const sid = url.searchParams.get('clientId') || randomUUID().replace(/-/g, '');
+      sockets.delete(sid);
+      sockets.set(sid, ws);
+      ws.on('error', () => undefined);
+      ws.on('close', () => {
+        sockets.delete(sid); // server.py pops the sid unconditionally
+      });
+      let first = true;
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        try {
+          const msg = JSON.parse(data.toString()) as unknown;
+          if (first && isPlainObject(msg) && msg.type === 'feature_flags') {
+            ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: false, max_upload_size: MAX_BODY } }));
+          }
+        } catch {
+          // ComfyUI logs and ignores malformed client messages.
+        }
+        first = false;
+      });
+      ws.send(JSON.stringify({ type: 'status', data: { status: { exec_info: { queue_remaining: queue.remaining() } }, sid } }));
+      const cur = executor.current;
+      if (cur && cur.clientId === sid && cur.node !== null) ws.send(JSON.stringify({ type: 'executing', data: { node: cur.node } }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      closed = true;
+      executor.dispose();
+      if (running) await running.catch(() => undefined);
+      executor.dispose();
+      for (const ws of wss.clients) ws.terminate();
+      sockets.clear();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    })();
+    return closing;
+  };
+
+  return { url: `http://${urlHost}:${port}`, port, outputDir, close };
+}

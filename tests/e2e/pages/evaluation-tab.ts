@@ -1,0 +1,21 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Step 3: blind A/B evaluation, driven by keyboard only. */
+export class EvaluationTab {
+  constructor(private readonly page: Page) {}
+
+  readonly status = () => this.page.getByTestId('evaluation-status');
+
+  /** Judges pair `index` (0-based) of `total` with one key per metric, then Enter. */
+  async judgeByKeyboard(index: number, total: number, keys: string[]): Promise<void> {
+    await expect(this.status()).toHaveText(`Pair ${index + 1} of ${total}`);
+    await expect(this.page.getByRole('img', { name: 'Left image' })).toBeVisible();
+    for (const key of keys) await this.page.keyboard.press(key);
+    await this.page.keyboard.press('Enter');
+    if (index + 1 < total) await expect(this.status()).toHaveText(`Pair ${index + 2} of ${total}`);
+  }
+
+  async expectComplete(total: number): Promise<void> {
+    await expect(this.status()).toHaveText(`Evaluation complete: all ${total} pairs judged.`);
+  }
+}

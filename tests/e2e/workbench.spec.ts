@@ -1,0 +1,88 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { SessionSchema } from '../../lib/sessions/schema';
+import { E2E_SESSIONS_DIR } from '../../playwright.config';
+import { EvaluationTab } from './pages/evaluation-tab';
+import { GenerationTab } from './pages/generation-tab';
+import { ReportTab } from './pages/report-tab';
+import { SetupTab } from './pages/setup-tab';
+import { Sidebar } from './pages/sidebar';
+
+const PROMPTS = ['a portrait of a woman in a red coat, city street', 'a cabin in a snowy forest at dusk'];
+const SEEDS = [898938, 424242];
+const STRENGTHS = [0, 0.5, 1];
+const IMAGES = PROMPTS.length * SEEDS.length * (1 + STRENGTHS.length);
+const PAIRS = PROMPTS.length * SEEDS.length * STRENGTHS.length;
+const KEYS = ['1', '2', '3', 'ArrowLeft', 'ArrowDown', 'ArrowRight'];
+
+test('the whole mission: setup, generation, blind evaluation, report, and loading a session back', async ({ page }, testInfo) => {
+  const shot = async (name: string) =>
+    testInfo.attach(name, { body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }), contentType: 'image/png' });
+  const sidebar = new Sidebar(page);
+
+  await page.goto('/');
+  await expect(sidebar.comfySource()).toContainText('built-in simulator');
+
+  const firstId = await sidebar.newSession();
+  expect(firstId).toMatch(/^\d{8}_\d{6}(_\d+)?$/);
+  const setup = new SetupTab(page);
+  await setup.waitForComfy();
+  await setup.fill({
+    checkpoint: 'v1-5-pruned-emaonly.safetensors',
+    lora: 'my_lora.safetensors',
+    strengths: STRENGTHS.join(', '),
+    seeds: SEEDS.join(', '),
+    metrics: 'Quality, Style, Coherence',
+    prompts: PROMPTS,
+  });
+  await expect(page.getByTestId('plan-summary')).toContainText(`= ${IMAGES} images`);
+  await sidebar.save();
+  await shot('1-setup');
+  await setup.startGeneration();
+
+  const generation = new GenerationTab(page);
+  await generation.waitUntilComplete(IMAGES);
+  await expect(sidebar.currentStep()).toContainText('Step 3');
+  await shot('2-generation');
+  await generation.goToEvaluation();
+
+  const evaluation = new EvaluationTab(page);
+  for (let i = 0; i < PAIRS; i++) {
+    const keys = [0, 1, 2].map((m) => KEYS[(i + m * 2) % KEYS.length]!);
+    await evaluation.judgeByKeyboard(i, PAIRS, keys);
+    if (i === 3) {
+      // Undo with U and judge the pair again: nothing is doubled.
+      await expect(evaluation.status()).toHaveText(`Pair 5 of ${PAIRS}`);
+      await page.keyboard.press('u');
+      await evaluation.judgeByKeyboard(3, PAIRS, ['3', '3', '3']);
+      await shot('3-evaluation');
+    }
+  }
+  await evaluation.expectComplete(PAIRS);
+  await page.getByRole('button', { name: 'See the report' }).click();
+
+  const report = new ReportTab(page);
+  await report.expectReport(PAIRS);
+  await shot('4-report');
+
+  const secondId = await sidebar.newSession();
+  expect(secondId).not.toBe(firstId);
+  const options = await sidebar.loadOptions();
+  expect(options[0]).toContain(secondId);
+  expect(options[1]).toContain(`${firstId} - my_lora.safetensors (`);
+  await sidebar.load(firstId);
+  await expect(page.getByRole('tab', { name: '4. Report' })).toHaveAttribute('aria-selected', 'true');
+  await report.expectReport(PAIRS);
+  await shot('5-loaded-again');
+
+  const folder = path.join(E2E_SESSIONS_DIR, firstId);
+  const meta = SessionSchema.parse(JSON.parse(await readFile(path.join(folder, 'session_meta.json'), 'utf8')));
+  expect(meta.step_3_evaluation.evaluation_complete).toBe(true);
+  expect(meta.step_3_evaluation.scores).toHaveLength(PAIRS * 3);
+  const expected = [
+    ...PROMPTS.flatMap((_, p) => SEEDS.map((_, s) => `baseline_${p}_${s}.png`)),
+    ...PROMPTS.flatMap((_, p) => SEEDS.flatMap((_, s) => STRENGTHS.map((_, k) => `lora_${p}_${s}_${k}.png`))),
+  ].sort();
+  expect((await readdir(path.join(folder, 'output'))).sort()).toEqual(expected);
+});

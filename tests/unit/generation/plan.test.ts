@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { IMAGE_FILE_PATTERN, planResults, positiveText } from '@/lib/generation/plan';
+import { SetupSchema } from '@/lib/sessions/schema';
+
+const setup = SetupSchema.parse({
+  checkpoint: 'c.safetensors',
+  lora_filename: 'l.safetensors',
+  trigger_words: 'mystyle',
+  weight_range: [0, 0.5, 1],
+  seeds: [11, 22],
+  prompt_pairs: [
+    { positive: 'a cat', append_trigger: true },
+    { positive: 'a dog', append_trigger: false },
+  ],
+});
+
+describe('planResults', () => {
+  const plan = planResults(setup);
+
+  it('plans one baseline per (prompt, seed) and one LoRA image per strength', () => {
+    expect(plan).toHaveLength(2 * 2 + 2 * 2 * 3);
+    expect(plan.filter((r) => r.role === 'baseline').map((r) => r.filename)).toEqual([
+      'baseline_0_0.png',
+      'baseline_0_1.png',
+      'baseline_1_0.png',
+      'baseline_1_1.png',
+    ]);
+    expect(plan.every((r) => r.status === 'queued' && IMAGE_FILE_PATTERN.test(r.filename))).toBe(true);
+  });
+
+  it('keeps the seed fixed across strengths (the original tool changed it)', () => {
+    const p0s1 = plan.filter((r) => r.prompt_index === 0 && r.seed_index === 1);
+    expect(p0s1.map((r) => [r.image_id, r.seed, r.strength])).toEqual([
+      ['baseline_0_1', 22, null],
+      ['lora_0_1_0', 22, 0],
+      ['lora_0_1_1', 22, 0.5],
+      ['lora_0_1_2', 22, 1],
+    ]);
+  });
+
+  it('appends the trigger words only to prompts that ask for them', () => {
+    expect(positiveText(setup, 0)).toBe('a cat, mystyle');
+    expect(positiveText(setup, 1)).toBe('a dog');
+  });
+
+  it('accepts only grid file names', () => {
+    expect(IMAGE_FILE_PATTERN.test('lora_1_2_3.png')).toBe(true);
+    for (const bad of ['../x.png', 'lora_1_2.png', 'baseline_1_2.png/..', 'session_meta.json', 'baseline_a_1.png']) {
+      expect(IMAGE_FILE_PATTERN.test(bad)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { SessionSchema } from '@/lib/sessions/schema';
+import { csvField, judgmentsCsv } from '@/lib/report/csv';
+
+const METRIC = 'Look, "feel"';
+
+const session = SessionSchema.parse({
+  schema_version: 2,
+  session_id: '20240115_143022',
+  timestamp: 1705308622.5,
+  revision: 1,
+  status: 'completed',
+  step_1_setup: {
+    weight_range: [0, 0.5],
+    seeds: [898938, 42],
+    metrics: ['Quality', METRIC],
+    prompt_pairs: [{ positive: 'a cat' }, { positive: 'a dog' }],
+  },
+  step_2_generation: {
+    shuffled_results: [
+      {
+        pair_id: 'p1_s1_k1',
+        token: 'a'.repeat(32),
+        left: 'lora',
+        baseline_image_id: 'baseline_1_1',
+        lora_image_id: 'lora_1_1_1',
+        prompt_index: 1,
+        seed_index: 1,
+        strength_index: 1,
+        strength: 0.5,
+      },
+    ],
+  },
+  step_3_evaluation: {
+    scores: [
+      { pair_id: 'p1_s1_k1', metric: 'Quality', winner: 'tie', left: 'lora', at: '2024-01-15T14:31:00Z' },
+      { pair_id: 'p1_s1_k1', metric: METRIC, winner: 'lora', left: 'lora', rater: 'ann\nb', at: '2024-01-15T14:31:05Z' },
+      { pair_id: 'gone', metric: 'Quality', winner: 'skip', left: 'baseline', rater: 'r\rx', at: '2024-01-15T14:32:00Z' },
+    ],
+  },
+  step_4_report: {},
+});
+
+describe('judgmentsCsv', () => {
+  it('writes a header and one RFC 4180 row per score with CRLF line ends', () => {
+    expect(judgmentsCsv(session)).toBe(
+      'pair_id,metric,winner,left,rater,at,prompt_index,seed,strength\r\n' +
+        'p1_s1_k1,Quality,tie,lora,default,2024-01-15T14:31:00Z,1,42,0.5\r\n' +
+        'p1_s1_k1,"Look, ""feel""",lora,lora,"ann\nb",2024-01-15T14:31:05Z,1,42,0.5\r\n' +
+        'gone,Quality,skip,baseline,"r\rx",2024-01-15T14:32:00Z,,,\r\n',
+    );
+  });
+
+  it('writes only the header when there are no scores', () => {
+    const empty = SessionSchema.parse({ ...session, step_3_evaluation: { scores: [] } });
+    expect(judgmentsCsv(empty)).toBe('pair_id,metric,winner,left,rater,at,prompt_index,seed,strength\r\n');
+  });
+});
+
+describe('csvField', () => {
+  it('quotes only when needed and doubles quotes', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('"')).toBe('""""');
+    expect(csvField('x\r\ny')).toBe('"x\r\ny"');
+    expect(csvField(0)).toBe('0');
+    expect(csvField(-0.25)).toBe('-0.25');
+    expect(csvField(null)).toBe('');
+    expect(csvField(undefined)).toBe('');
+    expect(csvField('')).toBe('');
+  });
+});

@@ -1,0 +1,141 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '@/lib/api/errors';
+import { currentStep, SessionSchema } from '@/lib/sessions/schema';
+import { createSession, formatSessionId, listSessions, loadSession, updateSession } from '@/lib/sessions/store';
+import { useTempSessionsDir } from '../../helpers/temp-sessions';
+
+const dir = useTempSessionsDir();
+const at = (iso: string) => new Date(iso);
+
+describe('session store', () => {
+  it('creates YYYYMMDD_HHMMSS from local time with output/ and a valid session_meta.json', async () => {
+    const when = new Date(2024, 0, 15, 14, 30, 22, 500);
+    const s = await createSession(when);
+    expect(s.session_id).toBe('20240115_143022');
+    expect(formatSessionId(when)).toBe('20240115_143022');
+    expect(s.timestamp).toBeCloseTo(when.getTime() / 1000, 3);
+    expect(s.revision).toBe(0);
+    expect(s.status).toBe('pending');
+    const files = await readdir(path.join(dir(), s.session_id));
+    expect(files.sort()).toEqual(['output', 'session_meta.json']);
+    const raw = JSON.parse(await readFile(path.join(dir(), s.session_id, 'session_meta.json'), 'utf8'));
+    expect(SessionSchema.parse(raw)).toEqual(s);
+    expect(raw.schema_version).toBe(2);
+  });
+
+  it('gives same-second sessions _2, _3 and never reuses a folder, even when created concurrently', async () => {
+    const when = at('2024-03-01T10:00:00');
+    const made = await Promise.all([1, 2, 3, 4].map(() => createSession(when)));
+    const ids = made.map((s) => s.session_id).sort();
+    expect(ids).toEqual(['20240301_100000', '20240301_100000_2', '20240301_100000_3', '20240301_100000_4']);
+  });
+
+  it('lists newest first, with _10 after _9, and lists a damaged folder with its reason', async () => {
+    await createSession(at('2024-01-01T09:00:00'));
+    await createSession(at('2024-02-01T09:00:00'));
+    for (let i = 0; i < 10; i++) await createSession(at('2024-02-01T09:30:00'));
+    await mkdir(path.join(dir(), '20240301_120000'));
+    await writeFile(path.join(dir(), '20240301_120000', 'session_meta.json'), '{ not json');
+    await mkdir(path.join(dir(), '20240301_130000'));
+    await mkdir(path.join(dir(), 'not-a-session'));
+    const list = await listSessions();
+    expect(list.map((s) => s.session_id)).toEqual([
+      '20240301_130000',
+      '20240301_120000',
+      '20240201_093000_10',
+      '20240201_093000_9',
+      '20240201_093000_8',
+      '20240201_093000_7',
+      '20240201_093000_6',
+      '20240201_093000_5',
+      '20240201_093000_4',
+      '20240201_093000_3',
+      '20240201_093000_2',
+      '20240201_093000',
+      '20240201_090000',
+      '20240101_090000',
+    ]);
+    const damaged = list.filter((s) => s.damaged);
+    expect(damaged).toHaveLength(2);
+    expect(damaged[0]).toMatchObject({ session_id: '20240301_130000', reason: expect.stringContaining('no session_meta.json') });
+    expect(damaged[1]).toMatchObject({ session_id: '20240301_120000', reason: expect.stringContaining('not valid JSON') });
+  });
+
+  it('lists an empty or missing data directory as no sessions', async () => {
+    expect(await listSessions()).toEqual([]);
+    process.env.SESSIONS_DIR = path.join(dir(), 'missing');
+    expect(await listSessions()).toEqual([]);
+  });
+
+  it('loads what it saved, bumps revision on every write, and derives the step', async () => {
+    const s = await createSession(at('2024-05-05T05:05:05'));
+    expect(currentStep(s)).toBe(1);
+    const saved = await updateSession(s.session_id, (d) => {
+      d.step_1_setup.lora_filename = 'my_lora.safetensors';
+      d.notes = 'first try';
+    }, { baseRevision: 0 });
+    expect(saved.revision).toBe(1);
+    const loaded = await loadSession(s.session_id);
+    expect(loaded).toEqual(saved);
+    expect(loaded.step_1_setup.lora_filename).toBe('my_lora.safetensors');
+    const later = await updateSession(s.session_id, (d) => {
+      d.step_2_generation.generation_started = true;
+    });
+    expect(later.revision).toBe(2);
+    expect(currentStep(later)).toBe(2);
+    expect(currentStep({ ...later, step_2_generation: { ...later.step_2_generation, generation_complete: true } })).toBe(3);
+  });
+
+  it('refuses a stale save with a 409 conflict and changes nothing on disk', async () => {
+    const s = await createSession(at('2024-06-06T06:06:06'));
+    await updateSession(s.session_id, (d) => void (d.notes = 'tab A'), { baseRevision: 0 });
+    const file = path.join(dir(), s.session_id, 'session_meta.json');
+    const before = await readFile(file, 'utf8');
+    const err = await updateSession(s.session_id, (d) => void (d.notes = 'tab B'), { baseRevision: 0 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.code).toBe('conflict');
+    expect(err.status).toBe(409);
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
+  it('does not write a change that breaks the schema', async () => {
+    const s = await createSession(at('2024-07-07T07:07:07'));
+    const file = path.join(dir(), s.session_id, 'session_meta.json');
+    const before = await readFile(file, 'utf8');
+    await expect(
+      updateSession(s.session_id, (d) => {
+        d.step_1_setup.seeds = [1.5];
+      }),
+    ).rejects.toThrow();
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
+  it('serializes concurrent writers so no update is lost', async () => {
+    const s = await createSession(at('2024-08-08T08:08:08'));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(i))),
+    );
+    const loaded = await loadSession(s.session_id);
+    expect(loaded.revision).toBe(20);
+    expect([...loaded.step_1_setup.seeds].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('answers not_found for a missing session and bad_request for a path-like id', async () => {
+    await expect(loadSession('20991231_235959')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(loadSession('../etc')).rejects.toMatchObject({ code: 'bad_request' });
+  });
+
+  it('reports an invalid session_meta.json as damaged with the failing field', async () => {
+    const s = await createSession(at('2024-09-09T09:09:09'));
+    const file = path.join(dir(), s.session_id, 'session_meta.json');
+    const raw = JSON.parse(await readFile(file, 'utf8'));
+    raw.step_1_setup.seeds = ['x'];
+    await writeFile(file, JSON.stringify(raw));
+    await expect(loadSession(s.session_id)).rejects.toMatchObject({
+      code: 'damaged',
+      message: expect.stringContaining('step_1_setup.seeds'),
+    });
+  });
+});
