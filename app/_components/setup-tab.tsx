@@ -47,6 +47,30 @@ function ListField<T extends string | number>(props: {
 const parseStrengths = (text: string) => parseNumberList(text);
 const parseSeeds = (text: string) => parseNumberList(text, { integers: true });
 
+/** A dropdown of the server's model files; a saved choice the server no longer lists stays selectable. */
+function FileSelect(props: {
+  id: string;
+  label: string;
+  placeholder: string;
+  files: string[];
+  value: string;
+  disabled: boolean;
+  onChange: (file: string) => void;
+}) {
+  const files = props.value && !props.files.includes(props.value) ? [props.value, ...props.files] : props.files;
+  return (
+    <div className="field grow">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{props.placeholder}</option>
+        {files.map((f) => (
+          <option key={f}>{f}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boolean; onChange: (s: Setup) => void }) {
   const [status, setStatus] = useState<ComfyStatus | null>(null);
   const [checking, setChecking] = useState(false);
@@ -75,7 +99,6 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
     void check(initialUrl);
   }, [initialUrl]);
 
-  const options = (list: string[], current: string) => (current && !list.includes(current) ? [current, ...list] : list);
   const light = checking ? 'checking' : status?.reachable ? 'ok' : 'down';
   return (
     <fieldset>
@@ -104,34 +127,24 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
             : `Not reachable: ${status?.error ?? 'unknown error'}`}
       </div>
       <div className="row">
-        <div className="field grow">
-          <label htmlFor="checkpoint">Checkpoint</label>
-          <select
-            id="checkpoint"
-            value={setup.checkpoint}
-            disabled={disabled}
-            onChange={(e) => onChange({ ...setup, checkpoint: e.target.value })}
-          >
-            <option value="">Choose a checkpoint…</option>
-            {options(status?.checkpoints ?? [], setup.checkpoint).map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field grow">
-          <label htmlFor="lora">LoRA file</label>
-          <select
-            id="lora"
-            value={setup.lora_filename}
-            disabled={disabled}
-            onChange={(e) => onChange({ ...setup, lora_filename: e.target.value })}
-          >
-            <option value="">Choose a LoRA…</option>
-            {options(status?.loras ?? [], setup.lora_filename).map((l) => (
-              <option key={l}>{l}</option>
-            ))}
-          </select>
-        </div>
+        <FileSelect
+          id="checkpoint"
+          label="Checkpoint"
+          placeholder="Choose a checkpoint…"
+          files={status?.checkpoints ?? []}
+          value={setup.checkpoint}
+          disabled={disabled}
+          onChange={(checkpoint) => onChange({ ...setup, checkpoint })}
+        />
+        <FileSelect
+          id="lora"
+          label="LoRA file"
+          placeholder="Choose a LoRA…"
+          files={status?.loras ?? []}
+          value={setup.lora_filename}
+          disabled={disabled}
+          onChange={(lora_filename) => onChange({ ...setup, lora_filename })}
+        />
         <div className="field grow">
           <label htmlFor="trigger">Trigger words</label>
           <input
