@@ -37,7 +37,7 @@ export function EvaluationTab() {
 
   const show = useCallback((next: EvaluationView) => {
     setView(next);
-    setChoices({});
+    setChoices(next.answered);
     setFocus(0);
     setError(null);
   }, []);

@@ -1,8 +1,9 @@
 'use client';
 
 import { useState } from 'react';
+import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import type { ComfyConfig } from '@/lib/comfy/config';
-import { STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
+import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
 import { useWorkbench } from './workbench-provider';
 
 /** `{session_id} - {lora_filename} (MM/DD HH:MM)` as DESIGN.md's Load dropdown shows a session. */
@@ -16,7 +17,28 @@ export function sessionLabel(s: SessionSummary): string {
 
 const SAVE_LABEL = { idle: 'Save', saving: 'Saving…', saved: 'Saved', error: 'Save' } as const;
 
-/** Current session, its step, and the New / Save / Load controls. */
+function NotesField() {
+  const session = useWorkbench((s) => s.session)!;
+  const saveNotes = useWorkbench((s) => s.saveNotes);
+  const [text, setText] = useState(session.notes);
+  return (
+    <div className="notes">
+      <label className="label" htmlFor="session-notes">
+        Notes
+      </label>
+      <textarea
+        id="session-notes"
+        rows={3}
+        value={text}
+        placeholder="What is this run about?"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => text !== session.notes && void saveNotes(text)}
+      />
+    </div>
+  );
+}
+
+/** Current session, its step and notes; New / Save / Save as new / Relaunch; the filterable Load dropdown. */
 export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
   const session = useWorkbench((s) => s.session);
   const sessions = useWorkbench((s) => s.sessions);
@@ -25,13 +47,17 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
   const newSession = useWorkbench((s) => s.newSession);
   const loadSession = useWorkbench((s) => s.loadSession);
   const save = useWorkbench((s) => s.save);
+  const saveAsNew = useWorkbench((s) => s.saveAsNew);
+  const relaunch = useWorkbench((s) => s.relaunch);
+  const setView = useWorkbench((s) => s.setView);
   const [selected, setSelected] = useState('');
+  const [filter, setFilter] = useState<SessionFilter>(NO_FILTER);
 
-  const confirmDrop = () =>
-    !dirty || window.confirm('Setup has unsaved edits. Drop them and switch session?');
+  const confirmDrop = () => !dirty || window.confirm('Setup has unsaved edits. Drop them and switch session?');
 
-  const loadable = sessions.filter((s) => !s.damaged);
-  const choice = selected || loadable[0]?.session_id || '';
+  const shown = filterSessions(sessions, filter);
+  const loadable = shown.filter((s) => !s.damaged);
+  const choice = loadable.some((s) => s.session_id === selected) ? selected : (loadable[0]?.session_id ?? '');
 
   return (
     <aside className="sidebar" aria-label="Sessions">
@@ -50,7 +76,10 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
             <div className="step" data-testid="current-step">
               Step {session.step}: {STEP_NAMES[session.step as Step]} · {session.status}
             </div>
-            <div className="muted">{dirty ? 'Unsaved edits' : 'All changes saved'}</div>
+            <div className="muted" data-testid="save-status">
+              {saveState === 'saving' ? 'Saving…' : dirty ? 'Unsaved edits' : 'All changes saved'}
+            </div>
+            <NotesField key={session.session_id} />
           </>
         ) : (
           <div className="muted">None</div>
@@ -63,13 +92,39 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
           {SAVE_LABEL[saveState]}
         </button>
       </div>
+      <div className="buttons">
+        <button onClick={() => void saveAsNew()} disabled={!session} title="Save the current state under a new id">
+          Save as new
+        </button>
+        <button
+          onClick={() => session && confirmDrop() && void relaunch(session.session_id)}
+          disabled={!session}
+          title="A new session with the same Setup"
+        >
+          Relaunch
+        </button>
+      </div>
 
-      <label className="label" htmlFor="load-select">
-        Load
-      </label>
-      <select id="load-select" value={choice} onChange={(e) => setSelected(e.target.value)}>
-        {sessions.length === 0 && <option value="">No sessions yet</option>}
-        {sessions.map((s) => (
+      <div className="label">Load</div>
+      <input
+        aria-label="Filter sessions"
+        placeholder="Filter by LoRA, id or notes"
+        value={filter.text}
+        onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+      />
+      <select
+        aria-label="Filter by status"
+        value={filter.status}
+        onChange={(e) => setFilter({ ...filter, status: e.target.value })}
+      >
+        <option value="">Any status</option>
+        {SessionStatusSchema.options.map((st) => (
+          <option key={st}>{st}</option>
+        ))}
+      </select>
+      <select id="load-select" aria-label="Load" value={choice} onChange={(e) => setSelected(e.target.value)}>
+        {shown.length === 0 && <option value="">{sessions.length ? 'No session matches' : 'No sessions yet'}</option>}
+        {shown.map((s) => (
           <option key={s.session_id} value={s.session_id} disabled={s.damaged}>
             {sessionLabel(s)}
             {s.damaged ? '' : ` · step ${s.step}, ${s.status}`}
@@ -78,6 +133,9 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
       </select>
       <button onClick={() => choice && confirmDrop() && void loadSession(choice)} disabled={!choice}>
         Load selected
+      </button>
+      <button className="link light-link" onClick={() => setView('history')}>
+        All sessions, import, compare, trash…
       </button>
     </aside>
   );

@@ -7,8 +7,8 @@ import { createWorkbenchStore, type WorkbenchState, type WorkbenchStore } from '
 const StoreContext = createContext<WorkbenchStore | null>(null);
 
 /** Gives its subtree one workbench store (one per browser tab, never shared across requests). */
-export function WorkbenchProvider({ children }: { children: ReactNode }) {
-  const [store] = useState(createWorkbenchStore);
+export function WorkbenchProvider({ children, autosaveMs }: { children: ReactNode; autosaveMs: number }) {
+  const [store] = useState(() => createWorkbenchStore({ autosaveMs }));
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }
 

@@ -4,7 +4,9 @@ import { useEffect } from 'react';
 import type { ComfyConfig } from '@/lib/comfy/config';
 import { STEP_NAMES, type Step } from '@/lib/sessions/schema';
 import { EvaluationTab } from './evaluation-tab';
+import { CompareView } from './compare-view';
 import { GenerationTab } from './generation-tab';
+import { HistoryView } from './history-view';
 import { ReportTab } from './report-tab';
 import { SetupTab } from './setup-tab';
 import { Sidebar } from './sidebar';
@@ -50,6 +52,9 @@ function ErrorBanner() {
 
 function Main() {
   const session = useWorkbench((s) => s.session);
+  const view = useWorkbench((s) => s.view);
+  const compareIds = useWorkbench((s) => s.compareIds);
+  const setView = useWorkbench((s) => s.setView);
   const tab = useWorkbench((s) => s.tab);
   const newSession = useWorkbench((s) => s.newSession);
   const refreshList = useWorkbench((s) => s.refreshList);
@@ -68,6 +73,30 @@ function Main() {
     return () => window.removeEventListener('keydown', onKey);
   }, [save]);
 
+  if (view === 'history') {
+    return (
+      <main className="main">
+        <ErrorBanner />
+        <section className="panel">
+          <HistoryView />
+        </section>
+      </main>
+    );
+  }
+  if (view === 'compare') {
+    return (
+      <main className="main">
+        <ErrorBanner />
+        <section className="panel">
+          <div className="plan">
+            <h2 style={{ margin: 0 }}>Compare sessions</h2>
+            <button onClick={() => setView('history')}>Back to all sessions</button>
+          </div>
+          <CompareView key={compareIds.join(',')} sessionIds={compareIds} />
+        </section>
+      </main>
+    );
+  }
   if (!session) {
     return (
       <main className="main empty">
@@ -95,9 +124,9 @@ function Main() {
 }
 
 /** The whole app: sidebar with the session controls, and the current session's tabs. */
-export function Workbench({ comfy }: { comfy: ComfyConfig }) {
+export function Workbench({ comfy, autosaveMs }: { comfy: ComfyConfig; autosaveMs: number }) {
   return (
-    <WorkbenchProvider>
+    <WorkbenchProvider autosaveMs={autosaveMs}>
       <div className="layout">
         <Sidebar comfy={comfy} />
         <Main />

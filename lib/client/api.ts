@@ -20,8 +20,8 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, {
-      ...init,
       headers: init?.body ? { 'content-type': 'application/json' } : undefined,
+      ...init,
       cache: 'no-store',
     });
   } catch {
@@ -43,6 +43,23 @@ export const api = {
   getSession: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}`),
   saveSession: (id: string, base_revision: number, step_1_setup: Setup) =>
     call<{ session: ClientSession }>(`/api/sessions/${id}`, json('PUT', { base_revision, step_1_setup })),
+  saveNotes: (id: string, notes: string) =>
+    call<{ session: ClientSession }>(`/api/sessions/${id}`, json('PUT', { notes })),
+  relaunch: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/relaunch`, json('POST')),
+  copy: (id: string, step_1_setup?: Setup) =>
+    call<{ session: ClientSession }>(`/api/sessions/${id}/copy`, json('POST', { step_1_setup })),
+  deleteSession: (id: string) => call<{ trashed: string }>(`/api/sessions/${id}`, { method: 'DELETE' }),
+  listTrash: () => call<{ entries: Array<{ name: string; session_id: string }> }>('/api/trash'),
+  restore: (name: string) =>
+    call<{ session: ClientSession }>(`/api/trash/${encodeURIComponent(name)}/restore`, json('POST')),
+  emptySessions: () => call<{ empty: string[] }>('/api/sessions/cleanup'),
+  cleanUp: (ids: string[]) => call<{ trashed: string[] }>('/api/sessions/cleanup', json('POST', { ids })),
+  importZip: (file: Blob) =>
+    call<{ session: ClientSession }>('/api/sessions/import', {
+      method: 'POST',
+      body: file,
+      headers: { 'content-type': 'application/zip' },
+    }),
   startGeneration: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/generation`, json('POST')),
   evaluation: (id: string) => call<EvaluationView>(`/api/sessions/${id}/evaluation`),
   judge: (id: string, index: number, choices: Record<string, Choice>) =>

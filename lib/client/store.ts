@@ -12,7 +12,13 @@ export interface StepProgress {
   max: number;
 }
 
+/** What the main area shows: the current session's tabs, the session history, or a comparison. */
+export type View = 'session' | 'history' | 'compare';
+
 export interface WorkbenchState {
+  view: View;
+  /** Sessions picked for the comparison view. */
+  compareIds: string[];
   session: ClientSession | null;
   sessions: SessionSummary[];
   /** Unsaved Setup edits; null when Setup matches the server. */
@@ -29,10 +35,20 @@ export interface WorkbenchState {
   reloadSession(): Promise<void>;
   editSetup(setup: Setup): void;
   save(): Promise<boolean>;
+  /** The body of `save`, run in the write queue. */
+  saveNow(): Promise<boolean>;
   startGeneration(): Promise<void>;
   onGenerationEvent(ev: GenerationEvent): void;
   setTab(tab: Step): void;
   setError(message: string | null): void;
+  setView(view: View): void;
+  compare(ids: string[]): void;
+  saveNotes(notes: string): Promise<void>;
+  relaunch(id: string): Promise<void>;
+  saveAsNew(): Promise<void>;
+  deleteSession(id: string): Promise<boolean>;
+  restore(name: string): Promise<void>;
+  importZip(file: Blob): Promise<void>;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -42,117 +58,217 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * says). It mirrors the server's session and holds only unsaved Setup edits and UI state; the server stays the
  * source of truth.
  */
-export function createWorkbenchStore() {
-  return createStore<WorkbenchState>()((set, get) => ({
-    session: null,
-    sessions: [],
-    draft: null,
-    tab: 1,
-    saveState: 'idle',
-    error: null,
-    step: null,
+export function createWorkbenchStore(opts: { autosaveMs: number }) {
+  let autosave: ReturnType<typeof setTimeout> | undefined;
+  const cancelAutosave = () => clearTimeout(autosave);
+  // Saves run one after another, each reading the revision the previous one left, so they never race into a 409.
+  let writes: Promise<unknown> = Promise.resolve();
+  const queued = <T,>(fn: () => Promise<T>): Promise<T> => {
+    const run = writes.then(fn, fn);
+    writes = run.catch(() => undefined);
+    return run;
+  };
 
-    async refreshList() {
-      try {
-        set({ sessions: (await api.listSessions()).sessions });
-      } catch (err) {
-        set({ error: message(err) });
-      }
-    },
+  return createStore<WorkbenchState>()((set, get) => {
+    /** Shows a session that the server just made or loaded, dropping unsaved edits of the previous one. */
+    const show = (session: ClientSession, tab: Step = session.step) => {
+      cancelAutosave();
+      set({ session, draft: null, tab, view: 'session', saveState: 'idle', error: null, step: null });
+      void get().refreshList();
+    };
+    const fail = (err: unknown) => set({ error: message(err) });
 
-    async newSession() {
-      try {
-        const { session } = await api.createSession();
-        set({ session, draft: null, tab: 1, saveState: 'idle', error: null, step: null });
-        await get().refreshList();
-      } catch (err) {
-        set({ error: message(err) });
-      }
-    },
+    return {
+      view: 'session',
+      compareIds: [],
+      session: null,
+      sessions: [],
+      draft: null,
+      tab: 1,
+      saveState: 'idle',
+      error: null,
+      step: null,
 
-    async loadSession(id) {
-      try {
-        const { session } = await api.getSession(id);
-        set({ session, draft: null, tab: session.step, saveState: 'idle', error: null, step: null });
-      } catch (err) {
-        set({ error: message(err) });
-      }
-    },
+      async refreshList() {
+        try {
+          set({ sessions: (await api.listSessions()).sessions });
+        } catch (err) {
+          set({ error: message(err) });
+        }
+      },
 
-    async reloadSession() {
-      const current = get().session;
-      if (!current) return;
-      try {
-        set({ session: (await api.getSession(current.session_id)).session });
-      } catch (err) {
-        set({ error: message(err) });
-      }
-    },
+      async newSession() {
+        try {
+          show((await api.createSession()).session, 1);
+        } catch (err) {
+          fail(err);
+        }
+      },
 
-    editSetup(setup) {
-      set({ draft: setup, saveState: 'idle' });
-    },
+      async loadSession(id) {
+        try {
+          show((await api.getSession(id)).session);
+        } catch (err) {
+          fail(err);
+        }
+      },
 
-    async save() {
-      const { session, draft } = get();
-      if (!session) return false;
-      if (!draft) {
-        set({ saveState: 'saved' });
-        return true;
-      }
-      set({ saveState: 'saving', error: null });
-      try {
-        const saved = await api.saveSession(session.session_id, session.revision, draft);
-        // Keep edits made while the request was in flight.
-        set({ session: saved.session, draft: get().draft === draft ? null : get().draft, saveState: 'saved' });
-        void get().refreshList();
-        return true;
-      } catch (err) {
-        const conflict = err instanceof ApiClientError && err.code === 'conflict';
-        set({
-          saveState: 'error',
-          error: conflict ? `${message(err)} Your edits are kept; load the session again to see the saved version.` : message(err),
-        });
-        return false;
-      }
-    },
+      async reloadSession() {
+        const current = get().session;
+        if (!current) return;
+        try {
+          set({ session: (await api.getSession(current.session_id)).session });
+        } catch (err) {
+          set({ error: message(err) });
+        }
+      },
 
-    async startGeneration() {
-      if (!(await get().save())) return;
-      const session = get().session;
-      if (!session) return;
-      try {
-        const started = await api.startGeneration(session.session_id);
-        set({ session: started.session, tab: 2, error: null });
-        void get().refreshList();
-      } catch (err) {
-        set({ error: message(err) });
-      }
-    },
+      editSetup(setup) {
+        set({ draft: setup, saveState: 'idle' });
+        cancelAutosave();
+        autosave = setTimeout(function retry() {
+          if (get().saveState === 'saving') autosave = setTimeout(retry, opts.autosaveMs);
+          else void get().save();
+        }, opts.autosaveMs);
+      },
 
-    onGenerationEvent(ev) {
-      const session = get().session;
-      if (!session) return;
-      if (ev.type === 'step') {
-        set({ step: { image_id: ev.image_id, value: ev.value, max: ev.max } });
-      } else if (ev.type === 'image') {
-        const results = session.step_2_generation.results.map((r) => (r.image_id === ev.result.image_id ? ev.result : r));
-        set({ session: { ...session, step_2_generation: { ...session.step_2_generation, results } } });
-      } else {
-        set({ step: null });
-        void get().reloadSession();
-        void get().refreshList();
-      }
-    },
+      save() {
+        cancelAutosave();
+        return queued(() => get().saveNow());
+      },
 
-    setTab(tab) {
-      set({ tab });
-    },
+      async saveNow() {
+        const { session, draft } = get();
+        if (!session) return false;
+        if (!draft) {
+          set({ saveState: 'saved' });
+          return true;
+        }
+        set({ saveState: 'saving', error: null });
+        try {
+          const saved = await api.saveSession(session.session_id, session.revision, draft);
+          // Keep edits made while the request was in flight.
+          set({ session: saved.session, draft: get().draft === draft ? null : get().draft, saveState: 'saved' });
+          void get().refreshList();
+          return true;
+        } catch (err) {
+          const conflict = err instanceof ApiClientError && err.code === 'conflict';
+          set({
+            saveState: 'error',
+            error: conflict ? `${message(err)} Your edits are kept; load the session again to see the saved version.` : message(err),
+          });
+          return false;
+        }
+      },
 
-    setError(error) {
-      set({ error });
-    },
-  }));
+      async startGeneration() {
+        if (!(await get().save())) return;
+        const session = get().session;
+        if (!session) return;
+        try {
+          const started = await api.startGeneration(session.session_id);
+          set({ session: started.session, tab: 2, error: null });
+          void get().refreshList();
+        } catch (err) {
+          set({ error: message(err) });
+        }
+      },
+
+      onGenerationEvent(ev) {
+        const session = get().session;
+        if (!session) return;
+        if (ev.type === 'step') {
+          set({ step: { image_id: ev.image_id, value: ev.value, max: ev.max } });
+        } else if (ev.type === 'image') {
+          const results = session.step_2_generation.results.map((r) => (r.image_id === ev.result.image_id ? ev.result : r));
+          set({ session: { ...session, step_2_generation: { ...session.step_2_generation, results } } });
+        } else {
+          set({ step: null });
+          void get().reloadSession();
+          void get().refreshList();
+        }
+      },
+
+      setTab(tab) {
+        set({ tab });
+      },
+
+      setError(error) {
+        set({ error });
+      },
+
+      setView(view) {
+        set({ view });
+        if (view === 'history') void get().refreshList();
+      },
+
+      compare(ids) {
+        set({ compareIds: ids, view: 'compare' });
+      },
+
+      async saveNotes(notes) {
+        const id = get().session?.session_id;
+        if (!id) return;
+        try {
+          const saved = (await queued(() => api.saveNotes(id, notes))).session;
+          const session = get().session;
+          if (session?.session_id === id) set({ session: { ...session, notes: saved.notes, revision: saved.revision } });
+          void get().refreshList();
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      async relaunch(id) {
+        try {
+          show((await api.relaunch(id)).session, 1);
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      async saveAsNew() {
+        const { session, draft } = get();
+        if (!session) return;
+        try {
+          show((await api.copy(session.session_id, draft ?? undefined)).session);
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      async deleteSession(id) {
+        try {
+          await api.deleteSession(id);
+          if (get().session?.session_id === id) {
+            cancelAutosave();
+            set({ session: null, draft: null, saveState: 'idle' });
+          }
+          await get().refreshList();
+          return true;
+        } catch (err) {
+          fail(err);
+          return false;
+        }
+      },
+
+      async restore(name) {
+        try {
+          show((await api.restore(name)).session);
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      async importZip(file) {
+        try {
+          show((await api.importZip(file)).session);
+        } catch (err) {
+          fail(err);
+        }
+      },
+    };
+  });
 }
 
 export type WorkbenchStore = ReturnType<typeof createWorkbenchStore>;

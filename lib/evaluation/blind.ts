@@ -28,6 +28,8 @@ export const EvaluationViewSchema = z.object({
   judged: z.number().int(),
   complete: z.boolean(),
   metrics: z.array(z.string()),
+  /** Verdicts already recorded for the current pair (e.g. a session stopped mid-pair), to prefill the screen. */
+  answered: z.record(z.string(), ChoiceSchema),
   pair: BlindImagesSchema.nullable(),
   next: BlindImagesSchema.nullable(),
 });
@@ -51,6 +53,12 @@ export function evaluationView(session: Session): EvaluationView {
   const pairs = requireGenerated(session);
   const ev = session.step_3_evaluation;
   const index = Math.min(ev.current_eval_index, pairs.length);
+  const current = pairs[index];
+  const answered: Record<string, Choice> = {};
+  for (const score of ev.scores) {
+    if (!current || score.pair_id !== current.pair_id || score.winner === 'skip') continue;
+    answered[score.metric] = score.winner === 'tie' ? 'tie' : score.winner === current.left ? 'left' : 'right';
+  }
   return EvaluationViewSchema.parse({
     session_id: session.session_id,
     total: pairs.length,
@@ -58,6 +66,7 @@ export function evaluationView(session: Session): EvaluationView {
     judged: new Set(ev.scores.map((s) => s.pair_id)).size,
     complete: ev.evaluation_complete,
     metrics: session.step_1_setup.metrics,
+    answered: ev.evaluation_complete ? {} : answered,
     pair: ev.evaluation_complete ? null : images(session.session_id, pairs[index]),
     next: ev.evaluation_complete ? null : images(session.session_id, pairs[index + 1]),
   });
@@ -71,8 +80,8 @@ function winnerOf(choice: Choice, left: Role): Winner {
 
 /**
  * Records the verdicts for the pair at `input.index` into `draft` (a session being updated): one score per metric,
- * left/right translated to baseline/lora with the stored sides. Only the current pair can be judged, so a repeated
- * POST cannot double a judgment. Throws ApiError conflict (wrong index, evaluation complete) or bad_request (a
+ * left/right translated to baseline/lora with the stored sides, replacing any earlier verdicts of the same rater on
+ * that pair. Only the current pair can be judged, so a repeated POST cannot double a judgment. Throws ApiError conflict (wrong index, evaluation complete) or bad_request (a
  * metric missing or unknown).
  */
 export function applyJudgment(draft: Session, input: JudgmentInput, at: string): void {
@@ -89,13 +98,17 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
   if (unknown.length) throw new ApiError('bad_request', `unknown metric: ${unknown.join(', ')}`);
   const missing = metrics.filter((m) => !(m in input.choices));
   if (missing.length) throw new ApiError('bad_request', `choose left, tie or right for: ${missing.join(', ')}`);
+  const rater = input.rater ?? 'default';
+  // A pair left half-judged (e.g. by the original tool) is judged again whole: its earlier verdicts are replaced.
+  ev.scores = ev.scores.filter((s) => !(s.pair_id === pair.pair_id && s.rater === rater));
   for (const metric of metrics) {
     ev.scores.push({
       pair_id: pair.pair_id,
       metric,
       winner: winnerOf(input.choices[metric]!, pair.left),
       left: pair.left,
-      rater: input.rater ?? 'default',
+      rater,
+      rating: null,
       at,
     });
   }

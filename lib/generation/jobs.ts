@@ -8,7 +8,7 @@ import { ComfyRunner } from '@/lib/comfy/runner';
 import { buildGraph } from '@/lib/comfy/workflow';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { ReadySetupSchema, type Result, type Session } from '@/lib/sessions/schema';
-import { loadSession, outputPath, updateSession } from '@/lib/sessions/store';
+import { listSessions, loadSession, outputPath, updateSession } from '@/lib/sessions/store';
 import { planResults, positiveText } from './plan';
 
 /** What the Generation tab hears over Server-Sent Events. */
@@ -69,6 +69,7 @@ class GenerationJobs {
           if (r.status !== 'done') Object.assign(r, { status: 'queued', error: null });
         }
         s.status = 'running';
+        s.started_at ??= now();
         s.error_message = null;
       });
     } catch (err) {
@@ -153,6 +154,7 @@ class GenerationJobs {
         gen.generation_complete = true;
         gen.shuffled_results = makeBlindPairs(id, gen.results, () => randomBytes(16).toString('hex'));
         s.status = 'completed';
+        s.completed_at = now();
         s.error_message = null;
       } else {
         s.status = 'failed';
@@ -180,6 +182,19 @@ class GenerationJobs {
       if (d.status === 'running' && !this.running.has(sessionId)) d.status = 'interrupted';
       for (const r of d.step_2_generation.results) if (r.status === 'running') r.status = 'queued';
     });
+  }
+
+  /**
+   * At server start: every session stored as `running` was cut off by the previous stop; mark them `interrupted`.
+   * Returns the ids marked. Damaged folders are skipped (they are listed as damaged anyway).
+   */
+  async markInterrupted(): Promise<string[]> {
+    const marked: string[] = [];
+    for (const s of await listSessions()) {
+      if (s.damaged || s.status !== 'running' || this.running.has(s.session_id)) continue;
+      if ((await this.reconcile(s.session_id)).status === 'interrupted') marked.push(s.session_id);
+    }
+    return marked;
   }
 }
 

@@ -123,6 +123,8 @@ export const ScoreSchema = z.object({
   winner: WinnerSchema,
   left: RoleSchema,
   rater: z.string().default('default'),
+  /** Optional "how much better" (1–5); null when not given, never a default (DESIGN.md 3b). */
+  rating: z.number().int().min(1).max(5).nullable().default(null),
   at: z.string(),
 });
 export type Score = z.infer<typeof ScoreSchema>;
@@ -139,6 +141,9 @@ export const SessionSchema = z.object({
   timestamp: z.number(),
   revision: z.number().int().min(0),
   status: SessionStatusSchema,
+  /** ISO 8601: when generation first started, and when it completed. */
+  started_at: z.string().nullable().default(null),
+  completed_at: z.string().nullable().default(null),
   /** Why the last generation job stopped early; null when it did not. */
   error_message: z.string().nullable().default(null),
   notes: z.string().default(''),
@@ -171,7 +176,7 @@ export function currentStep(s: Session): Step {
 
 export const STEP_NAMES: Record<Step, string> = { 1: 'Setup', 2: 'Generation', 3: 'Evaluation', 4: 'Report' };
 
-/** One row of the Load dropdown. A damaged folder carries its reason instead of session data. */
+/** One row of the Load dropdown and the session history. A damaged folder carries its reason instead of session data. */
 export const SessionSummarySchema = z.discriminatedUnion('damaged', [
   z.object({
     damaged: z.literal(false),
@@ -181,7 +186,35 @@ export const SessionSummarySchema = z.discriminatedUnion('damaged', [
     status: SessionStatusSchema,
     step: z.number().int().min(1).max(4),
     revision: z.number().int(),
+    notes: z.string(),
+    images_done: z.number().int(),
+    images_total: z.number().int(),
+    judgments: z.number().int(),
+    pairs_total: z.number().int(),
+    /** File name of the first finished image, for the list's thumbnail; null before any. */
+    thumbnail: z.string().nullable(),
   }),
   z.object({ damaged: z.literal(true), session_id: z.string(), reason: z.string() }),
 ]);
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+
+/** The summary row of a loaded session. */
+export function summarize(s: Session): SessionSummary {
+  const results = s.step_2_generation.results;
+  const done = results.filter((r) => r.status === 'done');
+  return {
+    damaged: false,
+    session_id: s.session_id,
+    timestamp: s.timestamp,
+    lora_filename: s.step_1_setup.lora_filename,
+    status: s.status,
+    step: currentStep(s),
+    revision: s.revision,
+    notes: s.notes,
+    images_done: done.length,
+    images_total: results.length,
+    judgments: s.step_3_evaluation.scores.length,
+    pairs_total: s.step_2_generation.shuffled_results.length,
+    thumbnail: done[0]?.filename ?? null,
+  };
+}

@@ -6,12 +6,12 @@ import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
 import { withSessionLock } from './lock';
 import {
-  currentStep,
   SCHEMA_VERSION,
   SESSION_ID_PATTERN,
   SessionSchema,
   SetupSchema,
   type Session,
+  summarize,
   type SessionSummary,
 } from './schema';
 
@@ -53,37 +53,42 @@ function newestFirst(a: { session_id: string; timestamp?: number }, b: { session
 }
 
 /**
- * Creates `sessions/<id>/` with `output/` and a fresh `session_meta.json`. The id is the local time of `now`; a folder
- * that exists already (same second) gets `_2`, `_3`, … The `mkdir` without `recursive` is the atomic claim, so two
- * concurrent creates never share a folder.
+ * Claims a fresh, empty `sessions/<id>/` for the local time of `now`: `YYYYMMDD_HHMMSS`, then `_2`, `_3`, … when that
+ * folder exists (same second). The `mkdir` without `recursive` is the atomic claim, so two concurrent claims never
+ * share a folder. Returns the id; throws ApiError conflict after 9,999 sessions in one second.
  */
-export async function createSession(now: Date = new Date(), setup?: unknown): Promise<Session> {
+export async function claimSessionId(now: Date): Promise<string> {
   await mkdir(sessionsDir(), { recursive: true });
   const base = formatSessionId(now);
   for (let n = 1; n < 10_000; n++) {
     const id = n === 1 ? base : `${base}_${n}`;
     try {
       await mkdir(sessionPath(id));
+      return id;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    await mkdir(outputPath(id));
-    const session = SessionSchema.parse({
-      schema_version: SCHEMA_VERSION,
-      session_id: id,
-      timestamp: now.getTime() / 1000,
-      revision: 0,
-      status: 'pending',
-      step_1_setup: SetupSchema.parse(setup ?? {}),
-      step_2_generation: {},
-      step_3_evaluation: {},
-      step_4_report: {},
-    });
-    await writeMeta(session);
-    return session;
   }
   throw new ApiError('conflict', `too many sessions created in the second ${base}`);
+}
+
+/** Creates a session folder (see claimSessionId) with `output/` and a fresh `session_meta.json`. */
+export async function createSession(now: Date = new Date(), setup?: unknown): Promise<Session> {
+  const id = await claimSessionId(now);
+  await mkdir(outputPath(id));
+  const session = SessionSchema.parse({
+    schema_version: SCHEMA_VERSION,
+    session_id: id,
+    timestamp: now.getTime() / 1000,
+    revision: 0,
+    status: 'pending',
+    step_1_setup: SetupSchema.parse(setup ?? {}),
+    step_2_generation: {},
+    step_3_evaluation: {},
+    step_4_report: {},
+  });
+  await writeMeta(session);
+  return session;
 }
 
 async function writeMeta(session: Session): Promise<void> {
@@ -131,16 +136,7 @@ export async function listSessions(): Promise<SessionSummary[]> {
   const rows = await Promise.all(
     ids.map(async (id): Promise<SessionSummary> => {
       try {
-        const s = await loadSession(id);
-        return {
-          damaged: false,
-          session_id: id,
-          timestamp: s.timestamp,
-          lora_filename: s.step_1_setup.lora_filename,
-          status: s.status,
-          step: currentStep(s),
-          revision: s.revision,
-        };
+        return summarize(await loadSession(id));
       } catch (err) {
         return { damaged: true, session_id: id, reason: err instanceof Error ? err.message : String(err) };
       }

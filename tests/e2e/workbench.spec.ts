@@ -76,6 +76,19 @@ test('the whole mission: setup, generation, blind evaluation, report, and loadin
   await report.expectReport(PAIRS);
   await shot('5-loaded-again');
 
+  // Save as new copies the finished session; comparing the two shows one chart per metric, pooled first.
+  await page.getByRole('button', { name: 'Save as new' }).click();
+  await expect(sidebar.currentSession()).not.toHaveText(firstId);
+  const copyId = (await sidebar.currentSession().textContent())!.trim();
+  await report.expectReport(PAIRS);
+  await sidebar.openHistory();
+  await page.getByLabel(`Compare ${firstId}`).check();
+  await page.getByLabel(`Compare ${copyId}`).check();
+  await page.getByRole('button', { name: 'Compare selected (2)' }).click();
+  await expect(page.getByTestId('compare-chart')).toHaveCount(4);
+  await expect(page.getByTestId('compare-view')).toContainText(`${copyId} - my_lora.safetensors`);
+  await shot('6-compare');
+
   const folder = path.join(E2E_SESSIONS_DIR, firstId);
   const meta = SessionSchema.parse(JSON.parse(await readFile(path.join(folder, 'session_meta.json'), 'utf8')));
   expect(meta.step_3_evaluation.evaluation_complete).toBe(true);

@@ -20,6 +20,24 @@ export class Sidebar {
     await expect(this.page.getByRole('button', { name: 'Saved' })).toBeVisible();
   }
 
+  async setNotes(text: string): Promise<void> {
+    await this.page.getByLabel('Notes').fill(text);
+    await this.page.getByLabel('Notes').blur();
+  }
+
+  async filter(text: string): Promise<void> {
+    await this.page.getByLabel('Filter sessions').fill(text);
+  }
+
+  async relaunch(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Relaunch' }).click();
+  }
+
+  async openHistory(): Promise<void> {
+    await this.page.getByRole('button', { name: /All sessions/ }).click();
+    await expect(this.page.getByTestId('history-view')).toBeVisible();
+  }
+
   async loadOptions(): Promise<string[]> {
     return this.page.locator('#load-select option').allTextContents();
   }

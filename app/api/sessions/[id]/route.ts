@@ -4,6 +4,7 @@ import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
 import { generationJobs } from '@/lib/generation/jobs';
 import { SetupSchema } from '@/lib/sessions/schema';
+import { trashSession } from '@/lib/sessions/lifecycle';
 import { updateSession } from '@/lib/sessions/store';
 import { toClientSession } from '@/lib/sessions/view';
 
@@ -14,16 +15,18 @@ export const GET = withRoute({ params: SessionParams }, async ({ params }) => ({
   session: toClientSession(await generationJobs.reconcile(params.id)),
 }));
 
-const SaveBody = z.object({
-  base_revision: z.number().int().min(0),
-  step_1_setup: SetupSchema.optional(),
-  notes: z.string().max(10_000).optional(),
-});
+const SaveBody = z
+  .object({
+    base_revision: z.number().int().min(0).optional(),
+    step_1_setup: SetupSchema.optional(),
+    notes: z.string().max(10_000).optional(),
+  })
+  .refine((b) => !b.step_1_setup || b.base_revision !== undefined, 'saving Setup needs base_revision');
 
 /**
- * PUT /api/sessions/:id - saves Setup and/or notes: body `{base_revision, step_1_setup?, notes?}`, answer
- * `{session}`. 409 `conflict` when `base_revision` is stale (nothing written); 409 `locked` when Setup changes after
- * generation has started.
+ * PUT /api/sessions/:id - saves Setup and/or notes: body `{base_revision?, step_1_setup?, notes?}`, answer
+ * `{session}`. `base_revision` is required with Setup (notes alone may be saved while a job runs); 409 `conflict`
+ * when it is stale (nothing written); 409 `locked` when Setup changes after generation has started.
  */
 export const PUT = withRoute({ params: SessionParams, body: SaveBody }, async ({ params, body }) => {
   const session = await updateSession(
@@ -42,3 +45,8 @@ export const PUT = withRoute({ params: SessionParams, body: SaveBody }, async ({
   );
   return { session: toClientSession(session) };
 });
+
+/** DELETE /api/sessions/:id - moves the session folder to `sessions/.trash/` (restorable): `{trashed: name}`. */
+export const DELETE = withRoute({ params: SessionParams }, async ({ params }) => ({
+  trashed: await trashSession(params.id, (id) => generationJobs.isRunning(id)),
+}));

@@ -1,20 +1,30 @@
 import { z } from 'zod';
+import { ApiError } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/handler';
 import { judgmentsCsv } from '@/lib/report/csv';
 import { reportForClient } from '@/lib/report/service';
+import { exportSessionZip } from '@/lib/sessions/archive';
 import { SessionIdSchema } from '@/lib/sessions/schema';
 import { loadSession } from '@/lib/sessions/store';
-import { ApiError } from '@/lib/api/errors';
 
 export const dynamic = 'force-dynamic';
 
-const Params = z.object({ id: SessionIdSchema, format: z.enum(['csv', 'json']) });
+const Params = z.object({ id: SessionIdSchema, format: z.enum(['csv', 'json', 'zip']) });
 
 /**
- * GET /api/sessions/:id/export/csv|json - downloads: the raw judgments as CSV (RFC 4180), or the report as JSON.
- * Both only once evaluation is complete (raw judgments name the roles); 409 before.
+ * GET /api/sessions/:id/export/csv|json|zip - downloads: the raw judgments as CSV (RFC 4180) or the report as JSON,
+ * both only once evaluation is complete (raw judgments name the roles; 409 before); or the whole session as a .zip
+ * (session_meta.json, output/, manifest.json with SHA-256 of every file) at any step.
  */
 export const GET = withRoute({ params: Params }, async ({ params }) => {
+  if (params.format === 'zip') {
+    return new Response(new Uint8Array(await exportSessionZip(params.id)), {
+      headers: {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename="lorabench_${params.id}.zip"`,
+      },
+    });
+  }
   const session = await loadSession(params.id);
   if (!session.step_3_evaluation.evaluation_complete) {
     throw new ApiError('conflict', 'exports are available once evaluation is complete');

@@ -1,0 +1,288 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import {
+  CartesianGrid,
+  ErrorBar,
+  Legend,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { ComparisonSchema, type Comparison, type CompareSeries } from '@/lib/report/compare';
+import { POOLED_METRIC } from '@/lib/report/report';
+
+/** One colour per session (at most 8 sessions are compared). */
+const COLORS = ['#7048e8', '#e8590c', '#2f9e44', '#1c7ed6', '#c2255c', '#f08c00', '#0c8599', '#495057'];
+const colorOf = (i: number): string => COLORS[i % COLORS.length] ?? '#495057';
+
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+
+interface PlotPoint {
+  /** Plotted x: the strength, nudged sideways per session so overlapping intervals stay readable. */
+  x: number;
+  strength: number;
+  win_rate: number;
+  /** [win_rate - ci_low, ci_high - win_rate], the form recharts' ErrorBar wants. */
+  err: [number, number];
+  ci_low: number;
+  ci_high: number;
+  n: number;
+  label: string;
+}
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; comparison: Comparison };
+
+/** The message of a failed response: the server's `{error: {message}}`, else the HTTP status. */
+async function errorMessage(res: Response): Promise<string> {
+  try {
+    const body: unknown = await res.json();
+    const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+    if (typeof message === 'string' && message) return message;
+  } catch {
+    // not JSON: fall through
+  }
+  return `request failed (HTTP ${res.status})`;
+}
+
+/** Smallest gap between neighbouring strengths (1 when there is only one), the unit of the sideways nudge. */
+function minGap(strengths: number[]): number {
+  let gap = Infinity;
+  for (let i = 1; i < strengths.length; i++) {
+    const d = (strengths[i] as number) - (strengths[i - 1] as number);
+    if (d > 0 && d < gap) gap = d;
+  }
+  return Number.isFinite(gap) ? gap : 1;
+}
+
+function CompareChart({ comparison, series }: { comparison: Comparison; series: CompareSeries }) {
+  const { sessions, strengths } = comparison;
+  const gap = minGap(strengths);
+  const step = (gap * 0.4) / Math.max(1, sessions.length - 1);
+  const offsetOf = (i: number) => (sessions.length === 1 ? 0 : (i - (sessions.length - 1) / 2) * step);
+  const points: PlotPoint[][] = sessions.map((s, i) =>
+    series.rows.flatMap((row) => {
+      const v = row.values[i];
+      if (!v || v.win_rate === null || v.ci_low === null || v.ci_high === null) return [];
+      return [
+        {
+          x: row.strength + offsetOf(i),
+          strength: row.strength,
+          win_rate: v.win_rate,
+          err: [v.win_rate - v.ci_low, v.ci_high - v.win_rate] as [number, number],
+          ci_low: v.ci_low,
+          ci_high: v.ci_high,
+          n: v.n,
+          label: s.label,
+        },
+      ];
+    }),
+  );
+  const empty = points.every((p) => p.length === 0);
+  const lo = strengths[0] ?? 0;
+  const hi = strengths[strengths.length - 1] ?? 1;
+  const pad = gap * 0.35;
+  return (
+    <div className="chart" data-testid="compare-chart">
+      <h3>{series.metric}</h3>
+      {empty ? (
+        <p className="muted">No decisive judgments yet.</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={240 + 16 * sessions.length}>
+          <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="x"
+              type="number"
+              domain={[lo - pad, hi + pad]}
+              ticks={strengths}
+              tickFormatter={(v: number) => String(Number(v.toFixed(4)))}
+              label={{ value: 'LoRA strength', position: 'insideBottom', offset: -8, fontSize: 11 }}
+              tick={{ fontSize: 11 }}
+              allowDataOverflow
+            />
+            <YAxis
+              dataKey="win_rate"
+              type="number"
+              domain={[0, 1]}
+              ticks={[0, 0.25, 0.5, 0.75, 1]}
+              tickFormatter={pct}
+              tick={{ fontSize: 11 }}
+              width={40}
+            />
+            <Tooltip
+              cursor={{ strokeDasharray: '3 3' }}
+              content={({ active, payload }) => {
+                const p = active ? (payload?.[0]?.payload as PlotPoint | undefined) : undefined;
+                if (!p) return null;
+                return (
+                  <div className="chart-tooltip" style={{ background: '#fff', border: '1px solid #ced4da', padding: '6px 8px', fontSize: 12 }}>
+                    <strong>{p.label}</strong>
+                    <div>
+                      strength {p.strength}: LoRA won {pct(p.win_rate)} of {p.n}
+                    </div>
+                    <div>
+                      95% CI {pct(p.ci_low)}–{pct(p.ci_high)}
+                    </div>
+                  </div>
+                );
+              }}
+            />
+            <Legend wrapperStyle={{ fontSize: 11, paddingTop: 14 }} />
+            <ReferenceLine y={0.5} stroke="#868e96" strokeDasharray="4 4" />
+            {sessions.map((s, i) => (
+              <Scatter
+                key={s.session_id}
+                name={s.label}
+                data={points[i] ?? []}
+                fill={colorOf(i)}
+                stroke={colorOf(i)}
+                line={{ stroke: colorOf(i), strokeWidth: 2 }}
+                lineJointType="linear"
+                legendType="line"
+                isAnimationActive={false}
+              >
+                <ErrorBar dataKey="err" direction="y" width={4} stroke={colorOf(i)} strokeWidth={1.5} isAnimationActive={false} />
+              </Scatter>
+            ))}
+          </ScatterChart>
+        </ResponsiveContainer>
+      )}
+    </div>
+  );
+}
+
+const cellText = (v: { win_rate: number | null; ci_low: number | null; ci_high: number | null }) => ({
+  rate: v.win_rate === null ? '–' : pct(v.win_rate),
+  ci: v.ci_low === null || v.ci_high === null ? '–' : `${pct(v.ci_low)}–${pct(v.ci_high)}`,
+});
+
+/**
+ * Several sessions' reports side by side. Fetches `GET /api/compare?ids=…` for `sessionIds` (2–8, in display order)
+ * and shows, per metric with "All metrics" first, one chart of the LoRA win rate against strength: one coloured line
+ * per session with its 95% Wilson interval as error bars, the 50% line dashed. Below: a table of every
+ * session × metric × strength with a value, and each session's recommendation. Shows the server's error message when
+ * the request fails (e.g. a session that has not finished generation).
+ */
+export function CompareView({ sessionIds }: { sessionIds: string[] }) {
+  const key = sessionIds.join(',');
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setState({ kind: 'loading' });
+    const ids = key.split(',').filter(Boolean);
+    (async () => {
+      try {
+        const res = await fetch(`/api/compare?ids=${ids.map(encodeURIComponent).join(',')}`, {
+          signal: ctrl.signal,
+          cache: 'no-store',
+        });
+        if (!res.ok) {
+          const message = await errorMessage(res);
+          if (!ctrl.signal.aborted) setState({ kind: 'error', message });
+          return;
+        }
+        const parsed = ComparisonSchema.safeParse(await res.json());
+        if (ctrl.signal.aborted) return;
+        setState(
+          parsed.success
+            ? { kind: 'ready', comparison: parsed.data }
+            : { kind: 'error', message: 'the server sent a comparison this page cannot read' },
+        );
+      } catch (err) {
+        if (ctrl.signal.aborted) return;
+        setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      }
+    })();
+    return () => ctrl.abort();
+  }, [key]);
+
+  if (state.kind === 'loading') {
+    return (
+      <div className="report compare" data-testid="compare-view" aria-busy="true">
+        <p className="muted">Loading comparison…</p>
+      </div>
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <div className="report compare" data-testid="compare-view">
+        <div className="banner error" role="alert">
+          {state.message}
+        </div>
+      </div>
+    );
+  }
+
+  const c = state.comparison;
+  const ordered = [
+    ...c.series.filter((s) => s.metric === POOLED_METRIC),
+    ...c.series.filter((s) => s.metric !== POOLED_METRIC),
+  ];
+  return (
+    <div className="report compare" data-testid="compare-view">
+      <h2>Comparison</h2>
+      <div className="charts">
+        {ordered.map((s) => (
+          <CompareChart key={s.metric} comparison={c} series={s} />
+        ))}
+      </div>
+
+      <h2>Recommendations</h2>
+      <ul>
+        {c.sessions.map((s, i) => (
+          <li key={s.session_id}>
+            <span style={{ color: colorOf(i), fontWeight: 700 }}>{s.label}</span>
+            {s.complete ? '' : ' (evaluation not finished)'}: {s.recommendation.reason}
+          </li>
+        ))}
+      </ul>
+
+      <h2>Numbers</h2>
+      <table className="stats">
+        <thead>
+          <tr>
+            <th>Session</th>
+            <th style={{ textAlign: 'left' }}>Metric</th>
+            <th>Strength</th>
+            <th>LoRA win rate</th>
+            <th>95% CI</th>
+            <th>n</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.sessions.flatMap((sess, i) =>
+            ordered.flatMap((s) =>
+              s.rows.flatMap((row) => {
+                const v = row.values[i];
+                if (!v) return [];
+                const t = cellText(v);
+                return [
+                  <tr key={`${sess.session_id}|${s.metric}|${row.strength}`}>
+                    <td>{sess.label}</td>
+                    <td style={{ textAlign: 'left' }}>{s.metric}</td>
+                    <td>
+                      {row.strength}
+                      {row.placebo ? ' (placebo)' : ''}
+                    </td>
+                    <td>{t.rate}</td>
+                    <td>{t.ci}</td>
+                    <td>{v.n}</td>
+                  </tr>,
+                ];
+              }),
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

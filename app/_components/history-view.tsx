@@ -1,0 +1,305 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { api } from '@/lib/client/api';
+import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
+import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
+import type { ClientSession } from '@/lib/sessions/view';
+import { sessionLabel } from './sidebar';
+import { useWorkbench } from './workbench-provider';
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '–');
+
+function seconds(from: string | null, to: string | null): string {
+  if (!from || !to) return '–';
+  const s = (Date.parse(to) - Date.parse(from)) / 1000;
+  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+/** Everything about one session: Setup, counts, timings, notes. */
+function Details({ id }: { id: string }) {
+  const [s, setS] = useState<ClientSession | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.getSession(id).then((r) => setS(r.session), (err: Error) => setError(err.message));
+  }, [id]);
+  if (!s) return <div className="details">{error ?? 'Loading…'}</div>;
+  const setup = s.step_1_setup;
+  const results = s.step_2_generation.results;
+  const rows: Array<[string, string]> = [
+    ['ComfyUI', setup.comfyui_url || '–'],
+    ['Checkpoint', setup.checkpoint || '–'],
+    ['LoRA', setup.lora_filename || '–'],
+    ['Trigger words', setup.trigger_words || '–'],
+    ['Strengths', setup.weight_range.join(', ') || '–'],
+    ['CLIP strength', setup.strength_clip === null ? 'same as model' : String(setup.strength_clip)],
+    ['Seeds', setup.seeds.join(', ') || '–'],
+    ['Metrics', setup.metrics.join(', ')],
+    ['Prompts', setup.prompt_pairs.map((p, i) => `${i + 1}. ${p.positive}${p.negative ? ` (neg: ${p.negative})` : ''}`).join(' | ') || '–'],
+    ['Sampler', `${setup.sampler.sampler_name}/${setup.sampler.scheduler}, ${setup.sampler.steps} steps, cfg ${setup.sampler.cfg}, ${setup.sampler.width}×${setup.sampler.height}`],
+    ['Images', `${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed, of ${results.length}`],
+    ['Judgments', `${s.step_3_evaluation.judgments} (pair ${s.step_3_evaluation.current_eval_index} of ${s.step_2_generation.pairs_total})`],
+    ['Created', new Date(s.timestamp * 1000).toLocaleString()],
+    ['Generation', `${when(s.started_at)} → ${when(s.completed_at)} (${seconds(s.started_at, s.completed_at)})`],
+    ['Status', `${s.status}${s.error_message ? `: ${s.error_message}` : ''}`],
+    ['Notes', s.notes || '–'],
+  ];
+  return (
+    <div className="details" data-testid="session-details">
+      <dl>
+        {rows.map(([k, v]) => (
+          <div key={k} style={{ display: 'contents' }}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+function Trash() {
+  const restore = useWorkbench((s) => s.restore);
+  const sessions = useWorkbench((s) => s.sessions);
+  const [entries, setEntries] = useState<Array<{ name: string; session_id: string }>>([]);
+  useEffect(() => {
+    api.listTrash().then((r) => setEntries(r.entries), () => setEntries([]));
+  }, [sessions]);
+  return (
+    <section>
+      <h2>Trash</h2>
+      {entries.length === 0 ? (
+        <p className="muted">The trash (sessions/.trash/) is empty.</p>
+      ) : (
+        <ul>
+          {entries.map((e) => (
+            <li key={e.name}>
+              {e.name}{' '}
+              <button onClick={() => void restore(e.name)} aria-label={`Restore ${e.name}`}>
+                Restore
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Every session, newest first, with thumbnail, status, LoRA, step and date; filters by text, status and date;
+ * per-session Load, Details, Export, Relaunch, Delete; Compare of the checked sessions; Clean up of empty sessions;
+ * Import of a .zip; the trash with Restore.
+ */
+export function HistoryView() {
+  const sessions = useWorkbench((s) => s.sessions);
+  const current = useWorkbench((s) => s.session?.session_id);
+  const dirty = useWorkbench((s) => s.draft !== null);
+  const loadSession = useWorkbench((s) => s.loadSession);
+  const relaunch = useWorkbench((s) => s.relaunch);
+  const deleteSession = useWorkbench((s) => s.deleteSession);
+  const importZip = useWorkbench((s) => s.importZip);
+  const compare = useWorkbench((s) => s.compare);
+  const refreshList = useWorkbench((s) => s.refreshList);
+  const setView = useWorkbench((s) => s.setView);
+  const setError = useWorkbench((s) => s.setError);
+  const [filter, setFilter] = useState<SessionFilter>(NO_FILTER);
+  const [open, setOpen] = useState<string | null>(null);
+  const [checked, setChecked] = useState<string[]>([]);
+
+  const confirmDrop = () => !dirty || window.confirm('Setup has unsaved edits. Drop them and switch session?');
+  const shown = filterSessions(sessions, filter);
+
+  const cleanUp = async () => {
+    try {
+      const { empty } = await api.emptySessions();
+      if (empty.length === 0) {
+        window.alert('No empty sessions (without images and judgments) to clean up.');
+        return;
+      }
+      if (!window.confirm(`Move ${empty.length} empty session(s) to the trash?\n${empty.join('\n')}`)) return;
+      await api.cleanUp(empty);
+      await refreshList();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const remove = async (s: SessionSummary) => {
+    if (!window.confirm(`Delete session ${sessionLabel(s)}? It moves to sessions/.trash/ and can be restored.`)) return;
+    await deleteSession(s.session_id);
+  };
+
+  return (
+    <div className="history" data-testid="history-view">
+      <div className="plan">
+        <h2 style={{ margin: 0 }}>All sessions</h2>
+        <div className="row">
+          <label className="button-like">
+            Import .zip
+            <input
+              type="file"
+              hidden
+              accept=".zip,application/zip"
+              aria-label="Import a session .zip"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file && confirmDrop()) void importZip(file);
+              }}
+            />
+          </label>
+          <button onClick={() => void cleanUp()}>Clean up empty sessions</button>
+          <button onClick={() => compare(checked)} disabled={checked.length < 2}>
+            Compare selected ({checked.length})
+          </button>
+          <button onClick={() => setView('session')}>Back to the session</button>
+        </div>
+      </div>
+
+      <div className="history-filters">
+        <input
+          aria-label="Filter by LoRA, id or notes"
+          placeholder="LoRA name, id or notes"
+          value={filter.text}
+          onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+        />
+        <select aria-label="Status" value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value })}>
+          <option value="">Any status</option>
+          {SessionStatusSchema.options.map((st) => (
+            <option key={st}>{st}</option>
+          ))}
+        </select>
+        <label>
+          From <input type="date" aria-label="From date" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
+        </label>
+        <label>
+          To <input type="date" aria-label="To date" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
+        </label>
+        <span className="muted">
+          {shown.length} of {sessions.length}
+        </span>
+      </div>
+
+      <table className="history">
+        <thead>
+          <tr>
+            <th aria-label="Compare" />
+            <th aria-label="Thumbnail" />
+            <th>Session</th>
+            <th>LoRA</th>
+            <th>Status</th>
+            <th>Step</th>
+            <th>Images</th>
+            <th>Judgments</th>
+            <th>Notes</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((s) =>
+            s.damaged ? (
+              <tr key={s.session_id} data-testid="history-row">
+                <td />
+                <td />
+                <td>{s.session_id}</td>
+                <td colSpan={7} className="field-error">
+                  Damaged: {s.reason}
+                </td>
+              </tr>
+            ) : (
+              <HistoryRow
+                key={s.session_id}
+                s={s}
+                current={s.session_id === current}
+                checked={checked.includes(s.session_id)}
+                open={open === s.session_id}
+                onCheck={(on) => setChecked((c) => (on ? [...c, s.session_id] : c.filter((x) => x !== s.session_id)))}
+                onToggle={() => setOpen(open === s.session_id ? null : s.session_id)}
+                onLoad={() => confirmDrop() && void loadSession(s.session_id)}
+                onRelaunch={() => confirmDrop() && void relaunch(s.session_id)}
+                onDelete={() => void remove(s)}
+              />
+            ),
+          )}
+        </tbody>
+      </table>
+      <Trash />
+    </div>
+  );
+}
+
+function HistoryRow(props: {
+  s: Extract<SessionSummary, { damaged: false }>;
+  current: boolean;
+  checked: boolean;
+  open: boolean;
+  onCheck: (on: boolean) => void;
+  onToggle: () => void;
+  onLoad: () => void;
+  onRelaunch: () => void;
+  onDelete: () => void;
+}) {
+  const { s } = props;
+  return (
+    <>
+      <tr data-testid="history-row">
+        <td>
+          <input
+            type="checkbox"
+            aria-label={`Compare ${s.session_id}`}
+            checked={props.checked}
+            disabled={s.step < 3}
+            onChange={(e) => props.onCheck(e.target.checked)}
+          />
+        </td>
+        <td>
+          {s.thumbnail ? (
+            <img src={`/api/sessions/${s.session_id}/thumbnail?v=${s.images_done}`} alt={`First image of ${s.session_id}`} loading="lazy" />
+          ) : (
+            <div className="thumb-empty" />
+          )}
+        </td>
+        <td>
+          <strong>{s.session_id}</strong>
+          {props.current ? ' (current)' : ''}
+          <div className="muted">{new Date(s.timestamp * 1000).toLocaleString()}</div>
+        </td>
+        <td>{s.lora_filename || '–'}</td>
+        <td>
+          <span className={`status-pill ${s.status}`}>{s.status}</span>
+        </td>
+        <td>
+          {s.step}. {STEP_NAMES[s.step as Step]}
+        </td>
+        <td>
+          {s.images_done}/{s.images_total}
+        </td>
+        <td>{s.judgments}</td>
+        <td className="muted">{s.notes}</td>
+        <td>
+          <div className="actions-cell">
+            <button onClick={props.onLoad}>Load</button>
+            <button onClick={props.onToggle} aria-expanded={props.open}>
+              Details
+            </button>
+            <a className="button-like" href={`/api/sessions/${s.session_id}/export/zip`} download aria-label={`Export ${s.session_id}`}>
+              Export .zip
+            </a>
+            <button onClick={props.onRelaunch}>Relaunch</button>
+            <button onClick={props.onDelete} aria-label={`Delete ${s.session_id}`}>
+              Delete
+            </button>
+          </div>
+        </td>
+      </tr>
+      {props.open && (
+        <tr>
+          <td colSpan={10}>
+            <Details id={s.session_id} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
