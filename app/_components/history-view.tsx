@@ -3,9 +3,9 @@
 import { useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
+import { sessionLabel } from '@/lib/client/labels';
 import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
-import { sessionLabel } from './sidebar';
 import { useWorkbench } from './workbench-provider';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '–');

@@ -2,18 +2,10 @@
 
 import { useState } from 'react';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
+import { sessionLabel } from '@/lib/client/labels';
 import type { ComfyConfig } from '@/lib/comfy/config';
-import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
+import { SessionStatusSchema, STEP_NAMES, type Step } from '@/lib/sessions/schema';
 import { useWorkbench } from './workbench-provider';
-
-/** `{session_id} - {lora_filename} (MM/DD HH:MM)` as DESIGN.md's Load dropdown shows a session. */
-export function sessionLabel(s: SessionSummary): string {
-  if (s.damaged) return `${s.session_id} - damaged: ${s.reason}`;
-  const d = new Date(s.timestamp * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const when = `${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-  return `${s.session_id} - ${s.lora_filename || 'no LoRA yet'} (${when})`;
-}
 
 const SAVE_LABEL = { idle: 'Save', saving: 'Saving…', saved: 'Saved', error: 'Save' } as const;
 

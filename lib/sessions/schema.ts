@@ -42,7 +42,9 @@ export const SetupSchema = z.object({
   weight_range: z.array(StrengthSchema).max(50).default([0, 0.5, 1]),
   /** A separate CLIP strength; null means `strength_clip` = `strength_model`. */
   strength_clip: StrengthSchema.nullable().default(null),
-  seeds: z.array(SeedSchema).max(100).default([]),
+  // Sessions migrated from the original tool can hold one seed per (prompt, strength), so stored Setups may hold
+  // more seeds than a new run may start with (ReadySetupSchema).
+  seeds: z.array(SeedSchema).max(10_000).default([]),
   metrics: z.array(MetricSchema).max(20).default(['Quality', 'Style', 'Coherence']),
   prompt_pairs: z.array(PromptPairSchema).max(100).default([]),
   sampler: SamplerSchema.default(() => SamplerSchema.parse({})),

@@ -5,6 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
 import { withSessionLock } from './lock';
+import { isLegacyV2, migrateLegacyFolder } from './migrate';
 import {
   SCHEMA_VERSION,
   SESSION_ID_PATTERN,
@@ -97,30 +98,39 @@ async function writeMeta(session: Session): Promise<void> {
   });
 }
 
-/** Reads and validates `session_meta.json`; throws ApiError not_found, or damaged with the reason. */
-export async function loadSession(id: string): Promise<Session> {
-  const file = path.join(sessionPath(id), META_FILE);
+/** The parsed `session_meta.json` of a session; throws ApiError not_found, or damaged when it is not JSON. */
+async function readMeta(id: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(path.join(sessionPath(id), META_FILE), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ApiError('not_found', `session ${id} does not exist or has no ${META_FILE}`);
     }
     throw err;
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new ApiError('damaged', `${META_FILE} of ${id} is not valid JSON`);
   }
-  if (json && typeof json === 'object' && !('schema_version' in json)) {
-    throw new ApiError('damaged', `${id} was written by the original Python tool (no schema_version) and needs migration`);
-  }
+}
+
+function validate(id: string, json: unknown): Session {
+  if (isLegacyV2(json)) throw new ApiError('damaged', `${id} was written by the original tool; load it once to migrate it`);
   const parsed = SessionSchema.safeParse(json);
   if (!parsed.success) throw new ApiError('damaged', `${META_FILE} of ${id} is invalid: ${describeZodError(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * Reads and validates `session_meta.json`. A folder written by the original Python tool is migrated on the way
+ * (lib/sessions/migrate.ts keeps the original as `session_meta.v1.json`). Throws ApiError not_found, or damaged
+ * with the reason.
+ */
+export async function loadSession(id: string): Promise<Session> {
+  const json = await readMeta(id);
+  return isLegacyV2(json) ? migrateLegacyFolder(id) : validate(id, json);
 }
 
 /** Every session folder, newest first. A folder that cannot be read is listed as damaged with its reason. */
@@ -156,7 +166,8 @@ export async function updateSession(
   opts: { baseRevision?: number } = {},
 ): Promise<Session> {
   return withSessionLock(id, async () => {
-    const current = await loadSession(id);
+    // No migration here: it takes this same lock.
+    const current = validate(id, await readMeta(id));
     if (opts.baseRevision !== undefined && opts.baseRevision !== current.revision) {
       throw new ApiError(
         'conflict',
