@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as blindRoute from '@/app/api/sessions/[id]/blind/[token]/[side]/route';
+import * as thumbnailRoute from '@/app/api/sessions/[id]/thumbnail/route';
+import * as cleanupRoute from '@/app/api/sessions/cleanup/route';
 import * as evaluationRoute from '@/app/api/sessions/[id]/evaluation/route';
 import * as judgmentsRoute from '@/app/api/sessions/[id]/judgments/route';
 import * as sessionRoute from '@/app/api/sessions/[id]/route';
@@ -90,5 +92,30 @@ describe('route handlers', () => {
     const { session } = await created.json();
     const list = await (await sessionsRoute.GET(new Request('http://test'), ctx({}))).json();
     expect(list.sessions[0]).toMatchObject({ session_id: session.session_id, damaged: false, step: 1, status: 'pending' });
+  });
+});
+
+describe('session management routes', () => {
+  it('saves notes without a revision, serves a thumbnail, and cleans up only empty sessions', async () => {
+    const s = await seedSession();
+    const id = s.session_id;
+    const saved = await sessionRoute.PUT(json('PUT', { notes: 'v2 of the LoRA, 20 epochs' }), ctx({ id }));
+    expect(saved.status).toBe(200);
+    expect((await loadSession(id)).notes).toBe('v2 of the LoRA, 20 epochs');
+    const noRevision = await sessionRoute.PUT(json('PUT', { step_1_setup: s.step_1_setup }), ctx({ id }));
+    expect(noRevision.status).toBe(400);
+
+    const thumb = await thumbnailRoute.GET(new Request('http://test'), ctx({ id }));
+    expect(thumb.headers.get('content-type')).toBe('image/png');
+    const sharp = (await import('sharp')).default;
+    expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({ width: 96, height: 96 });
+
+    const empty = (await (await sessionsRoute.POST(new Request('http://test', { method: 'POST' }), ctx({}))).json()).session;
+    const listed = await (await cleanupRoute.GET(new Request('http://test'), ctx({}))).json();
+    expect(listed.empty).toEqual([empty.session_id]);
+    const done = await cleanupRoute.POST(json('POST', { ids: [empty.session_id, id] }), ctx({}));
+    expect((await done.json()).trashed).toEqual([empty.session_id]);
+    const left = (await (await sessionsRoute.GET(new Request('http://test'), ctx({}))).json()).sessions;
+    expect(left.map((x: { session_id: string }) => x.session_id)).toEqual([id]);
   });
 });

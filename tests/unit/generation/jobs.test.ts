@@ -53,11 +53,50 @@ describe('generation job', () => {
     expect(events.filter((e) => e.type === 'step').length).toBeGreaterThanOrEqual(6 * 3);
     const saved = await loadSession(s.session_id);
     expect(saved.status).toBe('completed');
+    expect(Date.parse(saved.completed_at!)).toBeGreaterThanOrEqual(Date.parse(saved.started_at!));
     expect(saved.step_2_generation.generation_complete).toBe(true);
     expect(saved.step_2_generation.results.every((r) => r.status === 'done' && r.comfy_prompt_id)).toBe(true);
     expect(saved.step_2_generation.shuffled_results).toHaveLength(4);
     const files = (await readdir(path.join(dir(), s.session_id, 'output'))).sort();
     expect(files).toEqual(['baseline_0_0.png', 'baseline_0_1.png', 'lora_0_0_0.png', 'lora_0_0_1.png', 'lora_0_1_0.png', 'lora_0_1_1.png']);
+  });
+
+  it('resumes an interrupted session by rendering only the images that are missing', async () => {
+    const s = await createSession(new Date(2024, 0, 1, 12, 30, 0), { comfyui_url: sim.url });
+    await updateSession(s.session_id, (d) => {
+      Object.assign(d.step_1_setup, {
+        checkpoint: 'v1-5-pruned-emaonly.safetensors',
+        lora_filename: 'my_lora.safetensors',
+        weight_range: [1],
+        seeds: [8, 9],
+        prompt_pairs: [{ positive: 'a blue door', negative: '', append_trigger: false }],
+      });
+      d.step_1_setup.sampler.width = 64;
+      d.step_1_setup.sampler.height = 64;
+    });
+    const first = finished(s.session_id);
+    await generationJobs.start(s.session_id);
+    await first;
+    // Pretend the server stopped after two images: the others are lost, the session is interrupted.
+    const before = await updateSession(s.session_id, (d) => {
+      d.status = 'interrupted';
+      d.step_2_generation.generation_complete = false;
+      d.step_2_generation.shuffled_results = [];
+      for (const r of d.step_2_generation.results.slice(2)) Object.assign(r, { status: 'queued', comfy_prompt_id: null });
+    });
+    const kept = before.step_2_generation.results.slice(0, 2).map((r) => r.comfy_prompt_id);
+    const events: GenerationEvent[] = [];
+    const off = generationJobs.subscribe(s.session_id, (ev) => void events.push(ev));
+    const second = finished(s.session_id);
+    await generationJobs.start(s.session_id);
+    await second;
+    off();
+    const rendered = events.filter((e) => e.type === 'image' && e.result.status === 'running').map((e) => (e as { result: { image_id: string } }).result.image_id);
+    expect(rendered).toEqual(['baseline_0_1', 'lora_0_1_0']);
+    const after = await loadSession(s.session_id);
+    expect(after.status).toBe('completed');
+    expect(after.step_2_generation.results.slice(0, 2).map((r) => r.comfy_prompt_id)).toEqual(kept);
+    expect(after.step_2_generation.shuffled_results).toHaveLength(2);
   });
 
   it('refuses to start with an incomplete Setup and writes nothing', async () => {
