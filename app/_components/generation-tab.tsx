@@ -22,16 +22,15 @@ function formatDuration(s: number): string {
 
 function Cell({ sessionId, result, label }: { sessionId: string; result: Result | undefined; label: string }) {
   const step = useWorkbench((s) => s.step);
+  const preview = useWorkbench((s) => (result && s.preview?.image_id === result.image_id ? s.preview.data_url : null));
   if (!result) return <td />;
   if (result.status === 'done') {
+    const v = encodeURIComponent(result.completed_at ?? '');
     return (
       <td>
-        <img
-          className="thumb"
-          src={`/api/sessions/${sessionId}/images/${result.filename}?v=${encodeURIComponent(result.completed_at ?? '')}`}
-          alt={label}
-          loading="lazy"
-        />
+        <a href={`/api/sessions/${sessionId}/images/${result.filename}?v=${v}`} target="_blank" rel="noreferrer">
+          <img className="thumb" src={`/api/sessions/${sessionId}/thumbs/${result.filename}?size=256&v=${v}`} alt={label} loading="lazy" />
+        </a>
       </td>
     );
   }
@@ -39,10 +38,23 @@ function Cell({ sessionId, result, label }: { sessionId: string; result: Result 
   const steps = running && step?.image_id === result.image_id ? ` ${step.value}/${step.max}` : '';
   return (
     <td>
-      <div className={`thumb placeholder ${result.status}`} title={result.error ?? undefined}>
-        {result.status === 'failed' ? `failed: ${result.error ?? ''}` : running ? `rendering${steps}` : 'queued'}
+      <div className={`thumb placeholder ${result.status}`} title={result.error ?? undefined} data-testid={`cell-${result.status}`}>
+        {running && preview && <img className="preview" src={preview} alt={`Live preview: ${label}`} />}
+        <span>{result.status === 'failed' ? `failed: ${result.error ?? ''}` : running ? `rendering${steps}` : 'queued'}</span>
       </div>
     </td>
+  );
+}
+
+function ServerLine() {
+  const eta = useWorkbench((s) => s.eta);
+  if (!eta || eta.servers.length < 2) return null;
+  return (
+    <div className="muted" data-testid="server-stats">
+      {eta.servers
+        .map((s) => `${s.url}: ${s.healthy ? `${s.done} images${s.seconds_per_image ? `, ${s.seconds_per_image.toFixed(1)} s/image` : ''}` : 'out (failed)'}`)
+        .join(' · ')}
+    </div>
   );
 }
 
@@ -51,6 +63,9 @@ export function GenerationTab() {
   const session = useWorkbench((s) => s.session)!;
   const step = useWorkbench((s) => s.step);
   const startGeneration = useWorkbench((s) => s.startGeneration);
+  const pauseGeneration = useWorkbench((s) => s.pauseGeneration);
+  const cancelGeneration = useWorkbench((s) => s.cancelGeneration);
+  const measuredEta = useWorkbench((s) => s.eta?.seconds ?? null);
   const onEvent = useWorkbench((s) => s.onGenerationEvent);
   const setTab = useWorkbench((s) => s.setTab);
   const reloadSession = useWorkbench((s) => s.reloadSession);
@@ -74,7 +89,7 @@ export function GenerationTab() {
   const total = results.length;
   const running = session.status === 'running';
   const fraction = total ? (done + (step && step.max ? step.value / step.max : 0)) / total : 0;
-  const eta = running ? etaSeconds(results) : null;
+  const eta = running ? (measuredEta ?? etaSeconds(results)) : null;
   const byId = new Map(results.map((r) => [r.image_id, r]));
 
   return (
@@ -89,6 +104,16 @@ export function GenerationTab() {
           <button className="primary" onClick={() => void startGeneration()}>
             {generation_started ? (failed ? 'Retry failed images' : 'Resume generation') : 'Start generation'}
           </button>
+        )}
+        {running && (
+          <div className="row tight">
+            <button onClick={() => void pauseGeneration()} title="Submit no new image; finish the ones queued in ComfyUI">
+              Pause
+            </button>
+            <button onClick={() => void cancelGeneration()} title="Stop now and remove this session's prompts from ComfyUI's queue">
+              Cancel
+            </button>
+          </div>
         )}
         {generation_complete && (
           <button className="primary" onClick={() => setTab(3)}>
@@ -116,6 +141,7 @@ export function GenerationTab() {
             {failed ? ` · ${failed} failed` : ''}
             {generation_complete ? ' · complete' : running ? ' · running' : ` · ${session.status}`}
           </div>
+          <ServerLine />
           {session.error_message && <div className="field-error">{session.error_message}</div>}
         </div>
       )}
@@ -123,7 +149,12 @@ export function GenerationTab() {
       {setup.prompt_pairs.map((prompt, p) => (
         <div className="grid-block" key={p}>
           <h3>
-            Prompt {p + 1}: <span className="prompt-text">{prompt.positive}</span>
+            Prompt {p + 1}: <span className="prompt-text">{prompt.positive}</span>{' '}
+            {results.some((r) => r.prompt_index === p && r.status === 'done') && (
+              <a className="grid-link" href={`/api/sessions/${id}/grid/${p}`} download>
+                Download grid PNG
+              </a>
+            )}
           </h3>
           <table className="grid" aria-label={`Grid for prompt ${p + 1}`}>
             <thead>

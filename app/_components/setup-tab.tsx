@@ -6,6 +6,7 @@ import { parseNameList as parseNames, parseNumberList, randomSeeds } from '@/lib
 import type { ComfyStatus } from '@/lib/comfy/status';
 import type { PromptPair, Setup } from '@/lib/sessions/schema';
 import { useWorkbench } from './workbench-provider';
+import { WorkflowField } from './workflow-field';
 
 /**
  * A text input for a list (strengths, seeds, metrics) that writes into Setup only when the text parses, and says why
@@ -273,6 +274,7 @@ export function SetupTab() {
     <div className="setup">
       {locked && <p className="banner info">Generation has started, so Setup is read-only for this session.</p>}
       <ComfyField setup={setup} disabled={locked} onChange={editSetup} />
+      <WorkflowField value={setup.workflow} disabled={locked} onChange={(workflow) => editSetup({ ...setup, workflow })} />
       <fieldset>
         <legend>Grid</legend>
         <div className="row">
@@ -320,7 +322,8 @@ export function SetupTab() {
         />
       </fieldset>
       <PromptsField setup={setup} disabled={locked} onChange={editSetup} />
-      <SamplerField setup={setup} disabled={locked} onChange={editSetup} />
+      {/* A workflow keeps its own sampler settings. */}
+      {!setup.workflow && <SamplerField setup={setup} disabled={locked} onChange={editSetup} />}
       {!locked && (
         <div className="actions">
           <span className="muted" data-testid="plan-summary">

@@ -61,6 +61,8 @@ export const api = {
       headers: { 'content-type': 'application/zip' },
     }),
   startGeneration: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/generation`, json('POST')),
+  pauseGeneration: (id: string) => call<{ ok: true }>(`/api/sessions/${id}/generation/pause`, json('POST')),
+  cancelGeneration: (id: string) => call<{ ok: true }>(`/api/sessions/${id}/generation/cancel`, json('POST')),
   evaluation: (id: string) => call<EvaluationView>(`/api/sessions/${id}/evaluation`),
   judge: (id: string, index: number, choices: Record<string, Choice>) =>
     call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices })),

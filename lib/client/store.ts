@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { GenerationEvent } from '@/lib/generation/jobs';
+import type { GenerationEvent, ServerStat } from '@/lib/generation/jobs';
 import type { SessionSummary, Setup, Step } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
 import { api, ApiClientError } from './api';
@@ -28,6 +28,9 @@ export interface WorkbenchState {
   /** The last failure to show in the UI, or null. */
   error: string | null;
   step: StepProgress | null;
+  /** The latest live preview of the image being rendered. */
+  preview: { image_id: string; data_url: string } | null;
+  eta: { seconds: number | null; servers: ServerStat[] } | null;
 
   refreshList(): Promise<void>;
   newSession(): Promise<void>;
@@ -38,6 +41,8 @@ export interface WorkbenchState {
   /** The body of `save`, run in the write queue. */
   saveNow(): Promise<boolean>;
   startGeneration(): Promise<void>;
+  pauseGeneration(): Promise<void>;
+  cancelGeneration(): Promise<void>;
   onGenerationEvent(ev: GenerationEvent): void;
   setTab(tab: Step): void;
   setError(message: string | null): void;
@@ -73,7 +78,7 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
     /** Shows a session that the server just made or loaded, dropping unsaved edits of the previous one. */
     const show = (session: ClientSession, tab: Step = session.step) => {
       cancelAutosave();
-      set({ session, draft: null, tab, view: 'session', saveState: 'idle', error: null, step: null });
+      set({ session, draft: null, tab, view: 'session', saveState: 'idle', error: null, step: null, preview: null, eta: null });
       void get().refreshList();
     };
     const fail = (err: unknown) => set({ error: message(err) });
@@ -88,6 +93,8 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
       saveState: 'idle',
       error: null,
       step: null,
+      preview: null,
+      eta: null,
 
       async refreshList() {
         try {
@@ -174,16 +181,30 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
         }
       },
 
+      async pauseGeneration() {
+        const id = get().session?.session_id;
+        if (id) await api.pauseGeneration(id).catch(fail);
+      },
+
+      async cancelGeneration() {
+        const id = get().session?.session_id;
+        if (id) await api.cancelGeneration(id).catch(fail);
+      },
+
       onGenerationEvent(ev) {
         const session = get().session;
         if (!session) return;
         if (ev.type === 'step') {
           set({ step: { image_id: ev.image_id, value: ev.value, max: ev.max } });
+        } else if (ev.type === 'preview') {
+          set({ preview: { image_id: ev.image_id, data_url: ev.data_url } });
+        } else if (ev.type === 'eta') {
+          set({ eta: { seconds: ev.seconds, servers: ev.servers } });
         } else if (ev.type === 'image') {
           const results = session.step_2_generation.results.map((r) => (r.image_id === ev.result.image_id ? ev.result : r));
           set({ session: { ...session, step_2_generation: { ...session.step_2_generation, results } } });
         } else {
-          set({ step: null });
+          set({ step: null, preview: null, eta: null });
           void get().reloadSession();
           void get().refreshList();
         }

@@ -17,13 +17,25 @@ export class ComfyRejectedError extends Error {
   }
 }
 
-/** The prompt ran and failed (`execution_error`), was interrupted, or vanished from ComfyUI's queue and history. */
+/**
+ * The prompt ran and failed (`execution_error`, reason `error`), was interrupted (`interrupted`), or vanished from
+ * ComfyUI's queue and history, as after a ComfyUI restart (`lost`: submit it again).
+ */
 export class ComfyExecutionError extends Error {
   constructor(
     message: string,
     readonly promptId: string,
+    readonly reason: 'error' | 'interrupted' | 'lost' = 'error',
   ) {
     super(message);
     this.name = 'ComfyExecutionError';
+  }
+}
+
+/** Waiting for a prompt was called off by the workbench (cancel or pause). */
+export class ComfyCancelledError extends Error {
+  constructor(readonly promptId: string) {
+    super('cancelled');
+    this.name = 'ComfyCancelledError';
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import WebSocket from 'ws';
 import writeFileAtomic from 'write-file-atomic';
-import { ComfyExecutionError, ComfyRejectedError, ComfyUnreachableError } from './errors';
+import { ComfyCancelledError, ComfyExecutionError, ComfyRejectedError, ComfyUnreachableError } from './errors';
 import {
   HistorySchema,
   PromptErrorSchema,
@@ -29,6 +29,15 @@ export interface RunImageOptions {
   onProgress?: (value: number, max: number) => void;
 }
 
+/** What a caller may hear while a prompt renders, and how to stop waiting. */
+export interface WaitHooks {
+  onProgress?: (value: number, max: number) => void;
+  /** The latest preview frame (binary WebSocket frame, event type 1) while this prompt renders. */
+  onPreview?: (image: Buffer, mime: 'image/jpeg' | 'image/png') => void;
+  /** Aborting rejects the wait with ComfyCancelledError (ComfyUI itself is told by `cancel`). */
+  signal?: AbortSignal;
+}
+
 export interface RunImageResult {
   promptId: string;
   /** Absolute path of the written image. */
@@ -37,9 +46,10 @@ export interface RunImageResult {
   cached: boolean;
 }
 
-interface Waiter {
-  onProgress?: (value: number, max: number) => void;
+interface Waiter extends WaitHooks {
   cachedNodes: Set<string>;
+  /** Whether an `executed` message came: a fully cached prompt sends none. */
+  executed: boolean;
   finish: (signal: 'success' | 'error' | 'interrupted' | 'lost', detail?: string) => void;
 }
 
@@ -48,6 +58,9 @@ const POLL_MS = 2_000;
 const HISTORY_RETRY_MS = 200;
 const HISTORY_RETRIES = 25;
 const EARLY_PROMPTS_KEPT = 100;
+/** Failed polls in a row, with the socket down, after which the server counts as gone. */
+const UNREACHABLE_POLLS = 3;
+const RECONNECT_MAX_MS = 8_000;
 
 /**
  * HTTP + WebSocket client for one ComfyUI server (comfyui-protocol.md). One WebSocket per runner with its own
@@ -62,6 +75,9 @@ export class ComfyRunner {
   private pingTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private connecting: Promise<void> | null = null;
+  private reconnectAttempts = 0;
+  /** The prompt of ours that ComfyUI is executing now: binary preview frames carry no prompt_id. */
+  private executing: string | null = null;
   private readonly waiters = new Map<string, Waiter>();
   /** Messages that arrived before `POST /prompt` answered (an idle server starts at once); replayed on registration. */
   private readonly early = new Map<string, Array<{ type: string; data: Record<string, unknown> }>>();
@@ -87,20 +103,42 @@ export class ComfyRunner {
       ws.once('error', (err) => reject(new ComfyUnreachableError(`cannot open ${url}: ${err.message}`, { cause: err })));
     });
     this.ws = ws;
+    this.reconnectAttempts = 0;
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) this.dispatch(data.toString());
+      if (isBinary) this.preview(data as Buffer);
+      else this.dispatch(data.toString());
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       if (this.pingTimer) clearInterval(this.pingTimer);
       this.pingTimer = null;
       if (this.ws === ws) this.ws = null;
-      // Reconnect quietly; the /history poll covers anything missed meanwhile.
-      if (!this.closed) setTimeout(() => void this.connect().catch(() => undefined), 1_000).unref();
+      if (!this.closed) this.scheduleReconnect();
     });
     // ComfyUI sends no pings and proxies close quiet sockets.
     this.pingTimer = setInterval(() => ws.ping(), PING_MS);
     this.pingTimer.unref();
+  }
+
+  /** Reconnects with exponential backoff (0.5 s doubling to 8 s); the /history poll covers what is missed meanwhile. */
+  private scheduleReconnect(): void {
+    const delay = Math.min(RECONNECT_MAX_MS, 500 * 2 ** this.reconnectAttempts++);
+    setTimeout(() => {
+      if (this.closed || this.ws) return;
+      this.connect().catch(() => this.scheduleReconnect());
+    }, delay).unref();
+  }
+
+  /** Whether the WebSocket is open now. */
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  /** A binary frame: 4-byte BE event type (1 = preview), 4-byte BE format (1 JPEG, 2 PNG), image bytes. */
+  private preview(buf: Buffer): void {
+    if (buf.length < 8 || buf.readUInt32BE(0) !== 1 || !this.executing) return;
+    const mime = buf.readUInt32BE(4) === 2 ? 'image/png' : 'image/jpeg';
+    this.waiters.get(this.executing)?.onPreview?.(buf.subarray(8), mime);
   }
 
   /** Closes the socket for good. */
@@ -134,12 +172,18 @@ export class ComfyRunner {
   }
 
   private handle(waiter: Waiter, type: string, data: Record<string, unknown>): void {
+    if ((type === 'executing' && data.node !== null) || type === 'progress' || type === 'execution_start') {
+      this.executing = String(data.prompt_id);
+    }
     switch (type) {
       case 'progress':
         if (typeof data.value === 'number' && typeof data.max === 'number') waiter.onProgress?.(data.value, data.max);
         break;
       case 'execution_cached':
         if (Array.isArray(data.nodes)) for (const n of data.nodes) waiter.cachedNodes.add(String(n));
+        break;
+      case 'executed':
+        waiter.executed = true;
         break;
       case 'execution_success':
         waiter.finish('success');
@@ -227,16 +271,25 @@ export class ComfyRunner {
   }
 
   /**
-   * Runs one graph to its end and writes its first output image to `outputDir/filename` (atomic write, bytes
-   * unchanged). Throws ComfyRejectedError (bad graph), ComfyExecutionError (`execution_error` with ComfyUI's
-   * `exception_message`, interrupted, or lost by the server), ComfyUnreachableError.
+   * Runs one graph to its end and writes its first output image to `outputDir/filename`: `queuePrompt`, then
+   * `waitForEnd`, then `collect`. The plain serial way; the generation job pipelines these steps itself.
    */
   async runImage(opts: RunImageOptions): Promise<RunImageResult> {
     if (!this.ws) await this.connect();
     const promptId = await this.queuePrompt(opts.graph);
     opts.onQueued?.(promptId);
-    const cachedNodes = new Set<string>();
-    await this.waitForEnd(promptId, cachedNodes, opts.onProgress);
+    const { cached } = await this.waitForEnd(promptId, { onProgress: opts.onProgress });
+    const file = await this.collect(promptId, opts.outputDir, opts.filename);
+    return { promptId, file, cached };
+  }
+
+  /**
+   * Reads the finished prompt's outputs from `/history/{prompt_id}` and writes its first output image to
+   * `outputDir/filename` (atomic write, bytes unchanged, so ComfyUI's embedded workflow stays). Returns the path.
+   * Throws ComfyExecutionError (ComfyUI's `exception_message` when the prompt failed, or no output), or
+   * ComfyUnreachableError.
+   */
+  async collect(promptId: string, outputDir: string, filename: string): Promise<string> {
     const entry = await this.finishedHistory(promptId);
     if (entry.status?.status_str === 'error') {
       throw new ComfyExecutionError(historyErrorMessage(entry) ?? 'ComfyUI reported an error', promptId);
@@ -245,50 +298,87 @@ export class ComfyRunner {
       .flatMap((o) => o.images ?? [])
       .find((img) => img.type === 'output');
     if (!ref) throw new ComfyExecutionError('the prompt finished without an output image', promptId);
-    const bytes = await this.fetchImage(ref);
-    const file = path.join(opts.outputDir, opts.filename);
-    await writeFileAtomic(file, bytes, { fsync: true });
-    const outputNode = Object.keys(entry.outputs)[0];
-    return { promptId, file, cached: outputNode !== undefined && cachedNodes.has(outputNode) };
+    const file = path.join(outputDir, filename);
+    await writeFileAtomic(file, await this.fetchImage(ref), { fsync: true });
+    return file;
   }
 
-  /** Resolves when the prompt ended by socket or by poll; rejects on error, interrupt or a lost prompt. */
-  private waitForEnd(promptId: string, cachedNodes: Set<string>, onProgress?: (v: number, m: number) => void) {
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * `POST /queue {delete}` for our prompts still pending, then `POST /interrupt {prompt_id}` for the one running
+   * (never a bare interrupt, which would stop another user's job). Waits on them reject with ComfyCancelledError
+   * only through their own AbortSignal.
+   */
+  async cancel(promptIds: string[]): Promise<void> {
+    if (!promptIds.length) return;
+    const post = (route: string, body: unknown) =>
+      this.request(route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await post('/queue', { delete: promptIds });
+    const q = QueueSchema.parse(await this.getJson('/queue'));
+    for (const item of q.queue_running) {
+      if (typeof item[1] === 'string' && promptIds.includes(item[1])) await post('/interrupt', { prompt_id: item[1] });
+    }
+  }
+
+  /**
+   * Resolves when the prompt has ended, heard on the socket (`execution_success`, the older `executing` with
+   * `node: null`) or seen by polling `/history` and `/queue` every 2 s (sockets drop; a prompt that finished before
+   * the wait began is found at once). Rejects with ComfyExecutionError (`error` with ComfyUI's `exception_message`,
+   * `interrupted`, or `lost` when the prompt is in neither queue nor history, e.g. after a ComfyUI restart),
+   * ComfyUnreachableError (the socket is down and 3 polls in a row failed), or ComfyCancelledError (signal).
+   * `cached` tells whether ComfyUI served the output node from its cache.
+   */
+  waitForEnd(promptId: string, hooks: WaitHooks = {}): Promise<{ cached: boolean }> {
+    const cachedNodes = new Set<string>();
+    return new Promise((resolve, reject) => {
       let absentPolls = 0;
+      let failedPolls = 0;
       let done = false;
-      const timer = setInterval(() => {
-        void (async () => {
-          try {
-            const entry = await this.history(promptId);
-            if (entry) {
-              if (entry.status?.status_str === 'error') finish('error', historyErrorMessage(entry));
-              else finish('success');
-              return;
-            }
-            absentPolls = (await this.isQueued(promptId)) ? 0 : absentPolls + 1;
-            if (absentPolls >= 2) finish('lost');
-          } catch {
-            // Unreachable for a moment: keep polling; the socket may still deliver the end.
+      const poll = async () => {
+        try {
+          const entry = await this.history(promptId);
+          failedPolls = 0;
+          if (entry) {
+            if (entry.status?.status_str === 'error') finish('error', historyErrorMessage(entry));
+            else finish('success');
+            return;
           }
-        })();
-      }, POLL_MS);
-      const finish: Waiter['finish'] = (signal, detail) => {
+          absentPolls = (await this.isQueued(promptId)) ? 0 : absentPolls + 1;
+          if (absentPolls >= 2) finish('lost');
+        } catch (err) {
+          failedPolls += 1;
+          if (failedPolls >= UNREACHABLE_POLLS && !this.connected) {
+            end(() => reject(err instanceof ComfyUnreachableError ? err : new ComfyUnreachableError(String(err))));
+          }
+        }
+      };
+      const timer = setInterval(() => void poll(), POLL_MS);
+      const onAbort = () => end(() => reject(new ComfyCancelledError(promptId)));
+      const end = (settle: () => void) => {
         if (done) return;
         done = true;
         clearInterval(timer);
+        hooks.signal?.removeEventListener('abort', onAbort);
         this.waiters.delete(promptId);
-        if (signal === 'success') resolve();
-        else if (signal === 'interrupted') reject(new ComfyExecutionError('the prompt was interrupted', promptId));
-        else if (signal === 'lost') {
-          reject(new ComfyExecutionError('ComfyUI lost the prompt (no longer queued, no history)', promptId));
-        } else reject(new ComfyExecutionError(detail ?? 'ComfyUI reported an execution error', promptId));
+        if (this.executing === promptId) this.executing = null;
+        settle();
       };
-      const waiter: Waiter = { onProgress, cachedNodes, finish };
+      const finish: Waiter['finish'] = (signal, detail) =>
+        end(() => {
+          if (signal === 'success') resolve({ cached: cachedNodes.size > 0 && !waiter.executed });
+          else if (signal === 'interrupted') reject(new ComfyExecutionError('the prompt was interrupted', promptId, 'interrupted'));
+          else if (signal === 'lost') {
+            reject(new ComfyExecutionError('ComfyUI lost the prompt (no longer queued, no history)', promptId, 'lost'));
+          } else reject(new ComfyExecutionError(detail ?? 'ComfyUI reported an execution error', promptId));
+        });
+      if (hooks.signal?.aborted) return onAbort();
+      hooks.signal?.addEventListener('abort', onAbort);
+      const waiter: Waiter = { ...hooks, cachedNodes, executed: false, finish };
       this.waiters.set(promptId, waiter);
       const early = this.early.get(promptId) ?? [];
       this.early.delete(promptId);
       for (const msg of early) this.handle(waiter, msg.type, msg.data);
+      // Re-attaching to a prompt submitted before (e.g. by a workbench that restarted): it may be over already.
+      if (!done) void poll();
     });
   }
 

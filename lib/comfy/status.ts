@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { comfyConfig } from './config';
+import { comfyConfig, serverList } from './config';
 import { ComfyRunner } from './runner';
 
 export const ComfyUrlQuery = z.object({
@@ -27,8 +27,9 @@ export type ComfyStatus = z.infer<typeof ComfyStatusSchema>;
  */
 export async function probeComfy(url?: string): Promise<ComfyStatus> {
   const config = comfyConfig();
-  const target = (url || config.url).replace(/\/+$/, '');
-  const simulated = config.simulated && target === config.url;
+  // With several servers, the first one stands for the list here; generation checks each of them.
+  const target = serverList(url || config.url)[0] ?? '';
+  const simulated = config.simulated && serverList(config.url).includes(target);
   const runner = new ComfyRunner(target);
   try {
     const [stats, checkpoints, loras] = await Promise.all([

@@ -2,36 +2,78 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
-import { comfyConfig } from '@/lib/comfy/config';
-import { ComfyExecutionError } from '@/lib/comfy/errors';
+import { comfyConfig, serverList } from '@/lib/comfy/config';
+import { ComfyCancelledError, ComfyExecutionError, ComfyUnreachableError } from '@/lib/comfy/errors';
 import { ComfyRunner } from '@/lib/comfy/runner';
-import { buildGraph } from '@/lib/comfy/workflow';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { ReadySetupSchema, type Result, type Session } from '@/lib/sessions/schema';
 import { listSessions, loadSession, outputPath, updateSession } from '@/lib/sessions/store';
-import { planResults, positiveText } from './plan';
+import { graphFor } from './graph';
+import { planResults } from './plan';
+
+/** Per-server throughput, for the ETA. */
+export interface ServerStat {
+  url: string;
+  healthy: boolean;
+  done: number;
+  /** Mean seconds between finished images on this server (last 5), null before two images. */
+  seconds_per_image: number | null;
+}
 
 /** What the Generation tab hears over Server-Sent Events. */
 export type GenerationEvent =
   | { type: 'image'; result: Result; done: number; total: number }
   | { type: 'step'; image_id: string; value: number; max: number }
+  | { type: 'preview'; image_id: string; data_url: string }
+  | { type: 'eta'; seconds: number | null; servers: ServerStat[] }
   | { type: 'finished'; status: Session['status']; error: string | null };
 
 type Listener = (ev: GenerationEvent) => void;
 
+/** Prompts kept queued on each ComfyUI server, so the GPU never waits for the workbench between images. */
+const LANES_PER_SERVER = Math.max(1, Number(process.env.COMFY_QUEUE_DEPTH) || 2);
+/** A prompt lost by ComfyUI (e.g. a restart) is submitted again at most this often. */
+const MAX_RESUBMITS = 3;
+const PREVIEW_EVERY_MS = 250;
+
 const now = () => new Date().toISOString();
+
+interface Server {
+  url: string;
+  runner: ComfyRunner;
+  healthy: boolean;
+  /** Completion times (ms) of the last images, for seconds per image. */
+  finishes: number[];
+  done: number;
+}
+
+interface Item {
+  imageId: string;
+  /** A prompt submitted by an earlier run, still to be found in ComfyUI's queue or history. */
+  attach: { promptId: string; server: string } | null;
+  resubmits: number;
+}
+
+/** One running job: its mode, the prompts in flight, and how to stop it. */
+interface Job {
+  mode: 'run' | 'pause' | 'cancel';
+  abort: AbortController;
+  inflight: Map<string, { server: Server; promptId: string }>;
+}
 
 /**
  * One background generation job per session, living in the Next.js server process (kept on globalThis so route
- * bundles and dev reloads share it). Every image's state change is written to `session_meta.json` before it is
- * announced, so a crash loses at most the image being rendered.
+ * bundles and dev reloads share it). Each ComfyUI server gets LANES_PER_SERVER lanes; a lane submits an image, waits
+ * for it, downloads it and writes it, so with two lanes one image renders while the previous one is downloaded and the
+ * next waits in ComfyUI's queue. Every image's state change is written to `session_meta.json` before it is announced,
+ * with its `prompt_id` and server, so a restarted workbench re-attaches to prompts instead of rendering them again.
  */
 class GenerationJobs {
-  private readonly running = new Set<string>();
+  private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Map<string, Set<Listener>>();
 
   isRunning(sessionId: string): boolean {
-    return this.running.has(sessionId);
+    return this.jobs.has(sessionId);
   }
 
   /** Registers a listener for one session's events; returns the function that removes it. */
@@ -47,13 +89,14 @@ class GenerationJobs {
   }
 
   /**
-   * Starts (or resumes) generation: plans the grid on first start, then renders every image not yet done. Returns
-   * once the job is under way. Throws ApiError conflict when a job already runs, invalid_setup when Setup is
-   * incomplete.
+   * Starts (or resumes) generation: plans the grid on first start, then renders every image not yet done (failed
+   * ones are retried). Returns once the job is under way. Throws ApiError conflict when a job already runs or
+   * generation is complete, invalid_setup when Setup is incomplete.
    */
   async start(sessionId: string): Promise<Session> {
-    if (this.running.has(sessionId)) throw new ApiError('conflict', 'generation is already running for this session');
-    this.running.add(sessionId);
+    if (this.jobs.has(sessionId)) throw new ApiError('conflict', 'generation is already running for this session');
+    const job: Job = { mode: 'run', abort: new AbortController(), inflight: new Map() };
+    this.jobs.set(sessionId, job);
     let session: Session;
     try {
       session = await updateSession(sessionId, (s) => {
@@ -66,120 +109,233 @@ class GenerationJobs {
           gen.generation_started = true;
         }
         for (const r of gen.results) {
-          if (r.status !== 'done') Object.assign(r, { status: 'queued', error: null });
+          if (r.status === 'failed') Object.assign(r, { status: 'queued', error: null, comfy_prompt_id: null, server: null });
+          if (r.status === 'running') r.status = 'queued';
         }
         s.status = 'running';
         s.started_at ??= now();
         s.error_message = null;
       });
     } catch (err) {
-      this.running.delete(sessionId);
+      this.jobs.delete(sessionId);
       throw err;
     }
-    void this.run(session).finally(() => this.running.delete(sessionId));
+    void this.run(session, job).finally(() => this.jobs.delete(sessionId));
     return session;
   }
 
-  private async run(session: Session): Promise<void> {
+  /** Pause: no new image is submitted; the ones ComfyUI already has finish and are kept. Resumable with start. */
+  pause(sessionId: string): void {
+    const job = this.jobs.get(sessionId);
+    if (!job) throw new ApiError('conflict', 'no generation is running for this session');
+    if (job.mode === 'run') job.mode = 'pause';
+  }
+
+  /**
+   * Cancel: stops now. The session's prompts are removed from ComfyUI's queue (`POST /queue {delete}`) and the one
+   * rendering is interrupted (`POST /interrupt {prompt_id}`); their images go back to queued. Resumable with start.
+   */
+  async cancel(sessionId: string): Promise<void> {
+    const job = this.jobs.get(sessionId);
+    if (!job) throw new ApiError('conflict', 'no generation is running for this session');
+    job.mode = 'cancel';
+    const byServer = new Map<Server, string[]>();
+    for (const { server, promptId } of job.inflight.values()) byServer.set(server, [...(byServer.get(server) ?? []), promptId]);
+    job.abort.abort();
+    await Promise.all([...byServer].map(([server, ids]) => server.runner.cancel(ids).catch(() => undefined)));
+  }
+
+  private async run(session: Session, job: Job): Promise<void> {
     const id = session.session_id;
     const setup = session.step_1_setup;
-    const total = session.step_2_generation.results.length;
-    let done = session.step_2_generation.results.filter((r) => r.status === 'done').length;
-    const runner = new ComfyRunner(setup.comfyui_url || comfyConfig().url);
+    const results = session.step_2_generation.results;
+    const total = results.length;
+    let done = results.filter((r) => r.status === 'done').length;
     let fatal: string | null = null;
+    let lastPreview = 0;
 
-    const setResult = async (imageId: string, patch: Partial<Result>): Promise<Result> => {
+    const servers: Server[] = serverList(setup.comfyui_url || comfyConfig().url).map((url) => ({
+      url,
+      runner: new ComfyRunner(url),
+      healthy: true,
+      finishes: [],
+      done: 0,
+    }));
+    const queue: Item[] = results
+      .filter((r) => r.status !== 'done')
+      .map((r) => ({
+        imageId: r.image_id,
+        attach: r.comfy_prompt_id && r.server ? { promptId: r.comfy_prompt_id, server: r.server } : null,
+        resubmits: 0,
+      }));
+    const byId = new Map(results.map((r) => [r.image_id, r]));
+
+    const setResult = async (imageId: string, patch: Partial<Result>): Promise<void> => {
       let updated: Result | undefined;
       await updateSession(id, (s) => {
         updated = s.step_2_generation.results.find((r) => r.image_id === imageId);
         if (updated) Object.assign(updated, patch);
       });
-      this.emit(id, { type: 'image', result: updated!, done, total });
-      return updated!;
+      if (updated) this.emit(id, { type: 'image', result: updated, done, total });
+    };
+
+    const stats = (): ServerStat[] =>
+      servers.map((s) => {
+        const gaps = s.finishes.slice(1).map((t, i) => t - s.finishes[i]!);
+        return {
+          url: s.url,
+          healthy: s.healthy,
+          done: s.done,
+          seconds_per_image: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000 : null,
+        };
+      });
+    const emitEta = () => {
+      const st = stats();
+      const rate = st.reduce((sum, s) => sum + (s.healthy && s.seconds_per_image ? 1 / s.seconds_per_image : 0), 0);
+      this.emit(id, { type: 'eta', seconds: rate > 0 ? (total - done) / rate : null, servers: st });
+    };
+
+    /** The next item for a lane of `server`: its own re-attachments first, then the shared queue. */
+    const next = (server: Server): Item | undefined => {
+      const own = queue.findIndex((q) => q.attach?.server === server.url);
+      if (own >= 0) return queue.splice(own, 1)[0];
+      const shared = queue.findIndex((q) => !q.attach || !servers.some((s) => s.healthy && s.url === q.attach!.server));
+      return shared >= 0 ? queue.splice(shared, 1)[0] : undefined;
+    };
+
+    const renderOn = async (server: Server, item: Item): Promise<void> => {
+      const r = byId.get(item.imageId)!;
+      let promptId = item.attach?.server === server.url ? item.attach.promptId : null;
+      if (!promptId) {
+        promptId = await server.runner.queuePrompt(graphFor(setup, r, id));
+        await setResult(r.image_id, { status: 'running', started_at: now(), comfy_prompt_id: promptId, server: server.url });
+      } else {
+        await setResult(r.image_id, { status: 'running', started_at: r.started_at ?? now() });
+      }
+      job.inflight.set(r.image_id, { server, promptId });
+      try {
+        await server.runner.waitForEnd(promptId, {
+          signal: job.abort.signal,
+          onProgress: (value, max) => this.emit(id, { type: 'step', image_id: r.image_id, value, max }),
+          onPreview: (image, mime) => {
+            if (Date.now() - lastPreview < PREVIEW_EVERY_MS) return;
+            lastPreview = Date.now();
+            this.emit(id, { type: 'preview', image_id: r.image_id, data_url: `data:${mime};base64,${image.toString('base64')}` });
+          },
+        });
+        await server.runner.collect(promptId, outputPath(id), r.filename);
+      } finally {
+        job.inflight.delete(r.image_id);
+      }
+      done += 1;
+      server.done += 1;
+      server.finishes = [...server.finishes.slice(-5), Date.now()];
+      await setResult(r.image_id, { status: 'done', completed_at: now(), error: null });
+      emitEta();
+    };
+
+    /** Puts an item back at the front of the queue, to be submitted afresh. */
+    const requeue = async (item: Item, patch: Partial<Result> = {}) => {
+      queue.unshift({ ...item, attach: null });
+      await setResult(item.imageId, { status: 'queued', comfy_prompt_id: null, server: null, ...patch });
+    };
+
+    const lane = async (server: Server): Promise<void> => {
+      while (job.mode === 'run' && server.healthy && !fatal) {
+        const item = next(server);
+        if (!item) {
+          // Another server may still fail and hand its images back.
+          if (job.inflight.size === 0) return;
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        try {
+          await renderOn(server, item);
+        } catch (err) {
+          if (err instanceof ComfyCancelledError || (err instanceof ComfyExecutionError && (job.mode as Job['mode']) === 'cancel')) {
+            await requeue(item);
+          } else if (err instanceof ComfyExecutionError && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
+            await requeue({ ...item, resubmits: item.resubmits + 1 });
+          } else if (err instanceof ComfyExecutionError) {
+            await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
+          } else if (err instanceof ComfyUnreachableError) {
+            server.healthy = false;
+            console.warn(`[generation] ${id}: ${server.url} is unreachable; its images go to the other servers`);
+            await requeue(item);
+          } else {
+            // A rejected graph or a local failure would spoil every image: stop the job.
+            fatal = err instanceof Error ? err.message : String(err);
+            await setResult(item.imageId, { status: 'failed', error: fatal, completed_at: now() });
+          }
+        }
+      }
     };
 
     try {
-      for (const r of session.step_2_generation.results) {
-        if (r.status === 'done') continue;
-        await setResult(r.image_id, { status: 'running', started_at: now() });
-        const strength = r.strength ?? 0;
-        const graph = buildGraph({
-          checkpoint: setup.checkpoint,
-          lora:
-            r.role === 'lora'
-              ? { name: setup.lora_filename, strength_model: strength, strength_clip: setup.strength_clip ?? strength }
-              : null,
-          positive: positiveText(setup, r.prompt_index),
-          negative: setup.prompt_pairs[r.prompt_index]?.negative ?? '',
-          seed: r.seed,
-          sampler: setup.sampler,
-          filenamePrefix: `lorabench/${id}/${r.image_id}`,
-        });
-        try {
-          const out = await runner.runImage({
-            graph,
-            outputDir: outputPath(id),
-            filename: r.filename,
-            onProgress: (value, max) => this.emit(id, { type: 'step', image_id: r.image_id, value, max }),
-          });
-          done += 1;
-          await setResult(r.image_id, { status: 'done', comfy_prompt_id: out.promptId, completed_at: now() });
-        } catch (err) {
-          // An execution error spoils one image; anything else (bad graph, server gone) would spoil them all.
-          const message = err instanceof Error ? err.message : String(err);
-          await setResult(r.image_id, {
-            status: 'failed',
-            error: message,
-            completed_at: now(),
-            comfy_prompt_id: err instanceof ComfyExecutionError ? err.promptId : null,
-          });
-          if (!(err instanceof ComfyExecutionError)) {
-            fatal = message;
-            break;
-          }
+      await Promise.all(
+        servers.map((s) =>
+          s.runner.connect().catch((err: unknown) => {
+            s.healthy = false;
+            console.warn(`[generation] ${id}: ${s.url}: ${(err as Error).message}`);
+          }),
+        ),
+      );
+      if (!servers.some((s) => s.healthy)) {
+        fatal = `no ComfyUI server is reachable (${servers.map((s) => s.url).join(', ')})`;
+      } else {
+        await Promise.all(servers.flatMap((s) => Array.from({ length: LANES_PER_SERVER }, () => lane(s))));
+        if (!fatal && job.mode === 'run' && queue.length) {
+          fatal = `every ComfyUI server failed (${servers.map((s) => s.url).join(', ')}); ${queue.length} image(s) left`;
         }
       }
     } catch (err) {
       fatal = err instanceof Error ? err.message : String(err);
       console.error(`[generation] ${id} stopped`, err);
     } finally {
-      runner.close();
+      for (const s of servers) s.runner.close();
     }
+    await this.finish(id, job, fatal);
+  }
 
+  private async finish(id: string, job: Job, fatal: string | null): Promise<void> {
     const final = await updateSession(id, (s) => {
       const gen = s.step_2_generation;
       for (const r of gen.results) if (r.status === 'running') r.status = 'queued';
       const failed = gen.results.filter((r) => r.status === 'failed').length;
-      if (!fatal && failed === 0) {
+      const complete = gen.results.every((r) => r.status === 'done');
+      if (complete) {
         gen.generation_complete = true;
         gen.shuffled_results = makeBlindPairs(id, gen.results, () => randomBytes(16).toString('hex'));
         s.status = 'completed';
         s.completed_at = now();
         s.error_message = null;
+      } else if (fatal) {
+        s.status = 'failed';
+        s.error_message = fatal;
+      } else if (job.mode !== 'run') {
+        s.status = 'interrupted';
+        s.error_message = job.mode === 'pause' ? 'Paused' : 'Cancelled';
       } else {
         s.status = 'failed';
-        s.error_message = fatal ?? `${failed} image(s) failed; start again to retry them`;
+        s.error_message = `${failed} image(s) failed; start again to retry them`;
       }
     }).catch((err: unknown) => {
       console.error(`[generation] ${id}: could not record the end of the job`, err);
       return null;
     });
-    this.emit(id, {
-      type: 'finished',
-      status: final?.status ?? 'failed',
-      error: final?.error_message ?? fatal,
-    });
+    this.emit(id, { type: 'finished', status: final?.status ?? 'failed', error: final?.error_message ?? fatal });
   }
 
   /**
    * A session stored as `running` with no job in this process was cut off by a server stop: mark it `interrupted`
-   * (resumable with Start). Returns the session as it now stands.
+   * (resumable with Start). Images that were rendering keep their `prompt_id`, so Resume re-attaches to them.
+   * Returns the session as it now stands.
    */
   async reconcile(sessionId: string): Promise<Session> {
     const s = await loadSession(sessionId);
-    if (s.status !== 'running' || this.running.has(sessionId)) return s;
+    if (s.status !== 'running' || this.jobs.has(sessionId)) return s;
     return updateSession(sessionId, (d) => {
-      if (d.status === 'running' && !this.running.has(sessionId)) d.status = 'interrupted';
+      if (d.status === 'running' && !this.jobs.has(sessionId)) d.status = 'interrupted';
       for (const r of d.step_2_generation.results) if (r.status === 'running') r.status = 'queued';
     });
   }
@@ -191,7 +347,7 @@ class GenerationJobs {
   async markInterrupted(): Promise<string[]> {
     const marked: string[] = [];
     for (const s of await listSessions()) {
-      if (s.damaged || s.status !== 'running' || this.running.has(s.session_id)) continue;
+      if (s.damaged || s.status !== 'running' || this.jobs.has(s.session_id)) continue;
       if ((await this.reconcile(s.session_id)).status === 'interrupted') marked.push(s.session_id);
     }
     return marked;

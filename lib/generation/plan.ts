@@ -28,6 +28,7 @@ export function planResults(setup: Setup): Result[] {
         filename: `${imageId(p, s, k)}.png`,
         status: 'queued',
         comfy_prompt_id: null,
+        server: null,
         error: null,
         started_at: null,
         completed_at: null,

@@ -337,6 +337,7 @@ function migrateParsed(legacy: LegacySession, sessionId: string, newToken: () =>
       filename,
       status: found !== undefined ? 'done' : 'failed',
       comfy_prompt_id: null,
+        server: null,
       error: found !== undefined ? null : `missing file ${baseName(img.paths[0]!)}`,
       started_at: null,
       completed_at: null,

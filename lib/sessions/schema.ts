@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomWorkflowSchema } from '@/lib/comfy/custom-workflow';
 
 /** Session ids are local-time `YYYYMMDD_HHMMSS`, with `_N` appended on a same-second collision. */
 export const SESSION_ID_PATTERN = /^\d{8}_\d{6}(?:_\d{1,4})?$/;
@@ -48,12 +49,18 @@ export const SetupSchema = z.object({
   metrics: z.array(MetricSchema).max(20).default(['Quality', 'Style', 'Coherence']),
   prompt_pairs: z.array(PromptPairSchema).max(100).default([]),
   sampler: SamplerSchema.default(() => SamplerSchema.parse({})),
+  /** A template or pasted API-format workflow with its node mapping; null uses the standard built-in graph. */
+  workflow: CustomWorkflowSchema.nullable().default(null),
 });
 export type Setup = z.infer<typeof SetupSchema>;
 
+/** Whether Setup's checkpoint goes into the graph: the standard graph, or a workflow mapping a `ckpt_name`. */
+export function usesCheckpoint(setup: Pick<Setup, 'workflow'>): boolean {
+  return !setup.workflow || setup.workflow.mapping.checkpoint?.input === 'ckpt_name';
+}
+
 /** What Setup must hold before generation can start. */
 export const ReadySetupSchema = SetupSchema.extend({
-  checkpoint: z.string().min(1, 'choose a checkpoint'),
   lora_filename: z.string().min(1, 'choose a LoRA file'),
   weight_range: z
     .array(StrengthSchema)
@@ -74,6 +81,8 @@ export const ReadySetupSchema = SetupSchema.extend({
     .array(PromptPairSchema.extend({ positive: z.string().trim().min(1, 'every prompt needs positive text') }))
     .min(1, 'give at least one prompt')
     .max(100),
+}).superRefine((s, ctx) => {
+  if (usesCheckpoint(s) && !s.checkpoint) ctx.addIssue({ code: 'custom', path: ['checkpoint'], message: 'choose a checkpoint' });
 });
 
 export const RoleSchema = z.enum(['baseline', 'lora']);
@@ -93,6 +102,8 @@ export const ResultSchema = z.object({
   filename: z.string(),
   status: ImageStatusSchema,
   comfy_prompt_id: z.string().nullable().default(null),
+  /** The ComfyUI server the prompt was submitted to, so a restarted workbench can re-attach to it. */
+  server: z.string().nullable().default(null),
   error: z.string().nullable().default(null),
   started_at: z.string().nullable().default(null),
   completed_at: z.string().nullable().default(null),

@@ -3,19 +3,25 @@ import type { SimulatorOptions } from './server';
 
 /** The CLI usage line. */
 export const USAGE =
-  'usage: tsx sim/comfyui/main.ts [--port N] [--host H] [--step-delay-ms N] [--output-dir DIR] [--previews]';
+  'usage: tsx sim/comfyui/main.ts [--port N] [--host H] [--step-delay-ms N] [--render-ms N] [--latency-ms N] ' +
+  '[--output-dir DIR] [--previews] [--completion modern|legacy]';
 
 /**
  * Parses CLI arguments (`--name value` or `--name=value`) over environment fallbacks into simulator options.
- * Throws an Error with a message for an unknown flag or a bad number.
+ * Env fallbacks: SIM_PORT, SIM_HOST, SIM_STEP_DELAY_MS, SIM_RENDER_MS, SIM_LATENCY_MS, SIM_OUTPUT_DIR,
+ * SIM_PREVIEWS (any value but `0`), SIM_COMPLETION.
+ * Throws an Error with a message for an unknown flag or a bad value.
  */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SimulatorOptions {
   const values: Record<string, string | undefined> = {
     port: env.SIM_PORT,
     host: env.SIM_HOST,
     'step-delay-ms': env.SIM_STEP_DELAY_MS,
+    'render-ms': env.SIM_RENDER_MS,
+    'latency-ms': env.SIM_LATENCY_MS,
     'output-dir': env.SIM_OUTPUT_DIR,
     previews: env.SIM_PREVIEWS && env.SIM_PREVIEWS !== '0' ? 'true' : undefined,
+    completion: env.SIM_COMPLETION,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -42,7 +48,19 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     stepDelayMs: int('step-delay-ms', values['step-delay-ms'], 50, 600_000),
     previews: values.previews === 'true',
   };
+  if (values['render-ms'] !== undefined && values['render-ms'] !== '') {
+    opts.renderMs = int('render-ms', values['render-ms'], 0, 3_600_000);
+  }
+  const latency = int('latency-ms', values['latency-ms'], 0, 600_000);
+  if (latency > 0) opts.latencyMs = latency;
   if (values.host) opts.host = values.host;
   if (values['output-dir']) opts.outputDir = values['output-dir'];
+  const completion = values.completion;
+  if (completion !== undefined && completion !== '') {
+    if (completion !== 'modern' && completion !== 'legacy') {
+      throw new Error(`--completion must be modern or legacy, got ${completion}`);
+    }
+    opts.behaviour = { completion };
+  }
   return opts;
 }

@@ -10,10 +10,27 @@ export const CHECKPOINTS = [
 ] as const;
 
 /** LoRA files in `models/loras` (`GET /models/loras`). */
-export const LORAS = ['my_lora.safetensors', 'watercolor_style_v1.safetensors', 'pixel_art_xl.safetensors'] as const;
+export const LORAS = [
+  'my_lora.safetensors',
+  'watercolor_style_v1.safetensors',
+  'pixel_art_xl.safetensors',
+  'flux_realism_lora.safetensors',
+] as const;
 
-/** VAE files in `models/vae`. */
-export const VAES = ['vae-ft-mse-840000-ema-pruned.safetensors', 'sdxl_vae.safetensors'] as const;
+/** VAE files in `models/vae` (`ae.safetensors` is Flux's VAE). */
+export const VAES = ['vae-ft-mse-840000-ema-pruned.safetensors', 'sdxl_vae.safetensors', 'ae.safetensors'] as const;
+
+/** Diffusion model files in `models/diffusion_models` (legacy `models/unet`), UNETLoader's `unet_name`. */
+export const DIFFUSION_MODELS = ['flux1-dev.safetensors'] as const;
+
+/** Text encoder files in `models/text_encoders` (legacy `models/clip`), DualCLIPLoader's `clip_name1` / `clip_name2`. */
+export const TEXT_ENCODERS = ['clip_l.safetensors', 't5xxl_fp8_e4m3fn.safetensors'] as const;
+
+/** UNETLoader `weight_dtype` choices. */
+export const WEIGHT_DTYPES = ['default', 'fp8_e4m3fn', 'fp8_e4m3fn_fast', 'fp8_e5m2'] as const;
+
+/** DualCLIPLoader `type` choices. */
+export const DUAL_CLIP_TYPES = ['sdxl', 'sd3', 'flux', 'hunyuan_video', 'hidream'] as const;
 
 /** KSampler `sampler_name` choices. */
 export const SAMPLERS = ['euler', 'euler_ancestral', 'dpmpp_2m', 'dpmpp_2m_sde', 'ddim'] as const;
@@ -33,8 +50,8 @@ export const MODEL_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   configs: [],
   loras: LORAS,
   vae: VAES,
-  text_encoders: [],
-  diffusion_models: [],
+  text_encoders: TEXT_ENCODERS,
+  diffusion_models: DIFFUSION_MODELS,
   clip_vision: [],
   style_models: [],
   embeddings: [],
@@ -54,12 +71,13 @@ export const LORA_TRIGGERS: Readonly<Record<(typeof LORAS)[number], readonly str
   'my_lora.safetensors': ['mytrigger'],
   'watercolor_style_v1.safetensors': ['wcstyle', 'watercolor'],
   'pixel_art_xl.safetensors': ['pixel art', 'pixelsprite'],
+  'flux_realism_lora.safetensors': [],
 };
 
 interface LoraTraining {
   dim: number;
   alpha: number;
-  base: 'sd_v1' | 'sdxl_base_v1-0';
+  base: 'sd_v1' | 'sdxl_base_v1-0' | 'flux1';
   sdModel: string;
   resolution: number;
   images: number;
@@ -108,6 +126,18 @@ const LORA_TRAINING: Record<(typeof LORAS)[number], LoraTraining> = {
     started: 1709251200,
     tags: { '8_pixelsprite': { 'pixel art': 250, pixelsprite: 250, 'video game': 64, sprite: 88, scenery: 47 } },
   },
+  'flux_realism_lora.safetensors': {
+    dim: 16,
+    alpha: 16,
+    base: 'flux1',
+    sdModel: 'flux1-dev.safetensors',
+    resolution: 1024,
+    images: 60,
+    epochs: 16,
+    lr: '0.0004',
+    started: 1723507200,
+    tags: { '1_realism': { photo: 60, realistic: 48, portrait: 25, 'natural lighting': 31, 'film grain': 12 } },
+  },
 };
 
 /**
@@ -135,7 +165,7 @@ export function modelMetadata(folder: string, filename: string): Record<string, 
     ss_sd_model_name: t.sdModel,
     ss_base_model_version: t.base,
     ss_v2: 'False',
-    ss_network_module: 'networks.lora',
+    ss_network_module: t.base === 'flux1' ? 'networks.lora_flux' : 'networks.lora',
     ss_network_dim: String(t.dim),
     ss_network_alpha: String(t.alpha),
     ss_network_args: 'null',
@@ -172,7 +202,8 @@ export function modelMetadata(folder: string, filename: string): Record<string, 
     ss_tag_frequency: JSON.stringify(t.tags),
     modelspec: '',
     'modelspec.sai_model_spec': '1.0.0',
-    'modelspec.architecture': t.base === 'sd_v1' ? 'stable-diffusion-v1/lora' : 'stable-diffusion-xl-v1-base/lora',
+    'modelspec.architecture':
+      t.base === 'sd_v1' ? 'stable-diffusion-v1/lora' : t.base === 'flux1' ? 'flux-1-dev/lora' : 'stable-diffusion-xl-v1-base/lora',
     'modelspec.implementation': 'https://github.com/Stability-AI/generative-models',
     'modelspec.title': name,
     'modelspec.resolution': `${t.resolution}x${t.resolution}`,
@@ -211,7 +242,11 @@ export interface NodeClass {
   description: string;
   category: string;
   output_node: boolean;
+  /** `python_module` of object_info; default `nodes`. */
+  python_module?: string;
 }
+
+const CUSTOM_SAMPLER_MODULE = 'comfy_extras.nodes_custom_sampler';
 
 /** The node classes the simulator executes (ComfyUI nodes.py; tooltips shortened). */
 export const NODE_CLASSES: Readonly<Record<string, NodeClass>> = {
@@ -407,7 +442,164 @@ export const NODE_CLASSES: Readonly<Record<string, NodeClass>> = {
     category: 'image',
     output_node: true,
   },
+
+  // --- Flux-style graphs (nodes.py loaders, comfy_extras/nodes_flux.py, nodes_sd3.py, nodes_custom_sampler.py) ---
+  UNETLoader: {
+    input: {
+      required: {
+        unet_name: [[...DIFFUSION_MODELS]],
+        weight_dtype: [[...WEIGHT_DTYPES]],
+      },
+    },
+    output: ['MODEL'],
+    output_name: ['MODEL'],
+    name: 'UNETLoader',
+    display_name: 'Load Diffusion Model',
+    description: '',
+    category: 'advanced/loaders',
+    output_node: false,
+  },
+  DualCLIPLoader: {
+    input: {
+      required: {
+        clip_name1: [[...TEXT_ENCODERS]],
+        clip_name2: [[...TEXT_ENCODERS]],
+        type: [[...DUAL_CLIP_TYPES]],
+      },
+      optional: {
+        device: [['default', 'cpu'], { advanced: true }],
+      },
+    },
+    output: ['CLIP'],
+    output_name: ['CLIP'],
+    name: 'DualCLIPLoader',
+    display_name: 'DualCLIPLoader',
+    description:
+      '[Recipes]\n\nsdxl: clip-l, clip-g\nsd3: clip-l, clip-g / clip-l, t5 / clip-g, t5\nflux: clip-l, t5\nhidream: at least one of t5 or llama, recommended t5 and llama',
+    category: 'advanced/loaders',
+    output_node: false,
+  },
+  VAELoader: {
+    input: { required: { vae_name: [[...VAES]] } },
+    output: ['VAE'],
+    output_name: ['VAE'],
+    name: 'VAELoader',
+    display_name: 'Load VAE',
+    description: '',
+    category: 'loaders',
+    output_node: false,
+  },
+  FluxGuidance: {
+    input: {
+      required: {
+        conditioning: ['CONDITIONING'],
+        guidance: ['FLOAT', { default: 3.5, min: 0.0, max: 100.0, step: 0.1 }],
+      },
+    },
+    output: ['CONDITIONING'],
+    output_name: ['CONDITIONING'],
+    name: 'FluxGuidance',
+    display_name: 'FluxGuidance',
+    description: '',
+    category: 'advanced/conditioning/flux',
+    output_node: false,
+    python_module: 'comfy_extras.nodes_flux',
+  },
+  EmptySD3LatentImage: {
+    input: {
+      required: {
+        width: ['INT', { default: 1024, min: 16, max: MAX_RESOLUTION, step: 16 }],
+        height: ['INT', { default: 1024, min: 16, max: MAX_RESOLUTION, step: 16 }],
+        batch_size: ['INT', { default: 1, min: 1, max: 4096 }],
+      },
+    },
+    output: ['LATENT'],
+    output_name: ['LATENT'],
+    name: 'EmptySD3LatentImage',
+    display_name: 'EmptySD3LatentImage',
+    description: '',
+    category: 'latent/sd3',
+    output_node: false,
+    python_module: 'comfy_extras.nodes_sd3',
+  },
+  RandomNoise: {
+    input: {
+      required: {
+        noise_seed: ['INT', { default: 0, min: 0, max: SEED_MAX, control_after_generate: true }],
+      },
+    },
+    output: ['NOISE'],
+    output_name: ['NOISE'],
+    name: 'RandomNoise',
+    display_name: 'RandomNoise',
+    description: '',
+    category: 'sampling/custom_sampling/noise',
+    output_node: false,
+    python_module: CUSTOM_SAMPLER_MODULE,
+  },
+  KSamplerSelect: {
+    input: { required: { sampler_name: [[...SAMPLERS]] } },
+    output: ['SAMPLER'],
+    output_name: ['SAMPLER'],
+    name: 'KSamplerSelect',
+    display_name: 'KSamplerSelect',
+    description: '',
+    category: 'sampling/custom_sampling/samplers',
+    output_node: false,
+    python_module: CUSTOM_SAMPLER_MODULE,
+  },
+  BasicScheduler: {
+    input: {
+      required: {
+        model: ['MODEL'],
+        scheduler: [[...SCHEDULERS]],
+        steps: ['INT', { default: 20, min: 1, max: 10000 }],
+        denoise: ['FLOAT', { default: 1.0, min: 0.0, max: 1.0, step: 0.01 }],
+      },
+    },
+    output: ['SIGMAS'],
+    output_name: ['SIGMAS'],
+    name: 'BasicScheduler',
+    display_name: 'BasicScheduler',
+    description: '',
+    category: 'sampling/custom_sampling/schedulers',
+    output_node: false,
+    python_module: CUSTOM_SAMPLER_MODULE,
+  },
+  BasicGuider: {
+    input: { required: { model: ['MODEL'], conditioning: ['CONDITIONING'] } },
+    output: ['GUIDER'],
+    output_name: ['GUIDER'],
+    name: 'BasicGuider',
+    display_name: 'Basic Guider',
+    description: '',
+    category: 'sampling/custom_sampling/guiders',
+    output_node: false,
+    python_module: CUSTOM_SAMPLER_MODULE,
+  },
+  SamplerCustomAdvanced: {
+    input: {
+      required: {
+        noise: ['NOISE'],
+        guider: ['GUIDER'],
+        sampler: ['SAMPLER'],
+        sigmas: ['SIGMAS'],
+        latent_image: ['LATENT'],
+      },
+    },
+    output: ['LATENT', 'LATENT'],
+    output_name: ['output', 'denoised_output'],
+    name: 'SamplerCustomAdvanced',
+    display_name: 'SamplerCustomAdvanced',
+    description: '',
+    category: 'sampling/custom_sampling',
+    output_node: false,
+    python_module: CUSTOM_SAMPLER_MODULE,
+  },
 };
+
+/** Node classes whose execution is "the sampling" (progress per step; failNext/interruptNext strike here). */
+export const SAMPLER_CLASSES: ReadonlySet<string> = new Set(['KSampler', 'SamplerCustomAdvanced']);
 
 /** Looks up a node class by `class_type`; undefined for a class the simulator does not know. */
 export function nodeClass(classType: string): NodeClass | undefined {
@@ -445,7 +637,7 @@ export function objectInfoEntry(classType: string): ObjectInfoEntry | undefined 
     name: c.name,
     display_name: c.display_name,
     description: c.description,
-    python_module: 'nodes',
+    python_module: c.python_module ?? 'nodes',
     category: c.category,
     output_node: c.output_node,
   };

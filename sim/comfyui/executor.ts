@@ -2,9 +2,13 @@
 // `execution_start`, `execution_cached`, then per node `executing` (+ `progress` per sampler step, `executed` for
 // SaveImage), then `execution_success` / `execution_error` / `execution_interrupted`. Node outputs are cached by
 // input signature across prompts (only the signatures of the latest prompt are kept, like ComfyUI's classic cache),
-// so an identical resubmission runs nothing and points at the old files.
+// so an identical resubmission runs nothing and points at the old files. Two graph styles render: KSampler graphs
+// (CheckpointLoaderSimple, LoraLoader, EmptyLatentImage) and Flux-style graphs (UNETLoader, DualCLIPLoader,
+// VAELoader, LoraLoaderModelOnly, FluxGuidance, RandomNoise, KSamplerSelect, BasicScheduler, BasicGuider,
+// SamplerCustomAdvanced, EmptySD3LatentImage). A {@link RunPlan} injects test behaviours into one run.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SAMPLER_CLASSES } from './catalog';
 import { pyJsonDumps } from './py';
 import type { HistoryEntry, ImageRef, NodeMeta, QueueItem, UiOutput } from './queue';
 import { queueTuple } from './queue';
@@ -15,29 +19,50 @@ import { isLink, type ApiGraph } from './validate';
 export interface ExecutorHooks {
   send(type: string, data: Record<string, unknown>, sid: string | null): void;
   sendBinary(data: Buffer, sid: string | null): void;
+  /** Closes every WebSocket abruptly (used by {@link RunPlan.dropSocketsAfterSteps}). */
+  dropSockets?(): void;
 }
 
 /** Executor settings. */
 export interface ExecutorOptions {
   /** SaveImage's folder. */
   outputDir: string;
-  /** Delay per sampler step, ms. */
+  /** Delay per sampler step, ms (ignored when `renderMs` is set). */
   stepDelayMs: number;
+  /** Fixed sampling time per image, ms, spread evenly over the steps; null/undefined: use `stepDelayMs`. */
+  renderMs?: number | null;
   /** Send one binary JPEG preview frame per sampled prompt. */
   previews: boolean;
+}
+
+/** Test behaviours for one run, decided by the server when the prompt leaves the queue. */
+export interface RunPlan {
+  /** `legacy`: no `execution_success` (neither sent nor in the history messages), like servers before mid-2024. */
+  completion?: 'modern' | 'legacy';
+  /** Raise `execution_error` with this message/type halfway through the sampler. */
+  fail?: { message: string; type: string };
+  /** Stop with `execution_interrupted` halfway through the sampler. */
+  interrupt?: boolean;
+  /** Call `hooks.dropSockets()` once this many progress steps of the run have been sent (0: at sampler start). */
+  dropSocketsAfterSteps?: number | null;
 }
 
 interface LoraRef {
   name: string;
   strength: number;
 }
+type Sampled = Omit<RenderSpec, 'width' | 'height'>;
 type Value =
   | { t: 'MODEL'; ckpt: string; loras: LoraRef[] }
   | { t: 'CLIP'; ckpt: string; loras: LoraRef[] }
   | { t: 'VAE'; ckpt: string }
-  | { t: 'CONDITIONING'; text: string; clip: { ckpt: string; loras: LoraRef[] } }
-  | { t: 'LATENT'; width: number; height: number; batch: number; sampled?: Omit<RenderSpec, 'width' | 'height'> }
-  | { t: 'IMAGE'; specs: RenderSpec[] };
+  | { t: 'CONDITIONING'; text: string; clip: { ckpt: string; loras: LoraRef[] }; guidance?: number }
+  | { t: 'LATENT'; width: number; height: number; batch: number; sampled?: Sampled }
+  | { t: 'IMAGE'; specs: RenderSpec[] }
+  | { t: 'NOISE'; seed: number }
+  | { t: 'SAMPLER'; name: string }
+  | { t: 'SIGMAS'; steps: number; scheduler: string; denoise: number }
+  | { t: 'GUIDER'; model: Extract<Value, { t: 'MODEL' }> | null; conditioning: Extract<Value, { t: 'CONDITIONING' }> | null };
 
 interface CacheEntry {
   outputs: Value[];
@@ -55,10 +80,28 @@ class NodeFailure extends Error {
     readonly nodeId: string,
     readonly cause: Error,
     readonly inputs: Record<string, unknown>,
+    readonly exceptionType = 'Exception',
+    readonly traceback: string[] | null = null,
   ) {
     super(cause.message);
   }
 }
+
+/** One execute() call: its messages go out only while it has not been abandoned (see {@link Executor.abandon}). */
+interface Run {
+  item: QueueItem;
+  clientId: string | null;
+  plan: RunPlan;
+  abandoned: boolean;
+  /** Progress steps sent so far in this run. */
+  steps: number;
+  dropped: boolean;
+  /** The node where a planned failure / interrupt strikes (a sampler that runs, else the first node that runs). */
+  strikeNode: string | null;
+  send(type: string, data: Record<string, unknown>, sid: string | null): void;
+}
+
+const TB_EXECUTE = '  File "/ComfyUI/execution.py", line 496, in execute\n    output_data, output_ui, has_subgraph = await get_output_data(...)\n';
 
 /**
  * `folder_paths.get_save_image_path` + SaveImage naming: resolves a `filename_prefix` (with `%width%`, `%height%`,
@@ -163,6 +206,7 @@ export class Executor {
   private disposed = false;
   private wake: (() => void) | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private run: Run | null = null;
   /** The prompt being executed and its current node (for `executing` on reconnect, and `/interrupt`). */
   current: { promptId: string; clientId: string | null; node: string | null } | null = null;
 
@@ -176,6 +220,21 @@ export class Executor {
     if (!this.current) return;
     this.interruptRequested = true;
     this.wake?.();
+  }
+
+  /**
+   * Gives up the running prompt silently (a simulated server restart): it stops at its next check, sends nothing
+   * more, caches nothing; its execute() still resolves (the caller must drop that entry). No-op when idle.
+   */
+  abandon(): void {
+    if (this.run) this.run.abandoned = true;
+    this.interrupt();
+    this.current = null;
+  }
+
+  /** Forgets every cached node output (a restarted server starts cold). */
+  clearCache(): void {
+    this.cache.clear();
   }
 
   /** Stops for good: the running prompt is interrupted, later ones stop at their first check; timers are cleared. */
@@ -204,8 +263,8 @@ export class Executor {
     });
   }
 
-  private check(nodeId: string): void {
-    if (this.interruptRequested || this.disposed) throw new Interrupted(nodeId);
+  private check(nodeId: string, run?: Run): void {
+    if (this.interruptRequested || this.disposed || run?.abandoned) throw new Interrupted(nodeId);
   }
 
   /**
@@ -213,21 +272,35 @@ export class Executor {
    * `execution_*`, `executing`, `progress`, `executed` messages through the hooks, only to the item's `client_id`
    * (no `client_id`: no `execution_*`/`executing`/`executed`, and `progress`/previews/`execution_interrupted` go to
    * every socket). Never rejects: node failures become `execution_error`, interrupts `execution_interrupted`.
-   * The final `executing {node: null}` is the caller's job (after the history is stored).
+   * The final `executing {node: null}` is the caller's job (after the history is stored). `plan` injects test
+   * behaviours (see {@link RunPlan}).
    */
-  async execute(item: QueueItem): Promise<HistoryEntry> {
+  async execute(item: QueueItem, plan: RunPlan = {}): Promise<HistoryEntry> {
     const { prompt, promptId } = item;
     const clientId = typeof item.extraData.client_id === 'string' ? item.extraData.client_id : null;
+    const run: Run = {
+      item,
+      clientId,
+      plan,
+      abandoned: false,
+      steps: 0,
+      dropped: false,
+      strikeNode: null,
+      send: (type, data, sid) => {
+        if (!run.abandoned) this.hooks.send(type, data, sid);
+      },
+    };
+    this.run = run;
     this.interruptRequested = false;
     this.current = { promptId, clientId, node: null };
     const messages: Array<[string, Record<string, unknown>]> = [];
     const addMessage = (event: string, data: Record<string, unknown>, broadcast: boolean) => {
       const d = { ...data, timestamp: Date.now() };
       messages.push([event, d]);
-      if (clientId !== null || broadcast) this.hooks.send(event, d, clientId);
+      if (clientId !== null || broadcast) run.send(event, d, clientId);
     };
     const sendToClient = (event: string, data: Record<string, unknown>) => {
-      if (clientId !== null) this.hooks.send(event, data, clientId);
+      if (clientId !== null) run.send(event, data, clientId);
     };
 
     addMessage('execution_start', { prompt_id: promptId }, false);
@@ -260,17 +333,27 @@ export class Executor {
     }
     addMessage('execution_cached', { nodes: cachedNodes, prompt_id: promptId }, false);
 
+    const toRun = order.filter((id) => !values.has(id));
+    const isSampler = (id: string) => SAMPLER_CLASSES.has(prompt[id]?.class_type ?? '');
+    if (plan.fail || plan.interrupt) {
+      run.strikeNode = toRun.find(isSampler) ?? toRun[0] ?? null;
+    }
+
     const executed: string[] = [];
     let status: 'success' | 'error' = 'success';
     try {
-      for (const id of order) {
-        if (values.has(id)) continue;
+      if ((plan.fail || plan.interrupt) && run.strikeNode === null) {
+        // Everything was cached: strike before any node would run, charged to the (cached) sampler.
+        this.strike(run, order.find(isSampler) ?? outputs[0] ?? '', {});
+      }
+      for (const id of toRun) {
         const node = prompt[id];
         if (!node) continue;
-        this.check(id);
-        this.current.node = id;
+        this.check(id, run);
+        if (this.current) this.current.node = id;
         sendToClient('executing', { node: id, display_node: id, prompt_id: promptId });
-        const result = await this.runNode(id, item, values, clientId);
+        if (id === run.strikeNode && !isSampler(id)) this.strike(run, id, node.inputs);
+        const result = await this.runNode(id, run, values);
         values.set(id, result.outputs);
         const entry: CacheEntry = { outputs: result.outputs };
         if (result.ui) {
@@ -278,10 +361,10 @@ export class Executor {
           ui.set(id, result.ui);
           sendToClient('executed', { node: id, display_node: id, output: result.ui, prompt_id: promptId });
         }
-        this.cache.set(sigs.get(id) ?? id, entry);
+        if (!run.abandoned) this.cache.set(sigs.get(id) ?? id, entry);
         executed.push(id);
       }
-      addMessage('execution_success', { prompt_id: promptId }, false);
+      if (plan.completion !== 'legacy') addMessage('execution_success', { prompt_id: promptId }, false);
     } catch (ex) {
       status = 'error';
       if (ex instanceof Interrupted) {
@@ -291,7 +374,7 @@ export class Executor {
           true,
         );
       } else {
-        const failure = ex instanceof NodeFailure ? ex : new NodeFailure(this.current.node ?? '', toError(ex), {});
+        const failure = ex instanceof NodeFailure ? ex : new NodeFailure(this.current?.node ?? '', toError(ex), {});
         const currentOutputs: Record<string, unknown> = {};
         for (const [id] of values) currentOutputs[id] = [];
         addMessage(
@@ -302,9 +385,9 @@ export class Executor {
             node_type: prompt[failure.nodeId]?.class_type ?? '',
             executed,
             exception_message: failure.cause.message,
-            exception_type: 'Exception',
-            traceback: [
-              `  File "/ComfyUI/execution.py", line 496, in execute\n    output_data, output_ui, has_subgraph = await get_output_data(...)\n`,
+            exception_type: failure.exceptionType,
+            traceback: failure.traceback ?? [
+              TB_EXECUTE,
               `  File "/ComfyUI/nodes.py", line 1640, in save_images\n    ${failure.cause.message.split('\n')[0]}\n`,
             ],
             current_inputs: failure.inputs,
@@ -314,8 +397,11 @@ export class Executor {
         );
       }
     } finally {
-      this.current = null;
-      this.interruptRequested = false;
+      if (this.run === run) {
+        this.run = null;
+        this.current = null;
+        this.interruptRequested = false;
+      }
     }
 
     const outputsUi: Record<string, UiOutput> = {};
@@ -334,25 +420,88 @@ export class Executor {
     };
   }
 
+  /** Raises the planned failure or interrupt of `run` at node `id`. */
+  private strike(run: Run, id: string, inputs: Record<string, unknown>): never {
+    if (run.plan.fail) {
+      const type = run.item.prompt[id]?.class_type ?? '';
+      const tb = [TB_EXECUTE];
+      if (type === 'KSampler') {
+        tb.push('  File "/ComfyUI/nodes.py", line 1525, in sample\n    return common_ksampler(model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image, denoise=denoise)\n');
+      } else if (type === 'SamplerCustomAdvanced') {
+        tb.push('  File "/ComfyUI/comfy_extras/nodes_custom_sampler.py", line 696, in execute\n    samples = guider.sample(noise.generate_noise(latent), latent_image, sampler, sigmas, denoise_mask=noise_mask, callback=callback, disable_pbar=disable_pbar, seed=noise.seed)\n');
+      }
+      tb.push(`  File "/ComfyUI/comfy/samplers.py", line 1155, in sample\n    raise ${run.plan.fail.type}(${JSON.stringify(run.plan.fail.message)})\n`);
+      throw new NodeFailure(id, new Error(run.plan.fail.message), currentInputs(inputs), run.plan.fail.type, tb);
+    }
+    throw new Interrupted(id);
+  }
+
+  /** Counts one sent progress step and drops the sockets when the plan says so. */
+  private countStep(run: Run): void {
+    const after = run.plan.dropSocketsAfterSteps;
+    if (after === null || after === undefined || run.dropped || run.abandoned) return;
+    if (run.steps >= after) {
+      run.dropped = true;
+      this.hooks.dropSockets?.();
+    }
+  }
+
   private input(values: Map<string, Value[]>, link: unknown): Value | undefined {
     if (!isLink(link)) return undefined;
     return values.get(link[0])?.[link[1]];
   }
 
-  private async runNode(
-    id: string,
-    item: QueueItem,
-    values: Map<string, Value[]>,
-    clientId: string | null,
-  ): Promise<{ outputs: Value[]; ui?: UiOutput }> {
+  /**
+   * The sampling loop shared by KSampler and SamplerCustomAdvanced: per step a delay (renderMs × batch spread over
+   * the steps, else stepDelayMs), an interrupt check and a `progress` message; a preview frame halfway; a planned
+   * failure / interrupt strikes after half of the steps.
+   */
+  private async sample(id: string, run: Run, sampled: Sampled, base: { width: number; height: number; batch: number }): Promise<void> {
+    const steps = sampled.steps;
+    const promptId = run.item.promptId;
+    const inputs = run.item.prompt[id]?.inputs ?? {};
+    const half = Math.floor(steps / 2);
+    const previewAt = Math.ceil(steps / 2);
+    const renderMs = this.opts.renderMs;
+    const total = renderMs === null || renderMs === undefined ? null : renderMs * Math.max(1, base.batch);
+    const started = Date.now();
+    this.countStep(run);
+    for (let step = 1; step <= steps; step++) {
+      if (run.strikeNode === id && step > half) this.strike(run, id, inputs);
+      if (total === null) await this.sleep(this.opts.stepDelayMs);
+      else await this.sleep(started + (total * step) / steps - Date.now());
+      this.check(id, run);
+      run.send('progress', { value: step, max: steps, prompt_id: promptId, node: id }, run.clientId);
+      run.steps++;
+      this.countStep(run);
+      if (this.opts.previews && step === previewAt && !run.abandoned) {
+        const jpeg = await renderPreviewJpeg({ ...sampled, width: base.width, height: base.height }, step / steps);
+        const head = Buffer.alloc(8);
+        head.writeUInt32BE(1, 0); // event type 1: PREVIEW_IMAGE
+        head.writeUInt32BE(1, 4); // image format 1: JPEG
+        if (!run.abandoned) this.hooks.sendBinary(Buffer.concat([head, jpeg]), run.clientId);
+      }
+    }
+    if (run.strikeNode === id) this.strike(run, id, inputs); // steps < 1 cannot happen, but never finish a doomed node
+  }
+
+  private async runNode(id: string, run: Run, values: Map<string, Value[]>): Promise<{ outputs: Value[]; ui?: UiOutput }> {
+    const item = run.item;
     const node = item.prompt[id] as ApiGraph[string];
     const inp = node.inputs;
     const get = (name: string) => this.input(values, inp[name]);
+    const noLatent: Extract<Value, { t: 'LATENT' }> = { t: 'LATENT', width: 512, height: 512, batch: 1 };
     switch (node.class_type) {
       case 'CheckpointLoaderSimple': {
         const ckpt = String(inp.ckpt_name);
         return { outputs: [{ t: 'MODEL', ckpt, loras: [] }, { t: 'CLIP', ckpt, loras: [] }, { t: 'VAE', ckpt }] };
       }
+      case 'UNETLoader':
+        return { outputs: [{ t: 'MODEL', ckpt: String(inp.unet_name), loras: [] }] };
+      case 'DualCLIPLoader':
+        return { outputs: [{ t: 'CLIP', ckpt: `${String(inp.clip_name1)}+${String(inp.clip_name2)}`, loras: [] }] };
+      case 'VAELoader':
+        return { outputs: [{ t: 'VAE', ckpt: String(inp.vae_name) }] };
       case 'LoraLoader':
       case 'LoraLoaderModelOnly': {
         const model = get('model');
@@ -381,10 +530,43 @@ export class Executor {
           ],
         };
       }
+      case 'FluxGuidance': {
+        const cond = get('conditioning');
+        const c: Value =
+          cond?.t === 'CONDITIONING'
+            ? { ...cond, guidance: num(inp.guidance, 3.5) }
+            : { t: 'CONDITIONING', text: '', clip: { ckpt: '', loras: [] }, guidance: num(inp.guidance, 3.5) };
+        return { outputs: [c] };
+      }
       case 'EmptyLatentImage':
+      case 'EmptySD3LatentImage': {
+        const d = node.class_type === 'EmptyLatentImage' ? 512 : 1024;
         return {
-          outputs: [{ t: 'LATENT', width: num(inp.width, 512), height: num(inp.height, 512), batch: num(inp.batch_size, 1) }],
+          outputs: [{ t: 'LATENT', width: num(inp.width, d), height: num(inp.height, d), batch: num(inp.batch_size, 1) }],
         };
+      }
+      case 'RandomNoise':
+        return { outputs: [{ t: 'NOISE', seed: num(inp.noise_seed, 0) }] };
+      case 'KSamplerSelect':
+        return { outputs: [{ t: 'SAMPLER', name: String(inp.sampler_name) }] };
+      case 'BasicScheduler':
+        return {
+          outputs: [
+            {
+              t: 'SIGMAS',
+              steps: Math.max(1, Math.floor(num(inp.steps, 20))),
+              scheduler: String(inp.scheduler),
+              denoise: num(inp.denoise, 1),
+            },
+          ],
+        };
+      case 'BasicGuider': {
+        const model = get('model');
+        const cond = get('conditioning');
+        return {
+          outputs: [{ t: 'GUIDER', model: model?.t === 'MODEL' ? model : null, conditioning: cond?.t === 'CONDITIONING' ? cond : null }],
+        };
+      }
       case 'KSampler': {
         const model = get('model');
         const positive = get('positive');
@@ -392,38 +574,42 @@ export class Executor {
         const steps = Math.max(1, Math.floor(num(inp.steps, 20)));
         const modelLoras = model?.t === 'MODEL' ? model.loras : [];
         const clipLoras = positive?.t === 'CONDITIONING' ? positive.clip.loras : [];
-        const loras: LoraApplication[] = modelLoras.map((l) => ({
-          name: l.name,
-          strength: l.strength,
-          clipStrength: clipLoras.find((c) => c.name === l.name)?.strength ?? 0,
-        }));
-        const sampled: Omit<RenderSpec, 'width' | 'height'> = {
+        const sampled: Sampled = {
           positive: positive?.t === 'CONDITIONING' ? positive.text : '',
           seed: num(inp.seed, 0),
           checkpoint: model?.t === 'MODEL' ? model.ckpt : '',
-          loras,
+          loras: loraApplications(modelLoras, clipLoras),
           cfg: num(inp.cfg, 8),
           steps,
         };
-        const base = latent?.t === 'LATENT' ? latent : { t: 'LATENT' as const, width: 512, height: 512, batch: 1 };
-        const previewAt = Math.ceil(steps / 2);
-        for (let step = 1; step <= steps; step++) {
-          await this.sleep(this.opts.stepDelayMs);
-          this.check(id);
-          this.hooks.send('progress', { value: step, max: steps, prompt_id: item.promptId, node: id }, clientId);
-          if (this.opts.previews && step === previewAt) {
-            const jpeg = await renderPreviewJpeg({ ...sampled, width: base.width, height: base.height }, step / steps);
-            const head = Buffer.alloc(8);
-            head.writeUInt32BE(1, 0); // event type 1: PREVIEW_IMAGE
-            head.writeUInt32BE(1, 4); // image format 1: JPEG
-            this.hooks.sendBinary(Buffer.concat([head, jpeg]), clientId);
-          }
-        }
+        const base = latent?.t === 'LATENT' ? latent : noLatent;
+        await this.sample(id, run, sampled, base);
         return { outputs: [{ t: 'LATENT', width: base.width, height: base.height, batch: base.batch, sampled }] };
+      }
+      case 'SamplerCustomAdvanced': {
+        const noise = get('noise');
+        const guider = get('guider');
+        const sigmas = get('sigmas');
+        const latent = get('latent_image');
+        const model = guider?.t === 'GUIDER' ? guider.model : null;
+        const cond = guider?.t === 'GUIDER' ? guider.conditioning : null;
+        const sampled: Sampled = {
+          positive: cond ? cond.text : '',
+          seed: noise?.t === 'NOISE' ? noise.seed : 0,
+          checkpoint: model ? model.ckpt : '',
+          loras: loraApplications(model ? model.loras : [], cond ? cond.clip.loras : []),
+          // BasicGuider has no cfg (it is 1); Flux's distilled guidance plays its part in the colour grading.
+          cfg: cond?.guidance ?? 1,
+          steps: sigmas?.t === 'SIGMAS' ? sigmas.steps : 20,
+        };
+        const base = latent?.t === 'LATENT' ? latent : noLatent;
+        await this.sample(id, run, sampled, base);
+        const out: Value = { t: 'LATENT', width: base.width, height: base.height, batch: base.batch, sampled };
+        return { outputs: [out, out] };
       }
       case 'VAEDecode': {
         const latent = get('samples');
-        const l = latent?.t === 'LATENT' ? latent : { t: 'LATENT' as const, width: 512, height: 512, batch: 1 };
+        const l = latent?.t === 'LATENT' ? latent : noLatent;
         const sampled = l.sampled ?? { positive: '', seed: 0, checkpoint: '', loras: [], cfg: 8, steps: 1 };
         const specs: RenderSpec[] = [];
         for (let i = 0; i < Math.max(1, l.batch); i++) specs.push({ ...sampled, width: l.width, height: l.height, batchIndex: i });
@@ -449,12 +635,14 @@ export class Executor {
             const stem = target.filename.replaceAll('%batch_num%', String(batch));
             const file = `${stem}_${String(counter).padStart(5, '0')}_.png`;
             const png = await renderPng(spec, text);
+            if (run.abandoned) throw new Interrupted(id); // a restart while encoding writes no file
             await writeFile(path.join(target.folder, file), png);
             results.push({ filename: file, subfolder: target.subfolder, type: 'output' });
             counter++;
           }
           return { outputs: [], ui: { images: results } };
         } catch (ex) {
+          if (ex instanceof Interrupted) throw ex;
           throw new NodeFailure(id, toError(ex), { filename_prefix: [prefix], images: [null] });
         }
       }
@@ -462,6 +650,24 @@ export class Executor {
         throw new NodeFailure(id, new Error(`unknown node class ${node.class_type}`), {});
     }
   }
+}
+
+/** The LoRAs of a MODEL path, each with the `strength_clip` of the same LoRA on the prompt's CLIP path (0 if none). */
+function loraApplications(modelLoras: readonly LoraRef[], clipLoras: readonly LoraRef[]): LoraApplication[] {
+  return modelLoras.map((l) => ({
+    name: l.name,
+    strength: l.strength,
+    clipStrength: clipLoras.find((c) => c.name === l.name)?.strength ?? 0,
+  }));
+}
+
+/** `current_inputs` of an execution_error: every input as a one-element list, links as a Python object repr. */
+function currentInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs)) {
+    out[k] = [isLink(v) ? `<object from node ${v[0]} output ${v[1]}>` : v];
+  }
+  return out;
 }
 
 function toError(ex: unknown): Error {

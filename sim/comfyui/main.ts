@@ -1,6 +1,9 @@
 // CLI of the ComfyUI simulator:
-//   tsx sim/comfyui/main.ts [--port 8188] [--host 127.0.0.1] [--step-delay-ms 50] [--output-dir DIR] [--previews]
-// Env fallbacks: SIM_PORT, SIM_HOST, SIM_STEP_DELAY_MS, SIM_OUTPUT_DIR, SIM_PREVIEWS=1. Port 0 picks a free port.
+//   tsx sim/comfyui/main.ts [--port 8188] [--host 127.0.0.1] [--step-delay-ms 50] [--render-ms N] [--latency-ms N]
+//                           [--output-dir DIR] [--previews] [--completion modern|legacy]
+// Env fallbacks: SIM_PORT, SIM_HOST, SIM_STEP_DELAY_MS, SIM_RENDER_MS, SIM_LATENCY_MS, SIM_OUTPUT_DIR, SIM_PREVIEWS=1,
+// SIM_COMPLETION. Port 0 picks a free port. Test behaviours of a running simulator: GET/POST /__sim/behaviour,
+// POST /__sim/restart (see server.ts).
 // Prints exactly one stdout line once listening: `ComfyUI simulator listening on http://127.0.0.1:PORT`
 // (scripts/start.mjs reads the URL from it); stops cleanly on SIGINT / SIGTERM.
 import { parseArgs } from './args';

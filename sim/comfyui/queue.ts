@@ -173,4 +173,15 @@ export class PromptQueue {
   clearHistory(): void {
     this.history.clear();
   }
+
+  /**
+   * A server restart: forgets pending items, the running item (its later {@link finish} must not be called) and
+   * the whole history. Calls `onChange`.
+   */
+  reset(): void {
+    this.pending = [];
+    this.running = null;
+    this.history.clear();
+    this.onChange();
+  }
 }

@@ -10,8 +10,9 @@ import type { Duplex } from 'node:stream';
 import sharp from 'sharp';
 import { WebSocketServer, WebSocket } from 'ws';
 import { z } from 'zod';
+import { applyBehaviourPatch, DEFAULT_BEHAVIOUR, type BehaviourPatch, type SimBehaviour } from './behaviour';
 import { MODEL_FOLDERS, modelMetadata, objectInfo, objectInfoEntry, SEED_MAX } from './catalog';
-import { Executor } from './executor';
+import { Executor, type RunPlan } from './executor';
 import { PromptQueue, queueTuple, type HistoryEntry, type QueueItem } from './queue';
 import { isPlainObject, validatePrompt } from './validate';
 
@@ -21,13 +22,27 @@ export interface SimulatorOptions {
   port?: number;
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
-  /** Delay per sampler step in ms; default 50. */
+  /** Delay per sampler step in ms; default 50. Ignored when `renderMs` is set. */
   stepDelayMs?: number;
+  /**
+   * Fixed sampling time per image in ms (× batch_size for a batch): the sampler's steps are spread evenly over it,
+   * whatever their number; overrides `stepDelayMs`. Default unset (null).
+   */
+  renderMs?: number | null;
+  /**
+   * Added delay in ms before every HTTP request is handled, so every response (`/view` downloads and `/__sim`
+   * routes included) comes at least this much later; WebSocket frames are not delayed. Default 0.
+   */
+  latencyMs?: number;
   /** Where SaveImage writes; default a fresh temp dir (removed again by close()). */
   outputDir?: string;
   /** Send one binary JPEG preview frame per sampled prompt (event 1, format 1); default false. */
   previews?: boolean;
+  /** Initial test behaviour (see {@link SimBehaviour}); default {@link DEFAULT_BEHAVIOUR}. Throws when invalid. */
+  behaviour?: BehaviourPatch;
 }
+
+export type { BehaviourPatch, SimBehaviour } from './behaviour';
 
 /** A started simulator. */
 export interface RunningSimulator {
@@ -38,6 +53,21 @@ export interface RunningSimulator {
   outputDir: string;
   /** Stops the running prompt, closes every socket and the listener; removes the output dir if it was a temp dir. */
   close(): Promise<void>;
+  /**
+   * Changes test behaviours (any subset of {@link SimBehaviour}) and returns the full behaviour. Counters
+   * (`failNext`, `interruptNext`) and `dropSocketsAfterSteps` are consumed when a prompt starts executing.
+   * Throws an Error for an invalid patch (nothing is changed then). Same as `POST /__sim/behaviour`.
+   */
+  setBehaviour(patch: BehaviourPatch): SimBehaviour;
+  /** The current behaviour (a copy). Same as `GET /__sim/behaviour`. */
+  behaviour(): SimBehaviour;
+  /**
+   * Simulates a ComfyUI restart on the same port: terminates every WebSocket, abandons the running prompt (it sends
+   * nothing more and gets no history) and the pending ones, forgets all history, the node cache and the prompt
+   * numbers. Files already saved stay. Resolves once the abandoned prompt has stopped; new prompts are accepted at
+   * once (they start after that). Same as `POST /__sim/restart`.
+   */
+  restart(): Promise<void>;
 }
 
 const MAX_BODY = 50 * 1024 * 1024;
@@ -137,7 +167,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const tempDir = opts.outputDir ? null : await mkdtemp(path.join(os.tmpdir(), 'comfyui-sim-'));
   const outputDir = path.resolve(opts.outputDir ?? (tempDir as string));
   await mkdir(outputDir, { recursive: true });
-  const startedAt = Date.now();
+  let startedAt = Date.now();
+  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
+  const behaviour: SimBehaviour = { ...DEFAULT_BEHAVIOUR };
+  if (opts.behaviour) {
+    const err = applyBehaviourPatch(behaviour, opts.behaviour);
+    if (err) throw new Error(`invalid behaviour: ${err}`);
+  }
 
   // --- sockets ------------------------------------------------------------------------------------------------
   // Like server.py: sid → socket; a reconnect with the same clientId replaces the entry, and a closing socket
@@ -160,10 +196,35 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
 
   const queue = new PromptQueue(() => send('status', { status: { exec_info: { queue_remaining: queue.remaining() } } }, null));
-  const executor = new Executor({ outputDir, stepDelayMs: opts.stepDelayMs ?? 50, previews: opts.previews ?? false }, { send, sendBinary });
+  const dropSockets = () => {
+    for (const ws of wss.clients) ws.terminate();
+  };
+  const executor = new Executor(
+    { outputDir, stepDelayMs: opts.stepDelayMs ?? 50, renderMs: opts.renderMs ?? null, previews: opts.previews ?? false },
+    { send, sendBinary, dropSockets },
+  );
   let promptNumber = 0;
   let closed = false;
   let running: Promise<void> | null = null;
+  /** Bumped by restart(): a run that started in an older epoch leaves no trace. */
+  let epoch = 0;
+
+  /** Consumes the one-shot behaviours for the prompt that starts now. */
+  const takePlan = (): RunPlan => {
+    const plan: RunPlan = { completion: behaviour.completion };
+    if (behaviour.failNext > 0) {
+      behaviour.failNext--;
+      plan.fail = { message: behaviour.failMessage, type: behaviour.failType };
+    } else if (behaviour.interruptNext > 0) {
+      behaviour.interruptNext--;
+      plan.interrupt = true;
+    }
+    if (behaviour.dropSocketsAfterSteps !== null) {
+      plan.dropSocketsAfterSteps = behaviour.dropSocketsAfterSteps;
+      behaviour.dropSocketsAfterSteps = null;
+    }
+    return plan;
+  };
 
   // --- worker -----------------------------------------------------------------------------------------------------
   const pump = () => {
@@ -176,14 +237,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     });
   };
   const runItem = async (item: QueueItem) => {
+    const myEpoch = epoch;
     let entry: HistoryEntry;
     try {
-      entry = await executor.execute(item);
+      entry = await executor.execute(item, takePlan());
     } catch (ex) {
       // execute() reports node failures itself; this only guards against simulator bugs.
       console.error('ComfyUI simulator: internal error while executing', item.promptId, ex);
       entry = { prompt: queueTuple(item), outputs: {}, status: { status_str: 'error', completed: false, messages: [] }, meta: {} };
     }
+    if (myEpoch !== epoch) return; // abandoned by a restart: no history, no messages
     queue.finish(item, entry);
     const clientId = typeof item.extraData.client_id === 'string' ? item.extraData.client_id : null;
     if (clientId !== null) send('executing', { node: null, prompt_id: item.promptId }, clientId);
@@ -416,11 +479,40 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       case 'ws':
         if (b !== undefined) break;
         return sendText(res, 400, 'Expected a WebSocket upgrade');
+      case '__sim': {
+        // Simulator control routes (not ComfyUI's API).
+        if (b === 'behaviour') {
+          allow('GET', 'POST');
+          if (method === 'POST') {
+            const err = applyBehaviourPatch(behaviour, await readJson(req));
+            if (err) throw new HttpError(400, errorBody('invalid_behaviour', 'Invalid behaviour patch', err));
+          }
+          return sendJson(res, 200, { ...behaviour });
+        }
+        if (b === 'restart') {
+          allow('POST');
+          await restart();
+          return sendJson(res, 200, { restarted: true });
+        }
+        break;
+      }
     }
     return sendText(res, 404, '404: Not Found');
   };
 
-  const server = createServer((req, res) => {
+  const restart = async () => {
+    epoch++;
+    dropSockets();
+    executor.abandon();
+    executor.clearCache();
+    queue.reset();
+    promptNumber = 0;
+    startedAt = Date.now();
+    const old = running;
+    if (old) await old.catch(() => undefined);
+  };
+
+  const respond = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((ex: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -429,6 +521,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       if (ex instanceof HttpError) sendJson(res, ex.status, ex.body);
       else sendJson(res, 500, errorBody('internal_error', 'Internal simulator error', ex instanceof Error ? ex.message : String(ex)));
     });
+  };
+  // latencyMs: hold every request that long before handling it (WebSocket upgrades are not delayed).
+  const delayed = new Map<NodeJS.Timeout, ServerResponse>();
+  const server = createServer((req, res) => {
+    if (latencyMs <= 0) return respond(req, res);
+    const t = setTimeout(() => {
+      delayed.delete(t);
+      if (closed) res.destroy();
+      else respond(req, res);
+    }, latencyMs);
+    delayed.set(t, res);
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -480,6 +583,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const close = () => {
     closing ??= (async () => {
       closed = true;
+      for (const [t, res] of delayed) {
+        clearTimeout(t);
+        res.destroy();
+      }
+      delayed.clear();
       executor.dispose();
       if (running) await running.catch(() => undefined);
       executor.dispose();
@@ -495,5 +603,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     return closing;
   };
 
-  return { url: `http://${urlHost}:${port}`, port, outputDir, close };
+  const setBehaviour = (patch: BehaviourPatch): SimBehaviour => {
+    const err = applyBehaviourPatch(behaviour, patch);
+    if (err) throw new Error(`invalid behaviour: ${err}`);
+    return { ...behaviour };
+  };
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    outputDir,
+    close,
+    setBehaviour,
+    behaviour: () => ({ ...behaviour }),
+    restart,
+  };
 }

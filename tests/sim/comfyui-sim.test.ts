@@ -178,7 +178,7 @@ describe('validation', () => {
     expect(e.errors[0]).toMatchObject({
       type: 'value_not_in_list',
       message: 'Value not in list',
-      details: `lora_name: 'missing.safetensors' not in ['my_lora.safetensors', 'watercolor_style_v1.safetensors', 'pixel_art_xl.safetensors']`,
+      details: `lora_name: 'missing.safetensors' not in ['my_lora.safetensors', 'watercolor_style_v1.safetensors', 'pixel_art_xl.safetensors', 'flux_realism_lora.safetensors']`,
       extra_info: { input_name: 'lora_name', received_value: 'missing.safetensors' },
     });
     expect(e.errors[0].extra_info.input_config[0]).toEqual([...LORAS]);
@@ -295,6 +295,9 @@ describe('rendering through the server', () => {
     ]);
     expect([...msgs[1]?.data.nodes].sort()).toEqual(Object.keys(g).sort());
     expect(second.history.outputs).toEqual(first.history.outputs);
+    expect(second.history.outputs['9'].images).toEqual([{ filename: 'c_00001_.png', subfolder: 'cache', type: 'output' }]);
+    expect(second.history.meta['9']).toMatchObject({ node_id: '9' });
+    expect((await getJson(`${base}/history/${second.id}`)).json[second.id].outputs).toEqual(first.history.outputs);
     expect(second.history.status.status_str).toBe('success');
     expect(await readdir(path.join(sim.outputDir, 'cache'))).toEqual(['c_00001_.png']);
   });
@@ -389,7 +392,27 @@ describe('catalog routes', () => {
     });
     const all = (await getJson(`${base}/api/object_info`)).json;
     expect(Object.keys(all).sort()).toEqual(
-      ['CLIPTextEncode', 'CheckpointLoaderSimple', 'EmptyLatentImage', 'KSampler', 'LoraLoader', 'LoraLoaderModelOnly', 'SaveImage', 'VAEDecode'].sort(),
+      [
+        'CLIPTextEncode',
+        'CheckpointLoaderSimple',
+        'EmptyLatentImage',
+        'KSampler',
+        'LoraLoader',
+        'LoraLoaderModelOnly',
+        'SaveImage',
+        'VAEDecode',
+        // Flux-style graphs
+        'UNETLoader',
+        'DualCLIPLoader',
+        'VAELoader',
+        'FluxGuidance',
+        'EmptySD3LatentImage',
+        'RandomNoise',
+        'KSamplerSelect',
+        'BasicScheduler',
+        'BasicGuider',
+        'SamplerCustomAdvanced',
+      ].sort(),
     );
     expect(all.SaveImage.output_node).toBe(true);
     expect(all.KSampler.input.required.sampler_name[0]).toEqual([...SAMPLERS]);

@@ -52,6 +52,56 @@ export function t2iGraph(o: GraphOptions = {}): Graph {
   return g;
 }
 
+export interface FluxGraphOptions {
+  noiseSeed?: number;
+  steps?: number;
+  /** null: the baseline graph without LoraLoaderModelOnly (node "12"). */
+  lora?: { name: string; strength: number } | null;
+  prefix?: string;
+  positive?: string;
+  guidance?: number;
+  size?: number;
+}
+
+/**
+ * A Flux-dev text-to-image graph in API format, as ComfyUI's Flux example workflow exports it: UNETLoader "12" +
+ * DualCLIPLoader "11" + VAELoader "10", CLIPTextEncode "6" → FluxGuidance "26" → BasicGuider "22", RandomNoise "25",
+ * KSamplerSelect "16", BasicScheduler "17", EmptySD3LatentImage "27", SamplerCustomAdvanced "13", VAEDecode "8",
+ * SaveImage "9"; with a LoRA, LoraLoaderModelOnly "30" sits between the UNETLoader and guider + scheduler.
+ */
+export function fluxGraph(o: FluxGraphOptions = {}): Graph {
+  const lora = o.lora === undefined ? { name: 'flux_realism_lora.safetensors', strength: 0.8 } : o.lora;
+  const model = lora ? ['30', 0] : ['12', 0];
+  const g: Graph = {
+    '12': { class_type: 'UNETLoader', inputs: { unet_name: 'flux1-dev.safetensors', weight_dtype: 'default' } },
+    '11': {
+      class_type: 'DualCLIPLoader',
+      inputs: { clip_name1: 't5xxl_fp8_e4m3fn.safetensors', clip_name2: 'clip_l.safetensors', type: 'flux' },
+    },
+    '10': { class_type: 'VAELoader', inputs: { vae_name: 'ae.safetensors' } },
+    '6': { class_type: 'CLIPTextEncode', inputs: { text: o.positive ?? 'a mountain lake at sunset, photo', clip: ['11', 0] } },
+    '26': { class_type: 'FluxGuidance', inputs: { guidance: o.guidance ?? 3.5, conditioning: ['6', 0] } },
+    '22': { class_type: 'BasicGuider', inputs: { model, conditioning: ['26', 0] } },
+    '25': { class_type: 'RandomNoise', inputs: { noise_seed: o.noiseSeed ?? 219670278747233 } },
+    '16': { class_type: 'KSamplerSelect', inputs: { sampler_name: 'euler' } },
+    '17': { class_type: 'BasicScheduler', inputs: { scheduler: 'simple', steps: o.steps ?? 4, denoise: 1, model } },
+    '27': { class_type: 'EmptySD3LatentImage', inputs: { width: o.size ?? 128, height: o.size ?? 128, batch_size: 1 } },
+    '13': {
+      class_type: 'SamplerCustomAdvanced',
+      inputs: { noise: ['25', 0], guider: ['22', 0], sampler: ['16', 0], sigmas: ['17', 0], latent_image: ['27', 0] },
+    },
+    '8': { class_type: 'VAEDecode', inputs: { samples: ['13', 0], vae: ['10', 0] } },
+    '9': { class_type: 'SaveImage', inputs: { filename_prefix: o.prefix ?? 'flux/img', images: ['8', 0] } },
+  };
+  if (lora) {
+    g['30'] = {
+      class_type: 'LoraLoaderModelOnly',
+      inputs: { model: ['12', 0], lora_name: lora.name, strength_model: lora.strength },
+    };
+  }
+  return g;
+}
+
 export interface WsMessage {
   type: string;
   data: any;
@@ -60,15 +110,25 @@ export interface WsMessage {
 /** A WebSocket client that records every frame. */
 export class RecordingSocket {
   readonly messages: WsMessage[] = [];
+  /** `Date.now()` when each entry of `messages` arrived. */
+  readonly receivedAt: number[] = [];
   readonly binaries: Buffer[] = [];
+  /** Close code once the socket has closed (1006: dropped without a close frame). */
+  closeCode: number | null = null;
   private listeners: Array<() => void> = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
       const buf = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
       if (isBinary) this.binaries.push(buf);
-      else this.messages.push(JSON.parse(buf.toString('utf8')) as WsMessage);
+      else {
+        this.messages.push(JSON.parse(buf.toString('utf8')) as WsMessage);
+        this.receivedAt.push(Date.now());
+      }
       for (const l of this.listeners) l();
+    });
+    ws.on('close', (code) => {
+      this.closeCode = code;
     });
   }
 
@@ -114,18 +174,41 @@ export class RecordingSocket {
     return this.waitFor((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === promptId, timeoutMs);
   }
 
+  /** Resolves with the close code once the socket has closed; rejects after `timeoutMs`. */
+  waitClosed(timeoutMs = 5000): Promise<number> {
+    if (this.closeCode !== null) return Promise.resolve(this.closeCode);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket did not close')), timeoutMs);
+      this.ws.once('close', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
+
   /** Messages that carry `prompt_id === id`. */
   forPrompt(id: string): WsMessage[] {
     return this.messages.filter((m) => m.data && m.data.prompt_id === id);
   }
 
   async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return;
+    if (this.ws.readyState === WebSocket.CLOSED || this.closeCode !== null) return;
     await new Promise<void>((resolve) => {
       this.ws.once('close', () => resolve());
       this.ws.close();
     });
   }
+}
+
+/** `type` of each message, `executing:<node>` for executing and `progress:<value>/<max>@<node>` for progress. */
+export function sequence(msgs: readonly WsMessage[]): string[] {
+  return msgs.map((m) =>
+    m.type === 'executing'
+      ? `executing:${m.data.node}`
+      : m.type === 'progress'
+        ? `progress:${m.data.value}/${m.data.max}@${m.data.node}`
+        : m.type,
+  );
 }
 
 /** POST JSON; returns status, parsed JSON body (or null when empty) and the raw text. */

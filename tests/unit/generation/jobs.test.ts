@@ -103,7 +103,7 @@ describe('generation job', () => {
     const s = await createSession(new Date(2024, 0, 1, 13, 0, 0));
     await expect(generationJobs.start(s.session_id)).rejects.toMatchObject({
       code: 'invalid_setup',
-      message: expect.stringContaining('checkpoint'),
+      message: expect.stringContaining('choose a LoRA file'),
     });
     expect((await loadSession(s.session_id)).revision).toBe(0);
   });

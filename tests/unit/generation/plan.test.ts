@@ -50,3 +50,20 @@ describe('planResults', () => {
     }
   });
 });
+
+describe('ReadySetupSchema', () => {
+  const ready = {
+    lora_filename: 'l.safetensors',
+    weight_range: [1],
+    seeds: [1],
+    metrics: ['Quality'],
+    prompt_pairs: [{ positive: 'a cat' }],
+  };
+  it('needs a checkpoint for the standard graph, but not for a workflow that loads its own model (Flux unet)', async () => {
+    const { ReadySetupSchema } = await import('@/lib/sessions/schema');
+    const { TEMPLATES } = await import('@/lib/comfy/templates');
+    expect(ReadySetupSchema.safeParse(ready).error?.issues[0]?.message).toBe('choose a checkpoint');
+    expect(ReadySetupSchema.safeParse({ ...ready, workflow: TEMPLATES.sd15 }).error?.issues[0]?.message).toBe('choose a checkpoint');
+    expect(ReadySetupSchema.safeParse({ ...ready, workflow: TEMPLATES.flux }).success).toBe(true);
+  });
+});

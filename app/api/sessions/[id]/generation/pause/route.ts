@@ -1,0 +1,14 @@
+import { withRoute } from '@/lib/api/handler';
+import { SessionParams } from '@/lib/api/params';
+import { generationJobs } from '@/lib/generation/jobs';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * POST /api/sessions/:id/generation/pause - submit no new image; those ComfyUI already has finish and are kept.
+ * 202 `{ok: true}`; 409 when no job runs. Resume with `POST /api/sessions/:id/generation`.
+ */
+export const POST = withRoute({ params: SessionParams }, async ({ params }) => {
+  generationJobs.pause(params.id);
+  return Response.json({ ok: true }, { status: 202 });
+});

@@ -1,0 +1,105 @@
+// Generation pipeline benchmark: `npm run bench:generation`
+// (node --conditions=react-server --import tsx bench/generation.ts; the react-server condition lets lib/ modules,
+// which start with `import 'server-only'`, load outside Next.js).
+//
+// Against the built-in simulator with a fixed render time per image and an added latency on every HTTP response
+// (as between a workstation and a rented GPU server), it prints:
+// - pipeline efficiency = (images × render time ÷ servers) ÷ wall time, for the workbench's job with 1 and 2 servers;
+// - the same for a plain serial loop (submit, wait, download, next: the original tool's way) as the baseline;
+// - the workbench's own overhead per image with render time and latency 0.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ComfyRunner } from '@/lib/comfy/runner';
+import { buildGraph } from '@/lib/comfy/workflow';
+import { generationJobs } from '@/lib/generation/jobs';
+import { createSession, updateSession } from '@/lib/sessions/store';
+import { startSimulator } from '@/sim/comfyui/server';
+
+const RENDER_MS = Number(process.env.BENCH_RENDER_MS ?? 500);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const IMAGES = 48; // 8 seeds × (baseline + 5 strengths)
+const STRENGTHS = [0.2, 0.4, 0.6, 0.8, 1];
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+const SAMPLER = { steps: 4, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 64, height: 64 };
+
+let second = 0;
+
+/** Runs the workbench's generation job for one session on `urls`; returns wall milliseconds. */
+async function jobWall(urls: string[], seeds = SEEDS, strengths = STRENGTHS): Promise<{ ms: number; images: number }> {
+  const s = await createSession(new Date(2024, 0, 1, 0, 0, second++), { comfyui_url: urls.join(', ') });
+  await updateSession(s.session_id, (d) => {
+    Object.assign(d.step_1_setup, {
+      checkpoint: 'v1-5-pruned-emaonly.safetensors',
+      lora_filename: 'my_lora.safetensors',
+      weight_range: strengths,
+      seeds,
+      prompt_pairs: [{ positive: 'a bench of lighthouses', negative: '', append_trigger: false }],
+    });
+    Object.assign(d.step_1_setup.sampler, SAMPLER);
+  });
+  const finished = new Promise<string>((resolve) => {
+    const off = generationJobs.subscribe(s.session_id, (ev) => {
+      if (ev.type === 'finished') {
+        off();
+        resolve(ev.status);
+      }
+    });
+  });
+  const t0 = performance.now();
+  await generationJobs.start(s.session_id);
+  const status = await finished;
+  if (status !== 'completed') throw new Error(`benchmark job ended ${status}`);
+  return { ms: performance.now() - t0, images: seeds.length * (1 + strengths.length) };
+}
+
+/** The original tool's way: one image at a time, submit → wait → download → next. */
+async function serialWall(url: string, out: string): Promise<number> {
+  const runner = new ComfyRunner(url);
+  await runner.connect();
+  const t0 = performance.now();
+  for (let i = 0; i < IMAGES; i++) {
+    const graph = buildGraph({
+      checkpoint: 'v1-5-pruned-emaonly.safetensors',
+      lora: { name: 'my_lora.safetensors', strength_model: 1, strength_clip: 1 },
+      positive: 'a bench of lighthouses',
+      negative: '',
+      seed: 1000 + i,
+      sampler: SAMPLER,
+      filenamePrefix: `bench/serial_${i}`,
+    });
+    await runner.runImage({ graph, outputDir: out, filename: `serial_${i}.png` });
+  }
+  const ms = performance.now() - t0;
+  runner.close();
+  return ms;
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lorabench-bench-'));
+  process.env.SESSIONS_DIR = dir;
+  const sims = await Promise.all([0, 1].map(() => startSimulator({ port: 0, renderMs: RENDER_MS, latencyMs: LATENCY_MS })));
+  const efficiency = (images: number, servers: number, ms: number) => (images * RENDER_MS) / servers / ms;
+  try {
+    console.log(`generation benchmark: ${IMAGES} images, render ${RENDER_MS} ms/image, latency ${LATENCY_MS} ms per HTTP response`);
+    const one = await jobWall([sims[0]!.url]);
+    console.log(`workbench, 1 server:  ${(one.ms / 1000).toFixed(2)} s, efficiency ${efficiency(one.images, 1, one.ms).toFixed(3)}`);
+    const two = await jobWall(sims.map((s) => s.url));
+    console.log(`workbench, 2 servers: ${(two.ms / 1000).toFixed(2)} s, efficiency ${efficiency(two.images, 2, two.ms).toFixed(3)}`);
+    const serial = await serialWall(sims[0]!.url, dir);
+    console.log(`serial loop, 1 server: ${(serial / 1000).toFixed(2)} s, efficiency ${efficiency(IMAGES, 1, serial).toFixed(3)}`);
+  } finally {
+    await Promise.all(sims.map((s) => s.close()));
+  }
+  const bare = await startSimulator({ port: 0, renderMs: 0, latencyMs: 0 });
+  try {
+    const seeds = Array.from({ length: 10 }, (_, i) => 100 + i);
+    const run = await jobWall([bare.url], seeds, STRENGTHS);
+    console.log(`workbench overhead (render 0, latency 0): ${(run.ms / run.images).toFixed(1)} ms per image over ${run.images} images`);
+  } finally {
+    await bare.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

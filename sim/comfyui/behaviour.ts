@@ -1,0 +1,61 @@
+// Test behaviours of the simulator: knobs a test (in-process via `RunningSimulator.setBehaviour`, or over HTTP via
+// `POST /__sim/behaviour`) turns to make the simulated ComfyUI misbehave the way real servers do. Not part of
+// ComfyUI's API.
+import { z } from 'zod';
+
+/** The full behaviour state (`GET /__sim/behaviour`). */
+export interface SimBehaviour {
+  /**
+   * How a prompt's end is announced. `modern` (default): `execution_success` (or error/interrupted), then
+   * `executing {node: null}`. `legacy`: like servers before mid-2024, no `execution_success` at all (neither on the
+   * socket nor in the history status messages); only the final `executing {node: null}` marks the end.
+   */
+  completion: 'modern' | 'legacy';
+  /** The next N prompts to start executing fail with `execution_error` halfway through their sampler. Default 0. */
+  failNext: number;
+  /** `exception_message` of those failures. */
+  failMessage: string;
+  /** `exception_type` of those failures (a Python exception class name). Default `RuntimeError`. */
+  failType: string;
+  /** The next N prompts to start executing stop halfway through their sampler with `execution_interrupted`. */
+  interruptNext: number;
+  /**
+   * During the next prompt to start executing, once this many `progress` steps have been sent (0: when its
+   * sampler starts), every WebSocket is terminated abruptly; execution goes on and history is written as usual.
+   * Reset to null when that prompt starts (one-shot). Default null.
+   */
+  dropSocketsAfterSteps: number | null;
+}
+
+export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = {
+  completion: 'modern',
+  failNext: 0,
+  failMessage: 'Simulated sampler failure (failNext)',
+  failType: 'RuntimeError',
+  interruptNext: 0,
+  dropSocketsAfterSteps: null,
+};
+
+/** Schema of a behaviour patch: any subset of the fields; unknown keys are rejected. */
+export const BehaviourPatch = z.strictObject({
+  completion: z.enum(['modern', 'legacy']).optional(),
+  failNext: z.number().int().min(0).max(1_000_000).optional(),
+  failMessage: z.string().optional(),
+  failType: z.string().regex(/^[A-Za-z_][\w.]*$/, 'a Python exception class name').optional(),
+  interruptNext: z.number().int().min(0).max(1_000_000).optional(),
+  dropSocketsAfterSteps: z.number().int().min(0).max(1_000_000).nullable().optional(),
+});
+export type BehaviourPatch = z.infer<typeof BehaviourPatch>;
+
+/**
+ * Validates `patch` and applies it to `state` in place. Returns null on success, else a readable error (state is
+ * left untouched then).
+ */
+export function applyBehaviourPatch(state: SimBehaviour, patch: unknown): string | null {
+  const r = BehaviourPatch.safeParse(patch);
+  if (!r.success) return z.prettifyError(r.error);
+  for (const [k, v] of Object.entries(r.data)) {
+    if (v !== undefined) (state as unknown as Record<string, unknown>)[k] = v;
+  }
+  return null;
+}

@@ -1,0 +1,205 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ComfyRunner } from '@/lib/comfy/runner';
+import { buildGraph } from '@/lib/comfy/workflow';
+import { TEMPLATES } from '@/lib/comfy/templates';
+import { graphFor } from '@/lib/generation/graph';
+import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
+import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
+import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
+import { startSimProcess } from '../../helpers/sim-process';
+import { useTempSessionsDir } from '../../helpers/temp-sessions';
+
+const dir = useTempSessionsDir();
+let sim: RunningSimulator;
+let clock = 0;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, stepDelayMs: 10 });
+});
+afterEach(() => {
+  sim.setBehaviour({ completion: 'modern', failNext: 0, interruptNext: 0, dropSocketsAfterSteps: null });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+/** A session on `urls` with 1 prompt × `seeds` seeds × strengths [0.5, 1] at 64 px and 4 steps. */
+async function session(urls: string, seeds = [1, 2]) {
+  const s = await createSession(new Date(2024, 0, 1, 0, 0, clock++), { comfyui_url: urls });
+  await updateSession(s.session_id, (d) => {
+    Object.assign(d.step_1_setup, {
+      checkpoint: 'v1-5-pruned-emaonly.safetensors',
+      lora_filename: 'my_lora.safetensors',
+      weight_range: [0.5, 1],
+      seeds,
+      prompt_pairs: [{ positive: 'a windmill in a field', negative: '', append_trigger: false }],
+    });
+    Object.assign(d.step_1_setup.sampler, { steps: 4, width: 64, height: 64 });
+  });
+  return s.session_id;
+}
+
+/** Starts the job and collects its events until `finished`. */
+async function run(id: string, during?: (ev: GenerationEvent) => void): Promise<GenerationEvent[]> {
+  const events: GenerationEvent[] = [];
+  const finished = new Promise<void>((resolve) => {
+    const off = generationJobs.subscribe(id, (ev) => {
+      events.push(ev);
+      during?.(ev);
+      if (ev.type === 'finished') {
+        off();
+        resolve();
+      }
+    });
+  });
+  await generationJobs.start(id);
+  await finished;
+  return events;
+}
+
+const doneImages = (events: GenerationEvent[]) =>
+  events.flatMap((e) => (e.type === 'image' && e.result.status === 'done' ? [e.result.image_id] : []));
+
+describe('protocol edge cases, against the simulator made to behave that way', () => {
+  it('a fully cached run: no executed message, outputs from /history', async () => {
+    const runner = new ComfyRunner(sim.url);
+    const graph = buildGraph({
+      checkpoint: 'v1-5-pruned-emaonly.safetensors',
+      lora: null,
+      positive: 'cached',
+      negative: '',
+      seed: 99,
+      sampler: { steps: 2, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 64, height: 64 },
+      filenamePrefix: 'edge/cached',
+    });
+    await runner.runImage({ graph, outputDir: dir(), filename: 'a.png' });
+    const again = await runner.runImage({ graph, outputDir: dir(), filename: 'b.png' });
+    runner.close();
+    expect(again.cached).toBe(true);
+    expect((await readdir(dir())).filter((f) => f.endsWith('.png')).sort()).toEqual(['a.png', 'b.png']);
+  });
+
+  it('the older completion signal (executing with node null, no execution_success) ends a prompt at once', async () => {
+    sim.setBehaviour({ completion: 'legacy' });
+    const id = await session(sim.url);
+    const t0 = Date.now();
+    const events = await run(id);
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+    // Six images on two lanes in less than one /history poll interval (2 s): the socket signal ended them, not a poll.
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('execution_error marks that image failed with exception_message, the rest goes on, and a retry completes', async () => {
+    sim.setBehaviour({ failNext: 1, failMessage: 'CUDA out of memory (simulated)' });
+    const id = await session(sim.url);
+    const events = await run(id);
+    expect(events.at(-1)).toMatchObject({ status: 'failed', error: '1 image(s) failed; start again to retry them' });
+    const s = await loadSession(id);
+    const failed = s.step_2_generation.results.filter((r) => r.status === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.error).toContain('CUDA out of memory (simulated)');
+    expect(s.step_2_generation.results.filter((r) => r.status === 'done')).toHaveLength(5);
+    const retry = await run(id);
+    expect(doneImages(retry)).toEqual([failed[0]!.image_id]);
+    expect((await loadSession(id)).status).toBe('completed');
+  });
+
+  it('execution_interrupted (by someone else) marks the image failed and the job goes on', async () => {
+    sim.setBehaviour({ interruptNext: 1 });
+    const id = await session(sim.url);
+    await run(id);
+    const s = await loadSession(id);
+    expect(s.step_2_generation.results.filter((r) => r.status === 'failed').map((r) => r.error)).toEqual(['the prompt was interrupted']);
+    expect(s.step_2_generation.results.filter((r) => r.status === 'done')).toHaveLength(5);
+  });
+
+  it('binary preview frames reach the Generation tab as preview events', async () => {
+    const previewSim = await startSimulator({ port: 0, stepDelayMs: 30, previews: true });
+    const id = await session(previewSim.url, [5]);
+    const events = await run(id);
+    await previewSim.close();
+    const previews = events.filter((e) => e.type === 'preview');
+    expect(previews.length).toBeGreaterThan(0);
+    expect(previews[0]).toMatchObject({ data_url: expect.stringMatching(/^data:image\/(jpeg|png);base64,/) });
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+  });
+
+  it('the WebSocket dropping mid-job: reconnect and recover from /history, every image once', async () => {
+    sim.setBehaviour({ dropSocketsAfterSteps: 2 });
+    const id = await session(sim.url);
+    const events = await run(id);
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+    expect(doneImages(events).sort()).toEqual(['baseline_0_0', 'baseline_0_1', 'lora_0_0_0', 'lora_0_0_1', 'lora_0_1_0', 'lora_0_1_1']);
+  });
+
+  it('ComfyUI restarting mid-job (queue and history gone): the lost prompts are submitted again', async () => {
+    const id = await session(sim.url, [11, 12, 13]);
+    let restarted = false;
+    const events = await run(id, (ev) => {
+      if (!restarted && ev.type === 'image' && ev.result.status === 'done') {
+        restarted = true;
+        sim.restart();
+      }
+    });
+    expect(restarted).toBe(true);
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+    const done = doneImages(events);
+    expect(done).toHaveLength(9);
+    expect(new Set(done).size).toBe(9);
+  }, 30_000);
+});
+
+describe('workflows', () => {
+  it('a Flux template (LoraLoaderModelOnly, RandomNoise) runs through the job; the baseline has no LoRA loader', async () => {
+    const id = await session(sim.url);
+    await updateSession(id, (d) => {
+      d.step_1_setup.workflow = TEMPLATES.flux;
+      d.step_1_setup.lora_filename = 'flux_realism_lora.safetensors';
+      d.step_1_setup.checkpoint = '';
+    });
+    const submitted: string[] = [];
+    const events = await run(id, (ev) => {
+      if (ev.type === 'image' && ev.result.status === 'running') submitted.push(ev.result.image_id);
+    });
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+    expect(submitted).toHaveLength(6);
+    const s = await loadSession(id);
+    const baseline = graphFor(s.step_1_setup, s.step_2_generation.results[0]!, id);
+    expect(Object.values(baseline).map((n) => n.class_type)).not.toContain('LoraLoaderModelOnly');
+    const lora = graphFor(s.step_1_setup, s.step_2_generation.results[1]!, id);
+    expect(Object.values(lora).find((n) => n.class_type === 'RandomNoise')?.inputs.noise_seed).toBe(1);
+  });
+});
+
+describe('several ComfyUI servers', () => {
+  it('spreads the grid over two simulator processes; one killed mid-run, every image still arrives exactly once', async () => {
+    const a = await startSimProcess(['--step-delay-ms', '30']);
+    const b = await startSimProcess(['--step-delay-ms', '30']);
+    try {
+      const id = await session(`${a.url}, ${b.url}`, [21, 22, 23, 24]);
+      let killed = false;
+      const events = await run(id, (ev) => {
+        if (!killed && ev.type === 'image' && ev.result.status === 'done' && ev.result.server === b.url) {
+          killed = true;
+          b.child.kill('SIGKILL');
+        }
+      });
+      expect(killed).toBe(true);
+      expect(events.at(-1)).toMatchObject({ status: 'completed' });
+      const done = doneImages(events);
+      expect(done).toHaveLength(12);
+      expect(new Set(done).size).toBe(12);
+      const s = await loadSession(id);
+      const servers = new Set(s.step_2_generation.results.map((r) => r.server));
+      expect(servers).toEqual(new Set([a.url, b.url]));
+      const files = (await readdir(path.join(dir(), id, 'output'))).filter((f) => f.endsWith('.png'));
+      expect(files).toHaveLength(12);
+    } finally {
+      a.child.kill('SIGKILL');
+      b.child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
