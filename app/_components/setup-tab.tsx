@@ -106,7 +106,7 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
       <legend>ComfyUI</legend>
       <div className="row">
         <div className="field grow">
-          <label htmlFor="comfy-url">Server URL</label>
+          <label htmlFor="comfy-url">Server URL(s)</label>
           <input
             id="comfy-url"
             value={setup.comfyui_url}
@@ -114,6 +114,7 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
             onChange={(e) => onChange({ ...setup, comfyui_url: e.target.value })}
             onBlur={() => void check(setup.comfyui_url)}
           />
+          <div className="hint">several servers: comma-separated; generation spreads over every healthy one</div>
         </div>
         <button onClick={() => void check(setup.comfyui_url)} disabled={checking}>
           Check

@@ -6,6 +6,7 @@ import { buildGraph } from '@/lib/comfy/workflow';
 import { TEMPLATES } from '@/lib/comfy/templates';
 import { graphFor } from '@/lib/generation/graph';
 import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
+import { planResults } from '@/lib/generation/plan';
 import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
 import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
 import { startSimProcess } from '../../helpers/sim-process';
@@ -149,6 +150,40 @@ describe('protocol edge cases, against the simulator made to behave that way', (
     expect(done).toHaveLength(9);
     expect(new Set(done).size).toBe(9);
   }, 30_000);
+});
+
+describe('resume after a workbench restart', () => {
+  it('re-attaches to prompts still in ComfyUI (by prompt_id) instead of rendering them again', async () => {
+    const id = await session(sim.url, [31]);
+    // A previous workbench planned the grid and submitted both first images, then stopped.
+    const runner = new ComfyRunner(sim.url);
+    const before = await updateSession(id, (d) => {
+      d.step_2_generation.results = planResults(d.step_1_setup);
+      d.step_2_generation.generation_started = true;
+      d.status = 'interrupted';
+    });
+    const submitted = new Map<string, string>();
+    for (const r of before.step_2_generation.results.slice(0, 2)) {
+      submitted.set(r.image_id, await runner.queuePrompt(graphFor(before.step_1_setup, r, id)));
+    }
+    runner.close();
+    await updateSession(id, (d) => {
+      for (const r of d.step_2_generation.results) {
+        const promptId = submitted.get(r.image_id);
+        if (promptId) Object.assign(r, { comfy_prompt_id: promptId, server: sim.url });
+      }
+    });
+    const events = await run(id);
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+    const after = await loadSession(id);
+    for (const [imageId, promptId] of submitted) {
+      expect(after.step_2_generation.results.find((r) => r.image_id === imageId)?.comfy_prompt_id).toBe(promptId);
+    }
+    // Three images in all, and exactly three prompts of this session ever reached ComfyUI: only one was new.
+    const history = (await (await fetch(`${sim.url}/history?max_items=10000`)).json()) as Record<string, { prompt: unknown[] }>;
+    const mine = Object.values(history).filter((h) => JSON.stringify(h.prompt[2]).includes(`lorabench/${id}/`));
+    expect(mine).toHaveLength(3);
+  });
 });
 
 describe('workflows', () => {
