@@ -35,12 +35,21 @@ function Cell({ sessionId, result, label }: { sessionId: string; result: Result 
     );
   }
   const running = result.status === 'running';
-  const steps = running && step?.image_id === result.image_id ? ` ${step.value}/${step.max}` : '';
+  // With two prompts queued per server, a submitted image may still wait behind the one rendering.
+  const rendering = running && step?.image_id === result.image_id;
   return (
     <td>
       <div className={`thumb placeholder ${result.status}`} title={result.error ?? undefined} data-testid={`cell-${result.status}`}>
         {running && preview && <img className="preview" src={preview} alt={`Live preview: ${label}`} />}
-        <span>{result.status === 'failed' ? `failed: ${result.error ?? ''}` : running ? `rendering${steps}` : 'queued'}</span>
+        <span>
+          {result.status === 'failed'
+            ? `failed: ${result.error ?? ''}`
+            : rendering
+              ? `rendering ${step.value}/${step.max}`
+              : running
+                ? 'in ComfyUI queue'
+                : 'queued'}
+        </span>
       </div>
     </td>
   );
