@@ -26,6 +26,70 @@ const KEY_TO_CHOICE: Record<string, Choice> = {
  * down), ↑ moves focus up, Enter submits, U undoes the last pair.
  */
 export function EvaluationTab() {
+  const [rater, setRater] = useState<string | null>(null);
+  return rater === null ? <RaterPicker onStart={setRater} /> : <Judging rater={rater} onSwitch={() => setRater(null)} />;
+}
+
+const RATER_KEY = 'lorabench.rater';
+
+/** The start of evaluation: who is rating. Each rater gets an order and sides of their own. */
+function RaterPicker({ onStart }: { onStart: (name: string) => void }) {
+  const raters = useWorkbench((s) => s.session!.step_3_evaluation.raters);
+  const defaultDone = useWorkbench((s) => s.session!.step_3_evaluation.current_eval_index);
+  const total = useWorkbench((s) => s.session!.step_2_generation.pairs_total);
+  const [name, setName] = useState(() => (typeof window === 'undefined' ? '' : (localStorage.getItem(RATER_KEY) ?? 'default')));
+  const start = (n: string) => {
+    const trimmed = n.trim();
+    if (!trimmed) return;
+    localStorage.setItem(RATER_KEY, trimmed);
+    onStart(trimmed);
+  };
+  return (
+    <div className="rater-picker">
+      <h2>Who is rating?</h2>
+      <p className="muted">
+        Every rater sees the pairs in an order and with sides of their own; the report shows each rater, the pooled
+        result and how well raters agree.
+      </p>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start(name);
+        }}
+      >
+        <div className="field">
+          <label htmlFor="rater-name">Rater name</label>
+          <input id="rater-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={60} autoFocus />
+        </div>
+        <button className="primary" type="submit" disabled={!name.trim()}>
+          Start evaluating
+        </button>
+      </form>
+      <ul className="rater-list">
+        {defaultDone > 0 && (
+          <li>
+            <button className="link" onClick={() => start('default')}>
+              default
+            </button>{' '}
+            {defaultDone} of {total}
+          </li>
+        )}
+        {raters.map((r) => (
+          <li key={r.name}>
+            <button className="link" onClick={() => start(r.name)}>
+              {r.name}
+            </button>{' '}
+            {r.current_eval_index} of {r.total}
+            {r.evaluation_complete ? ' · done' : ''}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   const id = useWorkbench((s) => s.session!.session_id);
   const reloadSession = useWorkbench((s) => s.reloadSession);
   const setTab = useWorkbench((s) => s.setTab);
@@ -43,8 +107,8 @@ export function EvaluationTab() {
   }, []);
 
   useEffect(() => {
-    api.evaluation(id).then(show, (err: Error) => setError(err.message));
-  }, [id, show]);
+    api.startRater(id, rater).then(show, (err: Error) => setError(err.message));
+  }, [id, rater, show]);
 
   // Preload the next pair so the next screen appears without waiting.
   useEffect(() => {
@@ -58,7 +122,7 @@ export function EvaluationTab() {
     if (!view || !complete || busy) return;
     setBusy(true);
     try {
-      const next = await api.judge(id, view.index, choices);
+      const next = await api.judge(id, rater, view.index, choices);
       show(next);
       if (next.complete) void reloadSession();
     } catch (err) {
@@ -66,20 +130,20 @@ export function EvaluationTab() {
     } finally {
       setBusy(false);
     }
-  }, [view, complete, busy, id, choices, show, reloadSession]);
+  }, [view, complete, busy, id, rater, choices, show, reloadSession]);
 
   const undo = useCallback(async () => {
     if (busy) return;
     setBusy(true);
     try {
-      show(await api.undo(id));
+      show(await api.undo(id, rater));
       void reloadSession();
     } catch (err) {
       setError((err as Error).message);
     } finally {
       setBusy(false);
     }
-  }, [busy, id, show, reloadSession]);
+  }, [busy, id, rater, show, reloadSession]);
 
   const choose = useCallback(
     (metricIndex: number, choice: Choice) => {
@@ -122,7 +186,9 @@ export function EvaluationTab() {
         <p data-testid="evaluation-status">
           Evaluation complete: all {view.total} pairs judged.
         </p>
+        <p className="muted">Rater: {rater}</p>
         <div className="actions">
+          <button onClick={onSwitch}>Another rater</button>
           <button onClick={() => void undo()} disabled={busy || view.total === 0}>
             Undo last (U)
           </button>
@@ -145,6 +211,12 @@ export function EvaluationTab() {
           <div className="bar" style={{ width: `${(view.index / Math.max(view.total, 1)) * 100}%` }} />
         </div>
         <span className="muted">Keys: 1/2/3 or ←/↓/→ choose · ↑ previous metric · Enter submit · U undo</span>
+        <span className="muted">
+          Rater: {rater}{' '}
+          <button className="link" onClick={onSwitch}>
+            switch
+          </button>
+        </span>
       </div>
       <div className="pair">
         <figure>

@@ -63,10 +63,11 @@ export const api = {
   startGeneration: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/generation`, json('POST')),
   pauseGeneration: (id: string) => call<{ ok: true }>(`/api/sessions/${id}/generation/pause`, json('POST')),
   cancelGeneration: (id: string) => call<{ ok: true }>(`/api/sessions/${id}/generation/cancel`, json('POST')),
-  evaluation: (id: string) => call<EvaluationView>(`/api/sessions/${id}/evaluation`),
-  judge: (id: string, index: number, choices: Record<string, Choice>) =>
-    call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices })),
-  undo: (id: string) => call<EvaluationView>(`/api/sessions/${id}/judgments/last`, { method: 'DELETE' }),
+  startRater: (id: string, name: string) => call<EvaluationView>(`/api/sessions/${id}/raters`, json('POST', { name })),
+  judge: (id: string, rater: string, index: number, choices: Record<string, Choice>) =>
+    call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices, rater })),
+  undo: (id: string, rater: string) =>
+    call<EvaluationView>(`/api/sessions/${id}/judgments/last?rater=${encodeURIComponent(rater)}`, { method: 'DELETE' }),
   report: (id: string) => call<Report>(`/api/sessions/${id}/report`),
   comfyStatus: (url?: string) =>
     call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`),

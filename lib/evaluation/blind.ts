@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
-import type { BlindPair, Role, Session, Winner } from '@/lib/sessions/schema';
+import { DEFAULT_RATER, RaterNameSchema, type BlindPair, type Role, type Session, type Winner } from '@/lib/sessions/schema';
+import { pairByToken, raterState, setRaterIndex, type RaterState } from './raters';
 
 export const ChoiceSchema = z.enum(['left', 'tie', 'right']);
 export type Choice = z.infer<typeof ChoiceSchema>;
@@ -11,7 +12,7 @@ export type Side = z.infer<typeof SideSchema>;
 export const JudgmentInputSchema = z.object({
   index: z.number().int().min(0),
   choices: z.record(z.string(), ChoiceSchema),
-  rater: z.string().trim().min(1).max(60).optional(),
+  rater: RaterNameSchema.optional(),
 });
 export type JudgmentInput = z.infer<typeof JudgmentInputSchema>;
 
@@ -23,6 +24,7 @@ const BlindImagesSchema = z.object({ token: z.string(), left_url: z.string(), ri
  */
 export const EvaluationViewSchema = z.object({
   session_id: z.string(),
+  rater: z.string(),
   total: z.number().int(),
   index: z.number().int(),
   judged: z.number().int(),
@@ -35,11 +37,18 @@ export const EvaluationViewSchema = z.object({
 });
 export type EvaluationView = z.infer<typeof EvaluationViewSchema>;
 
-function requireGenerated(session: Session): BlindPair[] {
+function requireGenerated(session: Session): void {
   if (!session.step_2_generation.generation_complete) {
     throw new ApiError('conflict', 'evaluation opens once generation is complete');
   }
-  return session.step_2_generation.shuffled_results;
+}
+
+/** The rater's state; throws ApiError conflict before generation is complete, not_found for an unknown rater. */
+function requireRater(session: Session, rater: string): RaterState {
+  requireGenerated(session);
+  const state = raterState(session, rater);
+  if (!state) throw new ApiError('not_found', `rater ${rater} has not started in this session`);
+  return state;
 }
 
 function images(sessionId: string, pair: BlindPair | undefined) {
@@ -48,27 +57,31 @@ function images(sessionId: string, pair: BlindPair | undefined) {
   return { token: pair.token, left_url: `${base}/left`, right_url: `${base}/right` };
 }
 
-/** The blind state of a session's evaluation. Throws ApiError conflict before generation is complete. */
-export function evaluationView(session: Session): EvaluationView {
-  const pairs = requireGenerated(session);
-  const ev = session.step_3_evaluation;
-  const index = Math.min(ev.current_eval_index, pairs.length);
+/**
+ * The blind state of one rater's evaluation (default: DEFAULT_RATER). Throws ApiError conflict before generation is
+ * complete, not_found for a rater who has not started.
+ */
+export function evaluationView(session: Session, rater: string = DEFAULT_RATER): EvaluationView {
+  const state = requireRater(session, rater);
+  const pairs = state.order;
+  const index = Math.min(state.index, pairs.length);
   const current = pairs[index];
   const answered: Record<string, Choice> = {};
-  for (const score of ev.scores) {
-    if (!current || score.pair_id !== current.pair_id || score.winner === 'skip') continue;
+  for (const score of session.step_3_evaluation.scores) {
+    if (!current || score.rater !== rater || score.pair_id !== current.pair_id || score.winner === 'skip') continue;
     answered[score.metric] = score.winner === 'tie' ? 'tie' : score.winner === current.left ? 'left' : 'right';
   }
   return EvaluationViewSchema.parse({
     session_id: session.session_id,
+    rater,
     total: pairs.length,
     index,
-    judged: new Set(ev.scores.map((s) => s.pair_id)).size,
-    complete: ev.evaluation_complete,
+    judged: new Set(session.step_3_evaluation.scores.filter((x) => x.rater === rater).map((x) => x.pair_id)).size,
+    complete: state.complete,
     metrics: session.step_1_setup.metrics,
-    answered: ev.evaluation_complete ? {} : answered,
-    pair: ev.evaluation_complete ? null : images(session.session_id, pairs[index]),
-    next: ev.evaluation_complete ? null : images(session.session_id, pairs[index + 1]),
+    answered: state.complete ? {} : answered,
+    pair: state.complete ? null : images(session.session_id, current),
+    next: state.complete ? null : images(session.session_id, pairs[index + 1]),
   });
 }
 
@@ -79,26 +92,27 @@ function winnerOf(choice: Choice, left: Role): Winner {
 }
 
 /**
- * Records the verdicts for the pair at `input.index` into `draft` (a session being updated): one score per metric,
- * left/right translated to baseline/lora with the stored sides, replacing any earlier verdicts of the same rater on
- * that pair. Only the current pair can be judged, so a repeated POST cannot double a judgment. Throws ApiError conflict (wrong index, evaluation complete) or bad_request (a
- * metric missing or unknown).
+ * Records the verdicts of rater `input.rater` (default DEFAULT_RATER) for the pair at `input.index` of their order
+ * into `draft` (a session being updated): one score per metric, left/right translated to baseline/lora with the
+ * stored sides, replacing any earlier verdicts of the same rater on that pair. Only the rater's current pair can be
+ * judged, so a repeated POST cannot double a judgment. Throws ApiError conflict (wrong index, rater done), not_found
+ * (rater not started) or bad_request (a metric missing or unknown).
  */
 export function applyJudgment(draft: Session, input: JudgmentInput, at: string): void {
-  const pairs = requireGenerated(draft);
-  const ev = draft.step_3_evaluation;
-  if (ev.evaluation_complete) throw new ApiError('conflict', 'evaluation is already complete');
-  if (input.index !== ev.current_eval_index) {
-    throw new ApiError('conflict', `pair ${input.index + 1} is not the current pair (${ev.current_eval_index + 1})`);
+  const rater = input.rater ?? DEFAULT_RATER;
+  const state = requireRater(draft, rater);
+  if (state.complete) throw new ApiError('conflict', `${rater} has judged every pair already`);
+  if (input.index !== state.index) {
+    throw new ApiError('conflict', `pair ${input.index + 1} is not the current pair (${state.index + 1})`);
   }
-  const pair = pairs[input.index];
+  const pair = state.order[input.index];
   if (!pair) throw new ApiError('bad_request', `there is no pair ${input.index + 1}`);
   const metrics = draft.step_1_setup.metrics;
   const unknown = Object.keys(input.choices).filter((m) => !metrics.includes(m));
   if (unknown.length) throw new ApiError('bad_request', `unknown metric: ${unknown.join(', ')}`);
   const missing = metrics.filter((m) => !(m in input.choices));
   if (missing.length) throw new ApiError('bad_request', `choose left, tie or right for: ${missing.join(', ')}`);
-  const rater = input.rater ?? 'default';
+  const ev = draft.step_3_evaluation;
   // A pair left half-judged (e.g. by the original tool) is judged again whole: its earlier verdicts are replaced.
   ev.scores = ev.scores.filter((s) => !(s.pair_id === pair.pair_id && s.rater === rater));
   for (const metric of metrics) {
@@ -112,25 +126,23 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
       at,
     });
   }
-  ev.current_eval_index = input.index + 1;
-  ev.current_metric_index = 0;
-  ev.evaluation_complete = ev.current_eval_index >= pairs.length;
+  setRaterIndex(draft, rater, input.index + 1);
 }
 
-/** Takes back the verdicts of the last judged pair and steps back to it. Throws ApiError conflict when none exist. */
-export function undoLastJudgment(draft: Session): void {
-  const pairs = requireGenerated(draft);
-  const ev = draft.step_3_evaluation;
-  const last = pairs[ev.current_eval_index - 1];
+/** Takes back rater's last judged pair and steps back to it. Throws ApiError conflict when there is none. */
+export function undoLastJudgment(draft: Session, rater: string = DEFAULT_RATER): void {
+  const state = requireRater(draft, rater);
+  const last = state.order[state.index - 1];
   if (!last) throw new ApiError('conflict', 'there is no judgment to undo');
-  ev.scores = ev.scores.filter((s) => s.pair_id !== last.pair_id);
-  ev.current_eval_index -= 1;
-  ev.evaluation_complete = false;
+  const ev = draft.step_3_evaluation;
+  ev.scores = ev.scores.filter((s) => !(s.pair_id === last.pair_id && s.rater === rater));
+  setRaterIndex(draft, rater, state.index - 1);
 }
 
 /** The image id behind a blind token and side. Throws ApiError not_found for an unknown token. */
 export function blindImageId(session: Session, token: string, side: Side): string {
-  const pair = requireGenerated(session).find((p) => p.token === token);
+  requireGenerated(session);
+  const pair = pairByToken(session, token);
   if (!pair) throw new ApiError('not_found', 'no such blind image');
   const role = side === 'left' ? pair.left : pair.left === 'lora' ? 'baseline' : 'lora';
   return role === 'lora' ? pair.lora_image_id : pair.baseline_image_id;

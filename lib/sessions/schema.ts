@@ -128,6 +128,19 @@ export const BlindPairSchema = z.object({
 export type BlindPair = z.infer<typeof BlindPairSchema>;
 
 export const WinnerSchema = z.enum(['baseline', 'lora', 'tie', 'skip']);
+
+/** The rater whose order is `step_2_generation.shuffled_results` (sessions from before named raters). */
+export const DEFAULT_RATER = 'default';
+export const RaterNameSchema = z.string().trim().min(1, 'give a rater name').max(60).regex(/^[^\u0000-\u001f]+$/, 'no control characters');
+
+/** A named rater: their own seeded order and sides, and how far they are. */
+export const RaterSchema = z.object({
+  name: RaterNameSchema,
+  order: z.array(BlindPairSchema),
+  current_eval_index: z.number().int().min(0).default(0),
+  evaluation_complete: z.boolean().default(false),
+});
+export type Rater = z.infer<typeof RaterSchema>;
 export type Winner = z.infer<typeof WinnerSchema>;
 
 export const ScoreSchema = z.object({
@@ -172,6 +185,8 @@ export const SessionSchema = z.object({
     current_eval_index: z.number().int().min(0).default(0),
     current_metric_index: z.number().int().min(0).default(0),
     scores: z.array(ScoreSchema).default([]),
+    /** Raters other than DEFAULT_RATER, each with an order of their own. */
+    raters: z.array(RaterSchema).default([]),
   }),
   step_4_report: z.object({ report_generated: z.boolean().default(false) }),
 });

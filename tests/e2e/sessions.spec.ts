@@ -28,6 +28,7 @@ test('sessions: notes, filter, export, delete, import, load the same report, rel
   await new GenerationTab(page).waitUntilComplete(3);
   await new GenerationTab(page).goToEvaluation();
   const evaluation = new EvaluationTab(page);
+  await evaluation.startAs('alice');
   await evaluation.judgeByKeyboard(0, 2, ['1', '3']);
   await evaluation.judgeByKeyboard(1, 2, ['2', '1']);
   await evaluation.expectComplete(2);

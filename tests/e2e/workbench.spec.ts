@@ -48,6 +48,7 @@ test('the whole mission: setup, generation, blind evaluation, report, and loadin
   await generation.goToEvaluation();
 
   const evaluation = new EvaluationTab(page);
+  await evaluation.startAs('alice');
   for (let i = 0; i < PAIRS; i++) {
     const keys = [0, 1, 2].map((m) => KEYS[(i + m * 2) % KEYS.length]!);
     await evaluation.judgeByKeyboard(i, PAIRS, keys);

@@ -6,6 +6,12 @@ export class EvaluationTab {
 
   readonly status = () => this.page.getByTestId('evaluation-status');
 
+  /** Starts (or continues) as rater `name`. */
+  async startAs(name: string): Promise<void> {
+    await this.page.getByLabel('Rater name').fill(name);
+    await this.page.getByRole('button', { name: 'Start evaluating' }).click();
+  }
+
   /** Judges pair `index` (0-based) of `total` with one key per metric, then Enter. */
   async judgeByKeyboard(index: number, total: number, keys: string[]): Promise<void> {
     await expect(this.status()).toHaveText(`Pair ${index + 1} of ${total}`);

@@ -6,11 +6,11 @@ import { updateSession } from '@/lib/sessions/store';
 export const dynamic = 'force-dynamic';
 
 /**
- * POST /api/sessions/:id/judgments - one blind judgment: `{index, choices: {metric: "left"|"tie"|"right"}, rater?}`,
- * saved at once. Answers the next EvaluationView. 409 when `index` is not the current pair (so a retried POST never
+ * POST /api/sessions/:id/judgments - one blind judgment: `{index, choices: {metric: "left"|"tie"|"right"}, rater?}`
+ * (rater default "default"), saved at once. Answers the next EvaluationView. 409 when `index` is not the current pair (so a retried POST never
  * doubles a judgment), 400 for missing or unknown metrics.
  */
 export const POST = withRoute({ params: SessionParams, body: JudgmentInputSchema }, async ({ params, body }) => {
   const at = new Date().toISOString();
-  return evaluationView(await updateSession(params.id, (s) => applyJudgment(s, body, at)));
+  return evaluationView(await updateSession(params.id, (s) => applyJudgment(s, body, at)), body.rater);
 });

@@ -1,0 +1,86 @@
+import { ApiError } from '@/lib/api/errors';
+import { DEFAULT_RATER, type BlindPair, type Session } from '@/lib/sessions/schema';
+import { makeBlindPairs } from './pairing';
+
+/** Where one rater stands: their order of pairs, the next index, and whether they are done. */
+export interface RaterState {
+  name: string;
+  order: BlindPair[];
+  index: number;
+  complete: boolean;
+}
+
+/**
+ * The state of rater `name`, or null when that rater has not started. DEFAULT_RATER uses the session's own order
+ * (`shuffled_results`, seeded with the session id); every other rater has an order of their own.
+ */
+export function raterState(s: Session, name: string): RaterState | null {
+  const ev = s.step_3_evaluation;
+  if (name === DEFAULT_RATER) {
+    return {
+      name,
+      order: s.step_2_generation.shuffled_results,
+      index: ev.current_eval_index,
+      complete: ev.current_eval_index >= s.step_2_generation.shuffled_results.length,
+    };
+  }
+  const r = ev.raters.find((x) => x.name === name);
+  return r ? { name, order: r.order, index: r.current_eval_index, complete: r.evaluation_complete } : null;
+}
+
+/** Every rater who has started (the default rater once it has a score), in order of arrival. */
+export function startedRaters(s: Session): RaterState[] {
+  const ev = s.step_3_evaluation;
+  const names = [
+    ...(ev.current_eval_index > 0 || ev.scores.some((x) => x.rater === DEFAULT_RATER) ? [DEFAULT_RATER] : []),
+    ...ev.raters.map((r) => r.name),
+  ];
+  return names.map((n) => raterState(s, n)!);
+}
+
+/**
+ * Adds rater `name` to `draft` with their own order: the same pairs, shuffled and sided by
+ * `seedrandom("<session id>:<name>")`, so a rater's order is reproducible and differs between raters. No-op for
+ * DEFAULT_RATER or a rater who exists. Throws ApiError conflict before generation is complete.
+ */
+export function ensureRater(draft: Session, name: string, newToken: () => string): void {
+  if (!draft.step_2_generation.generation_complete) {
+    throw new ApiError('conflict', 'evaluation opens once generation is complete');
+  }
+  if (name === DEFAULT_RATER || draft.step_3_evaluation.raters.some((r) => r.name === name)) return;
+  draft.step_3_evaluation.raters.push({
+    name,
+    order: makeBlindPairs(`${draft.session_id}:${name}`, draft.step_2_generation.results, newToken),
+    current_eval_index: 0,
+    evaluation_complete: false,
+  });
+}
+
+/** Moves rater `name` to `index` and keeps the session-level `evaluation_complete` in step (see evaluationComplete). */
+export function setRaterIndex(draft: Session, name: string, index: number): void {
+  const ev = draft.step_3_evaluation;
+  if (name === DEFAULT_RATER) {
+    ev.current_eval_index = index;
+    ev.current_metric_index = 0;
+  } else {
+    const r = ev.raters.find((x) => x.name === name);
+    if (!r) throw new ApiError('not_found', `no rater ${name} in this session`);
+    r.current_eval_index = index;
+    r.evaluation_complete = index >= r.order.length;
+  }
+  ev.evaluation_complete = evaluationComplete(draft);
+}
+
+/** Evaluation is complete when at least one rater has started and every rater who started has finished. */
+export function evaluationComplete(s: Session): boolean {
+  const started = startedRaters(s);
+  return started.length > 0 && started.every((r) => r.complete);
+}
+
+/** The pair behind a blind image token, whoever's order it is in. */
+export function pairByToken(s: Session, token: string): BlindPair | undefined {
+  return (
+    s.step_2_generation.shuffled_results.find((p) => p.token === token) ??
+    s.step_3_evaluation.raters.flatMap((r) => r.order).find((p) => p.token === token)
+  );
+}
