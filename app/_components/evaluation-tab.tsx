@@ -1,29 +1,96 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/client/api';
 import type { Choice, EvaluationView } from '@/lib/evaluation/blind';
 import { useWorkbench } from './workbench-provider';
 
-const CHOICES: { choice: Choice; label: string; key: string; arrow: string }[] = [
-  { choice: 'left', label: 'Left better', key: '1', arrow: '←' },
-  { choice: 'tie', label: 'Tie', key: '2', arrow: '↓' },
-  { choice: 'right', label: 'Right better', key: '3', arrow: '→' },
+const CHOICES: { choice: Choice; label: string; key: string }[] = [
+  { choice: 'left', label: 'Left better', key: '1' },
+  { choice: 'tie', label: 'Tie', key: '2' },
+  { choice: 'right', label: 'Right better', key: '3' },
+  { choice: 'both_bad', label: 'Both bad', key: '4' },
+  { choice: 'skip', label: 'Skip', key: '5' },
 ];
 
 const KEY_TO_CHOICE: Record<string, Choice> = {
   '1': 'left',
   '2': 'tie',
   '3': 'right',
+  '4': 'both_bad',
+  '5': 'skip',
   ArrowLeft: 'left',
   ArrowDown: 'tie',
   ArrowRight: 'right',
 };
 
+type Mode = 'side' | 'flicker' | 'swipe';
+const MODES: Mode[] = ['side', 'flicker', 'swipe'];
+const MODE_LABEL: Record<Mode, string> = { side: 'Side by side', flicker: 'Flicker', swipe: 'Swipe' };
+
 /**
- * Step 3: blind A/B. Shows one pair at a time by opaque URLs, asks left / tie / right for every metric, saves each
- * screen's verdicts on the server at once. Keyboard: 1/2/3 or ←/↓/→ choose for the focused metric (then focus moves
- * down), ↑ moves focus up, Enter submits, U undoes the last pair.
+ * The two blind images: side by side (optionally at 100% with their scrolling in sync), flickering in one place, or
+ * overlaid with a swipe divider. URLs and alt text say only which side an image is on.
+ */
+function PairView({ left, right, mode, zoom }: { left: string; right: string; mode: Mode; zoom: boolean }) {
+  const [shown, setShown] = useState<'left' | 'right'>('left');
+  const [split, setSplit] = useState(50);
+  const panes = useRef<Array<HTMLDivElement | null>>([]);
+  useEffect(() => {
+    if (mode !== 'flicker') return;
+    const t = setInterval(() => setShown((s) => (s === 'left' ? 'right' : 'left')), 700);
+    return () => clearInterval(t);
+  }, [mode]);
+  const sync = (from: number) => {
+    const a = panes.current[from];
+    const b = panes.current[1 - from];
+    if (a && b) {
+      b.scrollLeft = a.scrollLeft;
+      b.scrollTop = a.scrollTop;
+    }
+  };
+  if (mode === 'flicker') {
+    return (
+      <div className="pair single">
+        <figure>
+          <img src={shown === 'left' ? left : right} alt={shown === 'left' ? 'Left image' : 'Right image'} />
+          <figcaption>{shown === 'left' ? 'Left' : 'Right'} (flicker)</figcaption>
+        </figure>
+      </div>
+    );
+  }
+  if (mode === 'swipe') {
+    return (
+      <div className="pair single">
+        <div className="swipe">
+          <img src={left} alt="Left image" />
+          <img src={right} alt="Right image" style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
+        </div>
+        <input type="range" min={0} max={100} value={split} aria-label="Swipe divider" onChange={(e) => setSplit(Number(e.target.value))} />
+        <div className="muted">Left ◀ divider ▶ Right</div>
+      </div>
+    );
+  }
+  return (
+    <div className={`pair${zoom ? ' zoomed' : ''}`}>
+      {[left, right].map((src, i) => (
+        <figure key={i}>
+          <div className="pane" ref={(el) => void (panes.current[i] = el)} onScroll={() => sync(i)}>
+            <img src={src} alt={i === 0 ? 'Left image' : 'Right image'} />
+          </div>
+          <figcaption>{i === 0 ? 'Left' : 'Right'}</figcaption>
+        </figure>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Step 3: blind A/B. Shows one pair at a time by opaque URLs, asks left / tie / right / both bad / skip for every
+ * metric (in an order that varies between pairs), with an optional 1–5 "how much better", and saves each screen on
+ * the server at once. Keyboard: 1–5 or ←/↓/→ choose for the focused metric (then focus moves down), Shift+1–5 rates
+ * it, ↑ moves focus up, X flags "same image", F switches side by side / flicker / swipe, Z zooms to 100%, Enter
+ * submits, U undoes the last pair.
  */
 export function EvaluationTab() {
   const [rater, setRater] = useState<string | null>(null);
@@ -95,6 +162,10 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   const setTab = useWorkbench((s) => s.setTab);
   const [view, setView] = useState<EvaluationView | null>(null);
   const [choices, setChoices] = useState<Record<string, Choice>>({});
+  const [ratings, setRatings] = useState<Record<string, number>>({});
+  const [sameImage, setSameImage] = useState(false);
+  const [mode, setMode] = useState<Mode>('side');
+  const [zoom, setZoom] = useState(false);
   const [focus, setFocus] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -102,6 +173,8 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   const show = useCallback((next: EvaluationView) => {
     setView(next);
     setChoices(next.answered);
+    setRatings({});
+    setSameImage(false);
     setFocus(0);
     setError(null);
   }, []);
@@ -122,7 +195,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     if (!view || !complete || busy) return;
     setBusy(true);
     try {
-      const next = await api.judge(id, rater, view.index, choices);
+      const next = await api.judge(id, rater, view.index, choices, ratings, sameImage);
       show(next);
       if (next.complete) void reloadSession();
     } catch (err) {
@@ -130,7 +203,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     } finally {
       setBusy(false);
     }
-  }, [view, complete, busy, id, rater, choices, show, reloadSession]);
+  }, [view, complete, busy, id, rater, choices, ratings, sameImage, show, reloadSession]);
 
   const undo = useCallback(async () => {
     if (busy) return;
@@ -159,8 +232,25 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const metric = view?.metrics[focus];
+      const digit = /^Digit([1-5])$/.exec(e.code);
+      if (e.shiftKey && digit && metric) {
+        e.preventDefault();
+        setRatings((r) => ({ ...r, [metric]: Number(digit[1]) }));
+        return;
+      }
       const choice = KEY_TO_CHOICE[e.key];
-      if (choice && view?.pair) {
+      const letter = e.key.toLowerCase();
+      if (letter === 'x') {
+        e.preventDefault();
+        setSameImage((v) => !v);
+      } else if (letter === 'f') {
+        e.preventDefault();
+        setMode((m) => MODES[(MODES.indexOf(m) + 1) % MODES.length]!);
+      } else if (letter === 'z') {
+        e.preventDefault();
+        setZoom((z) => !z);
+      } else if (choice && view?.pair) {
         e.preventDefault();
         choose(focus, choice);
       } else if (e.key === 'ArrowUp') {
@@ -210,7 +300,10 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
         <div className="progress small" aria-hidden>
           <div className="bar" style={{ width: `${(view.index / Math.max(view.total, 1)) * 100}%` }} />
         </div>
-        <span className="muted">Keys: 1/2/3 or ←/↓/→ choose · ↑ previous metric · Enter submit · U undo</span>
+        <span className="muted" data-testid="key-help">
+          Keys: 1 left · 2 tie · 3 right · 4 both bad · 5 skip (or ←/↓/→) · Shift+1–5 how much better · ↑ previous metric ·
+          X same image · F flicker/swipe · Z zoom 100% · Enter submit · U undo
+        </span>
         <span className="muted">
           Rater: {rater}{' '}
           <button className="link" onClick={onSwitch}>
@@ -218,17 +311,21 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
           </button>
         </span>
       </div>
-      <div className="pair">
-        <figure>
-          {/* Blind images: URLs and alt text say only which side they are on. */}
-          <img src={view.pair.left_url} alt="Left image" />
-          <figcaption>Left</figcaption>
-        </figure>
-        <figure>
-          <img src={view.pair.right_url} alt="Right image" />
-          <figcaption>Right</figcaption>
-        </figure>
+      <div className="row tight view-modes">
+        {MODES.map((m) => (
+          <button key={m} aria-pressed={mode === m} className={mode === m ? 'chosen' : ''} onClick={() => setMode(m)}>
+            {MODE_LABEL[m]}
+          </button>
+        ))}
+        <button aria-pressed={zoom} className={zoom ? 'chosen' : ''} onClick={() => setZoom((z) => !z)} disabled={mode !== 'side'}>
+          100% <kbd>Z</kbd>
+        </button>
+        <label className="check">
+          <input type="checkbox" checked={sameImage} onChange={(e) => setSameImage(e.target.checked)} />
+          Same image <kbd>X</kbd>
+        </label>
       </div>
+      <PairView left={view.pair.left_url} right={view.pair.right_url} mode={mode} zoom={zoom} />
       <div className="metrics" role="group" aria-label="Verdicts">
         {view.metrics.map((metric, i) => (
           <div key={metric} className={`metric-row${focus === i ? ' focused' : ''}`} onClick={() => setFocus(i)}>
@@ -244,6 +341,21 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
                 {c.label} <kbd>{c.key}</kbd>
               </button>
             ))}
+            {(choices[metric] === 'left' || choices[metric] === 'right') && (
+              <span className="rating" role="group" aria-label={`${metric}: how much better`}>
+                {[1, 2, 3, 4, 5].map((n) => (
+                  <button
+                    key={n}
+                    aria-pressed={ratings[metric] === n}
+                    aria-label={`${metric}: ${n} of 5 better`}
+                    className={ratings[metric] === n ? 'chosen' : ''}
+                    onClick={() => setRatings((r) => (r[metric] === n ? Object.fromEntries(Object.entries(r).filter(([k]) => k !== metric)) : { ...r, [metric]: n }))}
+                  >
+                    {n}
+                  </button>
+                ))}
+              </span>
+            )}
           </div>
         ))}
       </div>

@@ -64,8 +64,14 @@ export const api = {
   pauseGeneration: (id: string) => call<{ ok: true }>(`/api/sessions/${id}/generation/pause`, json('POST')),
   cancelGeneration: (id: string) => call<{ ok: true }>(`/api/sessions/${id}/generation/cancel`, json('POST')),
   startRater: (id: string, name: string) => call<EvaluationView>(`/api/sessions/${id}/raters`, json('POST', { name })),
-  judge: (id: string, rater: string, index: number, choices: Record<string, Choice>) =>
-    call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices, rater })),
+  judge: (
+    id: string,
+    rater: string,
+    index: number,
+    choices: Record<string, Choice>,
+    ratings: Record<string, number> = {},
+    same_image = false,
+  ) => call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices, rater, ratings, same_image })),
   undo: (id: string, rater: string) =>
     call<EvaluationView>(`/api/sessions/${id}/judgments/last?rater=${encodeURIComponent(rater)}`, { method: 'DELETE' }),
   report: (id: string) => call<Report>(`/api/sessions/${id}/report`),

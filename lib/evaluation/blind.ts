@@ -1,9 +1,11 @@
+import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { DEFAULT_RATER, RaterNameSchema, type BlindPair, type Role, type Session, type Winner } from '@/lib/sessions/schema';
 import { pairByToken, raterState, setRaterIndex, type RaterState } from './raters';
 
-export const ChoiceSchema = z.enum(['left', 'tie', 'right']);
+/** A verdict on one metric: which side is better, a tie, both unacceptable, or no verdict (skip). */
+export const ChoiceSchema = z.enum(['left', 'tie', 'right', 'both_bad', 'skip']);
 export type Choice = z.infer<typeof ChoiceSchema>;
 export const SideSchema = z.enum(['left', 'right']);
 export type Side = z.infer<typeof SideSchema>;
@@ -12,6 +14,10 @@ export type Side = z.infer<typeof SideSchema>;
 export const JudgmentInputSchema = z.object({
   index: z.number().int().min(0),
   choices: z.record(z.string(), ChoiceSchema),
+  /** Optional "how much better" (1–5) per metric; absent means null, never a default. */
+  ratings: z.record(z.string(), z.number().int().min(1).max(5)).optional(),
+  /** The rater says the two images are the same picture. */
+  same_image: z.boolean().optional(),
   rater: RaterNameSchema.optional(),
 });
 export type JudgmentInput = z.infer<typeof JudgmentInputSchema>;
@@ -68,8 +74,9 @@ export function evaluationView(session: Session, rater: string = DEFAULT_RATER):
   const current = pairs[index];
   const answered: Record<string, Choice> = {};
   for (const score of session.step_3_evaluation.scores) {
-    if (!current || score.rater !== rater || score.pair_id !== current.pair_id || score.winner === 'skip') continue;
-    answered[score.metric] = score.winner === 'tie' ? 'tie' : score.winner === current.left ? 'left' : 'right';
+    if (!current || score.rater !== rater || score.pair_id !== current.pair_id) continue;
+    const w = score.winner;
+    answered[score.metric] = w === 'tie' || w === 'skip' || w === 'both_bad' ? w : w === current.left ? 'left' : 'right';
   }
   return EvaluationViewSchema.parse({
     session_id: session.session_id,
@@ -78,15 +85,26 @@ export function evaluationView(session: Session, rater: string = DEFAULT_RATER):
     index,
     judged: new Set(session.step_3_evaluation.scores.filter((x) => x.rater === rater).map((x) => x.pair_id)).size,
     complete: state.complete,
-    metrics: session.step_1_setup.metrics,
+    metrics: current ? metricOrder(session.step_1_setup.metrics, current.token) : session.step_1_setup.metrics,
     answered: state.complete ? {} : answered,
     pair: state.complete ? null : images(session.session_id, current),
     next: state.complete ? null : images(session.session_id, pairs[index + 1]),
   });
 }
 
+/** The metrics in an order that varies between pairs (seeded by the pair's token, so a reload shows the same). */
+export function metricOrder(metrics: string[], token: string): string[] {
+  const rng = seedrandom(token);
+  const out = [...metrics];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 function winnerOf(choice: Choice, left: Role): Winner {
-  if (choice === 'tie') return 'tie';
+  if (choice === 'tie' || choice === 'skip' || choice === 'both_bad') return choice;
   const right: Role = left === 'lora' ? 'baseline' : 'lora';
   return choice === 'left' ? left : right;
 }
@@ -111,7 +129,9 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
   const unknown = Object.keys(input.choices).filter((m) => !metrics.includes(m));
   if (unknown.length) throw new ApiError('bad_request', `unknown metric: ${unknown.join(', ')}`);
   const missing = metrics.filter((m) => !(m in input.choices));
-  if (missing.length) throw new ApiError('bad_request', `choose left, tie or right for: ${missing.join(', ')}`);
+  if (missing.length) throw new ApiError('bad_request', `choose a verdict (or skip) for: ${missing.join(', ')}`);
+  const badRating = Object.keys(input.ratings ?? {}).filter((m) => !metrics.includes(m));
+  if (badRating.length) throw new ApiError('bad_request', `rating for an unknown metric: ${badRating.join(', ')}`);
   const ev = draft.step_3_evaluation;
   // A pair left half-judged (e.g. by the original tool) is judged again whole: its earlier verdicts are replaced.
   ev.scores = ev.scores.filter((s) => !(s.pair_id === pair.pair_id && s.rater === rater));
@@ -122,7 +142,8 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
       winner: winnerOf(input.choices[metric]!, pair.left),
       left: pair.left,
       rater,
-      rating: null,
+      rating: input.ratings?.[metric] ?? null,
+      same_image: input.same_image ?? false,
       at,
     });
   }

@@ -35,7 +35,9 @@ export const TallySchema = z.object({
   baseline_wins: Count,
   ties: Count,
   skips: Count,
-  /** lora_wins + baseline_wins (ties and skips excluded). */
+  /** "Both bad": neither image is acceptable; reported apart, never a win or a loss. */
+  both_bad: Count,
+  /** lora_wins + baseline_wins (ties, skips and both-bad excluded). */
   n: Count,
   /** lora_wins / n, null when n = 0. */
   win_rate: Prob.nullable(),
@@ -145,14 +147,16 @@ interface Counts {
   baseline_wins: number;
   ties: number;
   skips: number;
+  both_bad: number;
 }
 
-const zeroCounts = (): Counts => ({ lora_wins: 0, baseline_wins: 0, ties: 0, skips: 0 });
+const zeroCounts = (): Counts => ({ lora_wins: 0, baseline_wins: 0, ties: 0, skips: 0, both_bad: 0 });
 
 function add(c: Counts, w: Winner): void {
   if (w === 'lora') c.lora_wins++;
   else if (w === 'baseline') c.baseline_wins++;
   else if (w === 'tie') c.ties++;
+  else if (w === 'both_bad') c.both_bad++;
   else c.skips++;
 }
 

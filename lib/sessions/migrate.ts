@@ -435,6 +435,7 @@ function migrateParsed(legacy: LegacySession, sessionId: string, newToken: () =>
       left: entry.left,
       rater: 'default',
       rating,
+      same_image: false,
       at: scoreTime(sc.timestamp, legacyAt),
     });
   });

@@ -127,7 +127,7 @@ export const BlindPairSchema = z.object({
 });
 export type BlindPair = z.infer<typeof BlindPairSchema>;
 
-export const WinnerSchema = z.enum(['baseline', 'lora', 'tie', 'skip']);
+export const WinnerSchema = z.enum(['baseline', 'lora', 'tie', 'skip', 'both_bad']);
 
 /** The rater whose order is `step_2_generation.shuffled_results` (sessions from before named raters). */
 export const DEFAULT_RATER = 'default';
@@ -151,6 +151,8 @@ export const ScoreSchema = z.object({
   rater: z.string().default('default'),
   /** Optional "how much better" (1–5); null when not given, never a default (DESIGN.md 3b). */
   rating: z.number().int().min(1).max(5).nullable().default(null),
+  /** The rater flagged the two images as the same picture. */
+  same_image: z.boolean().default(false),
   at: z.string(),
 });
 export type Score = z.infer<typeof ScoreSchema>;

@@ -39,8 +39,8 @@ async function seedSession() {
     d.step_2_generation = g.step_2_generation;
     const pair = g.step_2_generation.shuffled_results[0]!;
     d.step_3_evaluation.scores = [
-      { pair_id: pair.pair_id, metric: 'Quality', winner: 'lora', left: pair.left, rater: 'default', rating: 4, at: '2024-01-15T14:40:00Z' },
-      { pair_id: pair.pair_id, metric: 'Style', winner: 'tie', left: pair.left, rater: 'default', rating: null, at: '2024-01-15T14:40:05Z' },
+      { pair_id: pair.pair_id, metric: 'Quality', winner: 'lora', left: pair.left, rater: 'default', rating: 4, same_image: false, at: '2024-01-15T14:40:00Z' },
+      { pair_id: pair.pair_id, metric: 'Style', winner: 'tie', left: pair.left, rater: 'default', rating: null, same_image: false, at: '2024-01-15T14:40:05Z' },
     ];
   });
   const out = path.join(sessionsDir(), s.session_id, 'output');
