@@ -2,14 +2,17 @@
 
 import { useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
-import type { Cell, Report, RevealRow } from '@/lib/report/report';
+import type { CellExtra } from '@/lib/report/extras';
+import type { Cell, RevealRow } from '@/lib/report/report';
+import type { ClientReport } from '@/lib/report/service';
 import { DoseResponseChart } from './dose-response-chart';
 import { useWorkbench } from './workbench-provider';
 
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)}%`);
 const pval = (v: number | null) => (v === null ? '–' : v < 0.001 ? '<0.001' : v.toFixed(3));
 
-function StatsTable({ cells }: { cells: Cell[] }) {
+function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra[] }) {
+  const extra = (c: Cell) => extras.find((e) => e.metric === c.metric && e.strength_index === c.strength_index);
   return (
     <table className="stats">
       <thead>
@@ -19,8 +22,12 @@ function StatsTable({ cells }: { cells: Cell[] }) {
           <th>LoRA wins</th>
           <th>Baseline wins</th>
           <th>Ties</th>
+          <th>Both bad</th>
+          <th>Skips</th>
           <th>Win rate</th>
+          <th>Arena rate</th>
           <th>95% Wilson CI</th>
+          <th>95% bootstrap CI (prompts)</th>
           <th>p (exact binomial)</th>
           <th>p (Holm)</th>
         </tr>
@@ -36,8 +43,12 @@ function StatsTable({ cells }: { cells: Cell[] }) {
             <td>{c.lora_wins}</td>
             <td>{c.baseline_wins}</td>
             <td>{c.ties}</td>
+            <td>{c.both_bad}</td>
+            <td>{c.skips}</td>
             <td>{pct(c.win_rate)}</td>
+            <td>{pct(extra(c)?.arena_rate ?? null)}</td>
             <td>{c.ci_low === null ? '–' : `${pct(c.ci_low)}–${pct(c.ci_high)}`}</td>
+            <td>{extra(c)?.boot_low == null ? '–' : `${pct(extra(c)!.boot_low)}–${pct(extra(c)!.boot_high)}`}</td>
             <td>{pval(c.p_value)}</td>
             <td>{pval(c.p_holm)}</td>
           </tr>
@@ -76,7 +87,7 @@ function RevealItem({ sessionId, row, metrics }: { sessionId: string; row: Revea
 /** Step 4: win rates with Wilson intervals and exact tests, dose-response charts, biases, and the reveal. */
 export function ReportTab() {
   const id = useWorkbench((s) => s.session!.session_id);
-  const [report, setReport] = useState<Report | null>(null);
+  const [report, setReport] = useState<ClientReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api.report(id).then(setReport, (err: Error) => setError(err.message));
@@ -99,6 +110,9 @@ export function ReportTab() {
             : `Recommended strength: ${report.recommendation.strength}`}
         </strong>
         <div>{report.recommendation.reason}</div>
+        <div className="muted" data-testid="settled">
+          {report.settled.reason}
+        </div>
       </div>
 
       <h2>Dose-response: LoRA win rate by strength</h2>
@@ -114,9 +128,69 @@ export function ReportTab() {
         n = LoRA wins + baseline wins; ties are shown apart and never count as losses. p: two-sided exact binomial test
         against 50%; Holm-adjusted across metrics at each strength.
       </p>
-      <StatsTable cells={[...report.cells, ...report.pooled]} />
+      <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} />
 
-      <h2>Rater checks</h2>
+      <h2>Ranking (Bradley–Terry, baseline = 0)</h2>
+      <table className="stats" data-testid="ranking">
+        <thead>
+          <tr>
+            <th>Item</th>
+            <th>Log-strength vs. baseline</th>
+            <th>95% bootstrap CI (prompts)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.ranking.map((r) => (
+            <tr key={r.label}>
+              <td>{r.label}</td>
+              <td>{r.estimate.toFixed(2)}</td>
+              <td>{r.low === null || r.high === null ? '–' : `${r.low.toFixed(2)} to ${r.high.toFixed(2)}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Raters</h2>
+      <p data-testid="agreement">
+        {report.agreement
+          ? `Fleiss' kappa κ = ${report.agreement.kappa === null ? '–' : report.agreement.kappa.toFixed(2)} over ${report.agreement.subjects} items judged by all ${report.agreement.raters.length} raters (${pct(report.agreement.percent_agreement)} agreement).`
+          : 'One rater: agreement needs two or more.'}
+      </p>
+      <table className="stats" data-testid="raters">
+        <thead>
+          <tr>
+            <th>Rater</th>
+            <th>Judgments</th>
+            {report.strengths.map((w) => (
+              <th key={w}>Win rate at {w}</th>
+            ))}
+            <th>Left picks</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.raters.map((r) => (
+            <tr key={r.name}>
+              <td>{r.name}</td>
+              <td>{r.judgments}</td>
+              {r.pooled.map((c) => (
+                <td key={c.strength_index}>{pct(c.win_rate)}</td>
+              ))}
+              <td>{pct(r.position_bias.rate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Rater quality</h2>
+      {report.self_consistency.some((c) => c.repeats > 0) && (
+        <p data-testid="self-consistency">
+          Self-consistency on repeated pairs (sides swapped):{' '}
+          {report.self_consistency
+            .filter((c) => c.repeats > 0)
+            .map((c) => `${c.rater} ${c.consistent}/${c.repeats} (${pct(c.rate)})`)
+            .join(' · ')}
+        </p>
+      )}
       <p>
         Position bias: the left image was picked in {bias.left_picks} of {bias.n} decisive judgments ({pct(bias.rate)},
         95% CI {pct(bias.ci_low)}–{pct(bias.ci_high)}, p = {pval(bias.p_value)}).
@@ -128,6 +202,30 @@ export function ReportTab() {
           {report.placebo.biased ? 'This is far from 50%: the ratings look biased.' : 'Consistent with no bias.'}
         </p>
       )}
+
+      <h2>Per seed (non-placebo strengths, all metrics)</h2>
+      <table className="stats">
+        <thead>
+          <tr>
+            <th>Seed</th>
+            <th>LoRA wins</th>
+            <th>Baseline wins</th>
+            <th>Ties</th>
+            <th>Win rate</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.per_seed.map((r) => (
+            <tr key={r.seed_index}>
+              <td>{r.seed}</td>
+              <td>{r.lora_wins}</td>
+              <td>{r.baseline_wins}</td>
+              <td>{r.ties}</td>
+              <td>{pct(r.win_rate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
 
       <h2>Per prompt (non-placebo strengths, all metrics)</h2>
       <table className="stats">
@@ -165,9 +263,24 @@ export function ReportTab() {
             <a href={`/api/sessions/${id}/export/json`} download>
               Report (JSON)
             </a>
+            <a href={`/api/sessions/${id}/export/html`} download>
+              Report (HTML, offline)
+            </a>
+            <a href={`/api/sessions/${id}/export/sidecar`} download>
+              LoRA sidecar (.json for A1111/Forge)
+            </a>
+          </div>
+          <h2>The most decisive pairs</h2>
+          <div className="reveal" data-testid="decisive">
+            {report.decisive
+              .map((pid) => report.reveal.find((r) => r.pair_id === pid))
+              .filter((r): r is RevealRow => Boolean(r))
+              .map((row) => (
+                <RevealItem key={row.pair_id} sessionId={id} row={row} metrics={report.metrics} />
+              ))}
           </div>
           <h2>Reveal: which side was the LoRA</h2>
-          <div className="reveal">
+          <div className="reveal" data-testid="reveal-all">
             {report.reveal.map((row) => (
               <RevealItem key={row.pair_id} sessionId={id} row={row} metrics={report.metrics} />
             ))}

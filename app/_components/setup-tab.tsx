@@ -322,6 +322,35 @@ export function SetupTab() {
           onChange={(metrics) => editSetup({ ...setup, metrics })}
         />
       </fieldset>
+      <fieldset>
+        <legend>Evaluation</legend>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="repeat-share">Repeated pairs (self-consistency)</label>
+            <select
+              id="repeat-share"
+              value={setup.repeat_share}
+              disabled={locked}
+              onChange={(e) => editSetup({ ...setup, repeat_share: Number(e.target.value) })}
+            >
+              {[0, 0.05, 0.1, 0.2].map((v) => (
+                <option key={v} value={v}>
+                  {v === 0 ? 'none' : `${v * 100}% of pairs, sides swapped`}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={setup.adaptive}
+              disabled={locked}
+              onChange={(e) => editSetup({ ...setup, adaptive: e.target.checked })}
+            />
+            Adaptive order: judge first where the answer is least certain
+          </label>
+        </div>
+      </fieldset>
       <PromptsField setup={setup} disabled={locked} onChange={editSetup} />
       {/* A workflow keeps its own sampler settings. */}
       {!setup.workflow && <SamplerField setup={setup} disabled={locked} onChange={editSetup} />}

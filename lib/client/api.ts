@@ -1,6 +1,6 @@
 import type { ComfyStatus } from '@/lib/comfy/status';
 import type { EvaluationView, Choice } from '@/lib/evaluation/blind';
-import type { Report } from '@/lib/report/report';
+import type { ClientReport } from '@/lib/report/service';
 import type { Setup, SessionSummary } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
 
@@ -74,7 +74,7 @@ export const api = {
   ) => call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices, rater, ratings, same_image })),
   undo: (id: string, rater: string) =>
     call<EvaluationView>(`/api/sessions/${id}/judgments/last?rater=${encodeURIComponent(rater)}`, { method: 'DELETE' }),
-  report: (id: string) => call<Report>(`/api/sessions/${id}/report`),
+  report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
   comfyStatus: (url?: string) =>
     call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`),
 };

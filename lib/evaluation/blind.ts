@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { DEFAULT_RATER, RaterNameSchema, type BlindPair, type Role, type Session, type Winner } from '@/lib/sessions/schema';
-import { pairByToken, raterState, setRaterIndex, type RaterState } from './raters';
+import { adaptNext, pairByToken, raterState, setRaterIndex, type RaterState } from './raters';
 
 /** A verdict on one metric: which side is better, a tie, both unacceptable, or no verdict (skip). */
 export const ChoiceSchema = z.enum(['left', 'tie', 'right', 'both_bad', 'skip']);
@@ -148,6 +148,7 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
     });
   }
   setRaterIndex(draft, rater, input.index + 1);
+  if (draft.step_1_setup.adaptive) adaptNext(draft, rater);
 }
 
 /** Takes back rater's last judged pair and steps back to it. Throws ApiError conflict when there is none. */

@@ -6,9 +6,10 @@ import type { BlindPair, Result } from '@/lib/sessions/schema';
  * and seed, shuffled with Fisher–Yates driven by `seedrandom(sessionId)`, each pair's left side drawn from the same
  * stream. The same results and id always give the same order and sides. `newToken` makes each pair's opaque image
  * token (random in production, so a token says nothing about its pair). Pairs whose images are not both done are left
- * out.
+ * out. `repeatShare` (0–0.5) adds that share of pairs again, later and with sides swapped, as self-consistency
+ * controls (`repeat: true`, pair_id suffixed `#r`).
  */
-export function makeBlindPairs(sessionId: string, results: Result[], newToken: () => string): BlindPair[] {
+export function makeBlindPairs(sessionId: string, results: Result[], newToken: () => string, repeatShare = 0): BlindPair[] {
   const done = new Map(results.filter((r) => r.status === 'done').map((r) => [r.image_id, r]));
   const pairs: BlindPair[] = [];
   for (const lora of results) {
@@ -25,6 +26,7 @@ export function makeBlindPairs(sessionId: string, results: Result[], newToken: (
       seed_index: lora.seed_index,
       strength_index: lora.strength_index,
       strength: lora.strength,
+      repeat: false,
     });
   }
   const rng = seedrandom(sessionId);
@@ -32,5 +34,19 @@ export function makeBlindPairs(sessionId: string, results: Result[], newToken: (
     const j = Math.floor(rng() * (i + 1));
     [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];
   }
-  return pairs.map((p) => ({ ...p, left: rng() < 0.5 ? 'lora' : 'baseline', token: newToken() }));
+  const order: BlindPair[] = pairs.map((p) => ({ ...p, left: rng() < 0.5 ? 'lora' : 'baseline', token: newToken() }));
+  // Controls: a share of pairs comes back later with sides swapped (pair_id + "#r"), each placed after its original.
+  const repeats = Math.round(order.length * repeatShare);
+  for (const original of order.slice(0, repeats)) {
+    const from = order.indexOf(original) + 1;
+    const at = from + Math.floor(rng() * (order.length - from + 1));
+    order.splice(at, 0, {
+      ...original,
+      pair_id: `${original.pair_id}#r`,
+      left: original.left === 'lora' ? 'baseline' : 'lora',
+      token: newToken(),
+      repeat: true,
+    });
+  }
+  return order;
 }

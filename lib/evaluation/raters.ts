@@ -1,5 +1,6 @@
 import { ApiError } from '@/lib/api/errors';
 import { DEFAULT_RATER, type BlindPair, type Session } from '@/lib/sessions/schema';
+import { wilsonInterval } from '@/lib/report/stats';
 import { makeBlindPairs } from './pairing';
 
 /** Where one rater stands: their order of pairs, the next index, and whether they are done. */
@@ -50,7 +51,7 @@ export function ensureRater(draft: Session, name: string, newToken: () => string
   if (name === DEFAULT_RATER || draft.step_3_evaluation.raters.some((r) => r.name === name)) return;
   draft.step_3_evaluation.raters.push({
     name,
-    order: makeBlindPairs(`${draft.session_id}:${name}`, draft.step_2_generation.results, newToken),
+    order: makeBlindPairs(`${draft.session_id}:${name}`, draft.step_2_generation.results, newToken, draft.step_1_setup.repeat_share),
     current_eval_index: 0,
     evaluation_complete: false,
   });
@@ -83,4 +84,36 @@ export function pairByToken(s: Session, token: string): BlindPair | undefined {
     s.step_2_generation.shuffled_results.find((p) => p.token === token) ??
     s.step_3_evaluation.raters.flatMap((r) => r.order).find((p) => p.token === token)
   );
+}
+
+/**
+ * Adaptive order (Setup option): moves the remaining pair of the strength whose pooled 95% Wilson interval is
+ * widest (an untried strength counts as widest) to the rater's next position, so judgments go where they narrow the
+ * answer most. Repeated control pairs keep their places.
+ */
+export function adaptNext(draft: Session, name: string): void {
+  const state = raterState(draft, name);
+  if (!state || state.complete) return;
+  const wins = new Map<number, { lora: number; n: number }>();
+  const strengthOf = new Map(state.order.map((p) => [p.pair_id, p.strength_index]));
+  for (const s of draft.step_3_evaluation.scores) {
+    const k = strengthOf.get(s.pair_id);
+    if (k === undefined || (s.winner !== 'lora' && s.winner !== 'baseline')) continue;
+    const w = wins.get(k) ?? { lora: 0, n: 0 };
+    w.n += 1;
+    if (s.winner === 'lora') w.lora += 1;
+    wins.set(k, w);
+  }
+  const width = (k: number) => {
+    const w = wins.get(k);
+    const ci = w ? wilsonInterval(w.lora, w.n) : null;
+    return ci ? ci.high - ci.low : 1;
+  };
+  const rest = state.order.slice(state.index).filter((p) => !p.repeat);
+  if (!rest.length) return;
+  const pick = rest.reduce((a, b) => (width(b.strength_index) > width(a.strength_index) ? b : a));
+  const order = state.order;
+  const from = order.indexOf(pick);
+  order.splice(from, 1);
+  order.splice(state.index, 0, pick);
 }

@@ -305,7 +305,7 @@ class GenerationJobs {
       const complete = gen.results.every((r) => r.status === 'done');
       if (complete) {
         gen.generation_complete = true;
-        gen.shuffled_results = makeBlindPairs(id, gen.results, () => randomBytes(16).toString('hex'));
+        gen.shuffled_results = makeBlindPairs(id, gen.results, () => randomBytes(16).toString('hex'), s.step_1_setup.repeat_share);
         s.status = 'completed';
         s.completed_at = now();
         s.error_message = null;

@@ -219,7 +219,8 @@ function recommend(pooled: Cell[]): Recommendation {
 /** Builds the report of a session. Pure; works on a session at any step (counts what is there). */
 export function buildReport(session: Session): Report {
   const setup = session.step_1_setup;
-  const pairs = session.step_2_generation.shuffled_results;
+  // Repeated control pairs measure self-consistency (lib/report/extras.ts); they never count twice here.
+  const pairs = session.step_2_generation.shuffled_results.filter((p) => !p.repeat);
   const scores = session.step_3_evaluation.scores;
   const metrics = setup.metrics;
   const metricSet = new Set(metrics);

@@ -374,6 +374,7 @@ function migrateParsed(legacy: LegacySession, sessionId: string, newToken: () =>
         pair_id: pairId,
         token: newToken(),
         left,
+        repeat: false,
         baseline_image_id: imageId(p, s, null),
         lora_image_id: imageId(p, s, k),
         prompt_index: p,

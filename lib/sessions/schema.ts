@@ -49,6 +49,10 @@ export const SetupSchema = z.object({
   metrics: z.array(MetricSchema).max(20).default(['Quality', 'Style', 'Coherence']),
   prompt_pairs: z.array(PromptPairSchema).max(100).default([]),
   sampler: SamplerSchema.default(() => SamplerSchema.parse({})),
+  /** Share of pairs shown a second time, sides swapped, to measure each rater's self-consistency (0 = none). */
+  repeat_share: z.number().min(0).max(0.5).default(0.1),
+  /** Serve next the strength whose interval is widest, so fewer judgments reach a decision. */
+  adaptive: z.boolean().default(false),
   /** A template or pasted API-format workflow with its node mapping; null uses the standard built-in graph. */
   workflow: CustomWorkflowSchema.nullable().default(null),
 });
@@ -124,6 +128,8 @@ export const BlindPairSchema = z.object({
   seed_index: z.number().int().min(0),
   strength_index: z.number().int().min(0),
   strength: StrengthSchema,
+  /** A control: a pair shown again later with its sides swapped, to measure the rater's self-consistency. */
+  repeat: z.boolean().default(false),
 });
 export type BlindPair = z.infer<typeof BlindPairSchema>;
 

@@ -73,7 +73,7 @@ test('sessions: notes, filter, export, delete, import, load the same report, rel
   expect(imported).not.toBe(a);
   await expect(page.getByRole('tab', { name: '4. Report' })).toHaveAttribute('aria-selected', 'true');
   await expect.poll(() => page.locator('table.stats').first().innerText()).toBe(reportText);
-  await expect(page.getByTestId('reveal-item')).toHaveCount(2);
+  await expect(page.getByTestId('reveal-all').getByTestId('reveal-item')).toHaveCount(2);
   await shot('2-imported-report');
 
   // Relaunch: a new session with the same Setup and nothing generated.

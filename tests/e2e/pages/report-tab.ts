@@ -7,6 +7,6 @@ export class ReportTab {
   async expectReport(pairs: number): Promise<void> {
     await expect(this.page.getByTestId('recommendation')).toBeVisible();
     await expect(this.page.getByTestId('dose-response-chart').first().locator('svg.recharts-surface')).toBeVisible();
-    await expect(this.page.getByTestId('reveal-item')).toHaveCount(pairs);
+    await expect(this.page.getByTestId('reveal-all').getByTestId('reveal-item')).toHaveCount(pairs);
   }
 }

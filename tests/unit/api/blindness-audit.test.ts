@@ -110,7 +110,13 @@ describe('blindness audit', () => {
     await ratersRoute.POST(post({ name: 'alice' }), ctx({ id }));
     expect(order('alice', await loadSession(id))).toEqual(order('alice'));
     const { makeBlindPairs } = await import('@/lib/evaluation/pairing');
-    const again = makeBlindPairs(`${id}:alice`, first.step_2_generation.results, () => '0'.repeat(32));
+    const again = makeBlindPairs(`${id}:alice`, first.step_2_generation.results, () => '0'.repeat(32), first.step_1_setup.repeat_share);
+    // 12 pairs and the default 10% repeated (rounded: 1), sides swapped, after its original.
+    const repeats = again.filter((p) => p.repeat);
+    expect(repeats).toHaveLength(1);
+    const original = again.findIndex((p) => `${p.pair_id}#r` === repeats[0]!.pair_id);
+    expect(again.indexOf(repeats[0]!)).toBeGreaterThan(original);
+    expect(repeats[0]!.left).not.toBe(again[original]!.left);
     expect(again.map((p) => `${p.pair_id}:${p.left}`)).toEqual(order('alice'));
   });
 });

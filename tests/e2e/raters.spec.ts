@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { SessionSchema } from '../../lib/sessions/schema';
+import { E2E_SESSIONS_DIR } from '../../playwright.config';
+import { auditResponse, blindMarkers } from '../helpers/blindness';
+import { EvaluationTab } from './pages/evaluation-tab';
+import { GenerationTab } from './pages/generation-tab';
+import { SetupTab } from './pages/setup-tab';
+import { Sidebar } from './pages/sidebar';
+
+const PAIRS = 4; // 1 prompt × 2 seeds × strengths 0 and 1
+
+/** Judges every pair as `rater`, auditing the rendered evaluation panel (DOM, attributes, alt text) on each screen. */
+async function judgeAll(page: Page, id: string, rater: string, keys: string[][]) {
+  const session = SessionSchema.parse(JSON.parse(await readFile(path.join(E2E_SESSIONS_DIR, id, 'session_meta.json'), 'utf8')));
+  const markers = blindMarkers(session);
+  const evaluation = new EvaluationTab(page);
+  await evaluation.startAs(rater);
+  for (let i = 0; i < PAIRS; i++) {
+    await expect(evaluation.status()).toHaveText(`Pair ${i + 1} of ${PAIRS}`);
+    const dom = await page.getByRole('tabpanel').innerHTML();
+    expect(auditResponse(markers, `${rater} pair ${i + 1} DOM`, { url: page.url(), headers: {}, body: dom })).toEqual([]);
+    await evaluation.judgeByKeyboard(i, PAIRS, keys[i % keys.length]!);
+  }
+  await evaluation.expectComplete(PAIRS);
+}
+
+test('two raters score the same session; the report shows both and their kappa; the HTML export works offline', async ({ page, context }, testInfo) => {
+  const sidebar = new Sidebar(page);
+  const setup = new SetupTab(page);
+  await page.goto('/');
+  const id = await sidebar.newSession();
+  await setup.waitForComfy();
+  await setup.fill({
+    checkpoint: 'v1-5-pruned-emaonly.safetensors',
+    lora: 'my_lora.safetensors',
+    strengths: '0, 1',
+    seeds: '101, 202',
+    metrics: 'Quality, Style',
+    prompts: ['an old stone bridge over a river'],
+  });
+  await setup.startGeneration();
+  await new GenerationTab(page).waitUntilComplete(6);
+  await new GenerationTab(page).goToEvaluation();
+
+  await judgeAll(page, id, 'alice', [['1', '3'], ['2', '1']]);
+  await page.getByRole('button', { name: 'Another rater' }).click();
+  await judgeAll(page, id, 'bob', [['1', '1'], ['3', '2']]);
+  await page.getByRole('button', { name: 'See the report' }).click();
+
+  await expect(page.getByTestId('agreement')).toContainText("Fleiss' kappa");
+  await expect(page.getByTestId('raters')).toContainText('alice');
+  await expect(page.getByTestId('raters')).toContainText('bob');
+  await expect(page.getByTestId('reveal-all').getByTestId('reveal-item')).toHaveCount(PAIRS);
+  const reportShot = testInfo.outputPath('1-report-two-raters.png');
+  await page.screenshot({ fullPage: true, path: reportShot });
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Report (HTML, offline)' }).click();
+  const html = testInfo.outputPath('report.html');
+  await (await download).saveAs(html);
+  const offline = await context.newPage();
+  await context.setOffline(true);
+  const requests: string[] = [];
+  offline.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+  });
+  await offline.goto(`file://${html}`);
+  await expect(offline.locator('svg').first()).toBeVisible();
+  await expect(offline.locator('body')).toContainText('an old stone bridge over a river');
+  expect(requests).toEqual([]);
+  await offline.screenshot({ fullPage: true, path: testInfo.outputPath('2-html-export.png') });
+  await context.setOffline(false);
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { applyJudgment } from '@/lib/evaluation/blind';
+import { makeBlindPairs } from '@/lib/evaluation/pairing';
+import { adaptNext, ensureRater, raterState } from '@/lib/evaluation/raters';
+import { reportExtras } from '@/lib/report/extras';
+import { buildReport } from '@/lib/report/report';
+import { generatedSession } from '../../helpers/generated-session';
+
+const all = (v: 'left' | 'right' | 'tie') => ({ Quality: v, Style: v, Coherence: v });
+let n = 0;
+const token = () => (n++).toString(16).padStart(32, '0');
+
+describe('report extras', () => {
+  it('measures self-consistency on repeated pairs shown with sides swapped', () => {
+    const s = generatedSession();
+    s.step_2_generation.shuffled_results = makeBlindPairs(s.session_id, s.step_2_generation.results, token, 0.25);
+    const order = s.step_2_generation.shuffled_results;
+    expect(order.filter((p) => p.repeat)).toHaveLength(3);
+    // Always pick the LoRA, whatever side it is on: perfectly consistent.
+    order.forEach((p, i) => applyJudgment(s, { index: i, choices: all(p.left === 'lora' ? 'left' : 'right') }, 'now'));
+    const extras = reportExtras(s, buildReport(s));
+    expect(extras.self_consistency).toEqual([{ rater: 'default', repeats: 9, consistent: 9, rate: 1 }]);
+    // Repeats never count twice: 12 pairs × 3 metrics decisive judgments in the pooled rows.
+    expect(buildReport(s).pooled.reduce((a, c) => a + c.n, 0)).toBe(36);
+  });
+
+  it('finds an always-left rater inconsistent on repeats', () => {
+    const s = generatedSession();
+    s.step_2_generation.shuffled_results = makeBlindPairs(s.session_id, s.step_2_generation.results, token, 0.25);
+    s.step_2_generation.shuffled_results.forEach((_, i) => applyJudgment(s, { index: i, choices: all('left') }, 'now'));
+    const [c] = reportExtras(s, buildReport(s)).self_consistency;
+    expect(c).toMatchObject({ repeats: 9, consistent: 0, rate: 0 });
+  });
+
+  it('says settled when the LoRA clearly wins at one strength, and not before', () => {
+    const s = generatedSession();
+    expect(reportExtras(s, buildReport(s)).settled.settled).toBe(false);
+    s.step_2_generation.shuffled_results.forEach((p, i) =>
+      applyJudgment(s, { index: i, choices: all(p.strength === 1 ? (p.left === 'lora' ? 'left' : 'right') : 'tie') }, 'now'),
+    );
+    const extras = reportExtras(s, buildReport(s));
+    // 12 decisive LoRA wins at strength 1 (Wilson low 0.757); the other strengths have only ties, so no interval
+    // there competes with it.
+    expect(extras.settled).toMatchObject({ settled: true, reason: expect.stringContaining('strength 1') });
+    expect(extras.per_seed.map((r) => [r.seed, r.lora_wins, r.ties])).toEqual([
+      [898938, 6, 6],
+      [898939, 6, 6],
+    ]);
+    expect(extras.decisive).toHaveLength(4);
+    expect(extras.decisive.every((id) => id.endsWith('_k2'))).toBe(true);
+  });
+
+  it('adaptive order serves next the strength with the widest interval', () => {
+    const s = generatedSession();
+    s.step_1_setup.adaptive = true;
+    ensureRater(s, 'ann', token);
+    // Judge three pairs of whatever comes; then the next one must be a strength not yet tried, if any remains.
+    for (let i = 0; i < 3; i++) {
+      adaptNext(s, 'ann');
+      const st = raterState(s, 'ann')!;
+      const tried = new Set(st.order.slice(0, i).map((p) => p.strength_index));
+      if (tried.size < 3) expect(tried.has(st.order[i]!.strength_index)).toBe(false);
+      // Decisive verdicts narrow a strength's interval; ties would leave every strength untried.
+      applyJudgment(s, { index: i, choices: all('left'), rater: 'ann' }, 'now');
+    }
+    const st = raterState(s, 'ann')!;
+    expect(new Set(st.order.slice(0, 3).map((p) => p.strength_index)).size).toBe(3);
+  });
+});
