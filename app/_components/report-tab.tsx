@@ -156,6 +156,7 @@ export function ReportTab() {
           ? `Fleiss' kappa κ = ${report.agreement.kappa === null ? '–' : report.agreement.kappa.toFixed(2)} over ${report.agreement.subjects} items judged by all ${report.agreement.raters.length} raters (${pct(report.agreement.percent_agreement)} agreement).`
           : 'One rater: agreement needs two or more.'}
       </p>
+      {report.raters.length > 0 && (
       <table className="stats" data-testid="raters">
         <thead>
           <tr>
@@ -180,6 +181,7 @@ export function ReportTab() {
           ))}
         </tbody>
       </table>
+      )}
 
       <h2>Rater quality</h2>
       {report.self_consistency.some((c) => c.repeats > 0) && (

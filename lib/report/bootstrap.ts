@@ -12,8 +12,9 @@ export const DEFAULT_BOOTSTRAP_REPS = 2000;
 /** A seeded source of uniform numbers in [0, 1). */
 export type Rng = () => number;
 
+/** Alea (seedrandom's fast generator): bootstraps draw millions of numbers, where the default ARC4 is several times slower. */
 export function makeRng(seed: string = DEFAULT_BOOTSTRAP_SEED): Rng {
-  return seedrandom(seed);
+  return seedrandom.alea(seed);
 }
 
 /** `k` indices drawn uniformly from 0..k−1 with replacement (one bootstrap resample of k clusters). */

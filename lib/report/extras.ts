@@ -62,6 +62,8 @@ export interface ReportExtras {
 }
 
 const BOOT_REPS = 1000;
+/** Bradley–Terry refits per replicate are the costly part; 200 replicates keep a 100,000-judgment report fast. */
+const BT_REPS = 200;
 const BASELINE = 'baseline';
 
 /**
@@ -80,25 +82,37 @@ export function reportExtras(session: Session, report: Report): ReportExtras {
   const strengths = session.step_1_setup.weight_range;
   const label = (k: number) => `LoRA ${strengths[k] ?? k}`;
 
+  // One pass over the scores, grouped by metric (and pooled) × strength, then by prompt.
+  type Group = { wins: number; ties: number; all: number; perPrompt: Map<number, PromptCounts> };
+  const groups = new Map<string, Group>();
+  const groupOf = (metric: string, k: number): Group => {
+    const key = `${metric}\0${k}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { wins: 0, ties: 0, all: 0, perPrompt: new Map() }));
+    return g;
+  };
+  for (const s of scores) {
+    const pair = pairs.get(s.pair_id)!;
+    for (const metric of [s.metric, POOLED_METRIC]) {
+      const g = groupOf(metric, pair.strength_index);
+      g.all += 1;
+      if (s.winner === 'lora') g.wins += 1;
+      if (s.winner === 'tie') g.ties += 1;
+      const c = g.perPrompt.get(pair.prompt_index) ?? { prompt_index: pair.prompt_index, lora: 0, baseline: 0 };
+      if (s.winner === 'lora') c.lora += 1;
+      if (s.winner === 'baseline') c.baseline += 1;
+      g.perPrompt.set(pair.prompt_index, c);
+    }
+  }
   const cell_extras: CellExtra[] = [];
   for (const metric of [...metrics, POOLED_METRIC]) {
     strengths.forEach((_, k) => {
-      const own = scores.filter((s) => (metric === POOLED_METRIC || s.metric === metric) && pairs.get(s.pair_id)!.strength_index === k);
-      const wins = own.filter((s) => s.winner === 'lora').length;
-      const ties = own.filter((s) => s.winner === 'tie').length;
-      const perPrompt = new Map<number, PromptCounts>();
-      for (const s of own) {
-        const p = pairs.get(s.pair_id)!.prompt_index;
-        const c = perPrompt.get(p) ?? { prompt_index: p, lora: 0, baseline: 0 };
-        if (s.winner === 'lora') c.lora += 1;
-        if (s.winner === 'baseline') c.baseline += 1;
-        perPrompt.set(p, c);
-      }
-      const boot = bootstrapWinRateByPrompt([...perPrompt.values()], { reps: BOOT_REPS, seed: `${session.session_id}:${metric}:${k}` });
+      const g = groupOf(metric, k);
+      const boot = bootstrapWinRateByPrompt([...g.perPrompt.values()], { reps: BOOT_REPS, seed: `${session.session_id}:${metric}:${k}` });
       cell_extras.push({
         metric,
         strength_index: k,
-        arena_rate: arenaRate(wins, ties, own.length),
+        arena_rate: arenaRate(g.wins, g.ties, g.all),
         boot_low: boot?.low ?? null,
         boot_high: boot?.high ?? null,
       });
@@ -107,20 +121,30 @@ export function reportExtras(session: Session, report: Report): ReportExtras {
 
   // Bradley–Terry over every verdict, pooled over metrics: LoRA at each strength against the baseline anchor; a tie
   // is half a win each way.
-  const byPrompt = new Map<number, Comparison[]>();
+  // Comparisons are summed per prompt and (winner, loser), so the fit's cost does not grow with the judgments.
+  const byPrompt = new Map<number, Map<string, Comparison>>();
+  const addComparison = (prompt: number, winner: string, loser: string, count: number) => {
+    const list = byPrompt.get(prompt) ?? new Map<string, Comparison>();
+    const key = `${winner}\0${loser}`;
+    const c = list.get(key) ?? { winner, loser, count: 0 };
+    c.count = (c.count ?? 0) + count;
+    list.set(key, c);
+    byPrompt.set(prompt, list);
+  };
   for (const s of scores) {
     const pair = pairs.get(s.pair_id)!;
     const lora = label(pair.strength_index);
-    const list = byPrompt.get(pair.prompt_index) ?? [];
-    if (s.winner === 'lora') list.push({ winner: lora, loser: BASELINE });
-    else if (s.winner === 'baseline') list.push({ winner: BASELINE, loser: lora });
-    else if (s.winner === 'tie') list.push({ winner: lora, loser: BASELINE, count: 0.5 }, { winner: BASELINE, loser: lora, count: 0.5 });
-    byPrompt.set(pair.prompt_index, list);
+    if (s.winner === 'lora') addComparison(pair.prompt_index, lora, BASELINE, 1);
+    else if (s.winner === 'baseline') addComparison(pair.prompt_index, BASELINE, lora, 1);
+    else if (s.winner === 'tie') {
+      addComparison(pair.prompt_index, lora, BASELINE, 0.5);
+      addComparison(pair.prompt_index, BASELINE, lora, 0.5);
+    }
   }
-  const comparisons = [...byPrompt.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+  const comparisons = [...byPrompt.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => [...c.values()]);
   let ranking: RankItem[] = [];
   if (comparisons.some((c) => c.length)) {
-    const fit = bradleyTerryBootstrap(comparisons, BOOT_REPS, `${session.session_id}:bt`, { anchor: BASELINE });
+    const fit = bradleyTerryBootstrap(comparisons, BT_REPS, `${session.session_id}:bt`, { anchor: BASELINE });
     ranking = Object.entries(fit)
       .map(([item, v]) => ({
         label: item,
@@ -132,7 +156,8 @@ export function reportExtras(session: Session, report: Report): ReportExtras {
       .sort((a, b) => b.estimate - a.estimate);
   }
 
-  const raters = raterReports(session);
+  // With one rater, that rater's numbers are the report's own.
+  const raters = new Set(session.step_3_evaluation.scores.map((x) => x.rater)).size > 1 ? raterReports(session) : [];
   return {
     raters,
     self_consistency: selfConsistency(session),
@@ -166,24 +191,28 @@ function selfConsistency(session: Session): Consistency[] {
 }
 
 function perSeed(session: Session, scores: Session['step_3_evaluation']['scores'], pairs: Map<string, BlindPair>): SeedRow[] {
-  return session.step_1_setup.seeds.map((seed, seed_index) => {
-    const own = scores.filter((s) => {
-      const p = pairs.get(s.pair_id)!;
-      return p.seed_index === seed_index && p.strength !== 0 && !p.repeat;
-    });
-    const lora_wins = own.filter((s) => s.winner === 'lora').length;
-    const baseline_wins = own.filter((s) => s.winner === 'baseline').length;
-    const n = lora_wins + baseline_wins;
-    return {
-      seed_index,
-      seed,
-      lora_wins,
-      baseline_wins,
-      ties: own.filter((s) => s.winner === 'tie').length,
-      n,
-      win_rate: n ? lora_wins / n : null,
-    };
-  });
+  const rows: SeedRow[] = session.step_1_setup.seeds.map((seed, seed_index) => ({
+    seed_index,
+    seed,
+    lora_wins: 0,
+    baseline_wins: 0,
+    ties: 0,
+    n: 0,
+    win_rate: null,
+  }));
+  for (const s of scores) {
+    const p = pairs.get(s.pair_id)!;
+    const row = rows[p.seed_index];
+    if (!row || p.strength === 0) continue;
+    if (s.winner === 'lora') row.lora_wins += 1;
+    else if (s.winner === 'baseline') row.baseline_wins += 1;
+    else if (s.winner === 'tie') row.ties += 1;
+  }
+  for (const r of rows) {
+    r.n = r.lora_wins + r.baseline_wins;
+    r.win_rate = r.n ? r.lora_wins / r.n : null;
+  }
+  return rows;
 }
 
 /**

@@ -231,15 +231,16 @@ describe('bradleyTerryBootstrap', () => {
   ];
 
   it('is reproducible with the same seed, differs with another, and brackets the estimate', () => {
-    const a = bradleyTerryBootstrap(three, 400, 'one', { anchor: 'baseline' });
-    const b = bradleyTerryBootstrap(three, 400, 'one', { anchor: 'baseline' });
-    const c = bradleyTerryBootstrap(three, 400, 'two', { anchor: 'baseline' });
+    const a = bradleyTerryBootstrap(three, 4000, 'one', { anchor: 'baseline' });
+    const b = bradleyTerryBootstrap(three, 4000, 'one', { anchor: 'baseline' });
+    const c = bradleyTerryBootstrap(three, 4000, 'two', { anchor: 'baseline' });
     expect(a).toEqual(b);
     expect(c).not.toEqual(a);
-    // Prompt 2 has no baseline comparison: a replicate that draws only prompt 2 (p = 1/4^4) places no item.
+    // Prompt 2 has no baseline comparison: a replicate that draws only prompt 2 (p = 1/4^4, about 16 of 4000)
+    // places no item.
     expect(a.baseline).toMatchObject({ estimate: 0, low: 0, high: 0 });
-    expect(a.baseline!.replicates).toBeLessThan(400);
-    expect(a.baseline!.replicates).toBeGreaterThan(390);
+    expect(a.baseline!.replicates).toBeLessThan(4000);
+    expect(a.baseline!.replicates).toBeGreaterThan(3950);
     for (const k of ['s0.5', 's1']) {
       const x = a[k]!;
       expect(x.low!).toBeLessThanOrEqual(x.estimate);
