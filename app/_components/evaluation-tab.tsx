@@ -89,7 +89,7 @@ function PairView({ left, right, mode, zoom }: { left: string; right: string; mo
  * Step 3: blind A/B. Shows one pair at a time by opaque URLs, asks left / tie / right / both bad / skip for every
  * metric (in an order that varies between pairs), with an optional 1–5 "how much better", and saves each screen on
  * the server at once. Keyboard: 1–5 or ←/↓/→ choose for the focused metric (then focus moves down), Shift+1–5 rates
- * it, ↑ moves focus up, X flags "same image", F switches side by side / flicker / swipe, Z zooms to 100%, Enter
+ * the metric chosen last, ↑ moves focus up, X flags "same image", F switches side by side / flicker / swipe, Z zooms to 100%, Enter
  * submits, U undoes the last pair.
  */
 export function EvaluationTab() {
@@ -167,6 +167,8 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   const [mode, setMode] = useState<Mode>('side');
   const [zoom, setZoom] = useState(false);
   const [focus, setFocus] = useState(0);
+  /** The metric chosen last: Shift+1–5 rates it (focus has moved on to the next row by then). */
+  const [lastChosen, setLastChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -175,6 +177,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     setChoices(next.answered);
     setRatings({});
     setSameImage(false);
+    setLastChosen(null);
     setFocus(0);
     setError(null);
   }, []);
@@ -223,6 +226,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
       const metric = view?.metrics[metricIndex];
       if (!metric) return;
       setChoices((c) => ({ ...c, [metric]: choice }));
+      setLastChosen(metric);
       setFocus(Math.min(metricIndex + 1, (view?.metrics.length ?? 1) - 1));
     },
     [view],
@@ -232,11 +236,11 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const metric = view?.metrics[focus];
       const digit = /^Digit([1-5])$/.exec(e.code);
-      if (e.shiftKey && digit && metric) {
+      if (e.shiftKey && digit) {
         e.preventDefault();
-        setRatings((r) => ({ ...r, [metric]: Number(digit[1]) }));
+        const decisive = lastChosen && (choices[lastChosen] === 'left' || choices[lastChosen] === 'right');
+        if (decisive) setRatings((r) => ({ ...r, [lastChosen]: Number(digit[1]) }));
         return;
       }
       const choice = KEY_TO_CHOICE[e.key];
@@ -266,7 +270,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [choose, focus, submit, undo, view]);
+  }, [choose, focus, submit, undo, view, lastChosen, choices]);
 
   if (!view) return <div className="muted">{error ?? 'Loading evaluation…'}</div>;
 
@@ -301,7 +305,8 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
           <div className="bar" style={{ width: `${(view.index / Math.max(view.total, 1)) * 100}%` }} />
         </div>
         <span className="muted" data-testid="key-help">
-          Keys: 1 left · 2 tie · 3 right · 4 both bad · 5 skip (or ←/↓/→) · Shift+1–5 how much better · ↑ previous metric ·
+          Keys: 1 left · 2 tie · 3 right · 4 both bad · 5 skip (or ←/↓/→) · Shift+1–5 how much better (last choice) · ↑
+          previous metric ·
           X same image · F flicker/swipe · Z zoom 100% · Enter submit · U undo
         </span>
         <span className="muted">

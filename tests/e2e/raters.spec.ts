@@ -21,6 +21,14 @@ async function judgeAll(page: Page, id: string, rater: string, keys: string[][])
     await expect(evaluation.status()).toHaveText(`Pair ${i + 1} of ${PAIRS}`);
     const dom = await page.getByRole('tabpanel').innerHTML();
     expect(auditResponse(markers, `${rater} pair ${i + 1} DOM`, { url: page.url(), headers: {}, body: dom })).toEqual([]);
+    if (i === 0) {
+      // Left better on the first metric, rated 3 of 5 with Shift+3: the rating goes to the metric chosen last.
+      await page.keyboard.press('1');
+      await page.keyboard.press('Shift+Digit3');
+      await expect(page.locator('[aria-label$=": 3 of 5 better"][aria-pressed="true"]')).toHaveCount(1);
+      await evaluation.judgeByKeyboard(i, PAIRS, ['2']);
+      continue;
+    }
     await evaluation.judgeByKeyboard(i, PAIRS, keys[i % keys.length]!);
   }
   await evaluation.expectComplete(PAIRS);
@@ -49,6 +57,8 @@ test('two raters score the same session; the report shows both and their kappa; 
   await judgeAll(page, id, 'bob', [['1', '1'], ['3', '2']]);
   await page.getByRole('button', { name: 'See the report' }).click();
 
+  const saved = SessionSchema.parse(JSON.parse(await readFile(path.join(E2E_SESSIONS_DIR, id, 'session_meta.json'), 'utf8')));
+  expect(saved.step_3_evaluation.scores.filter((s) => s.rating === 3)).toHaveLength(2);
   await expect(page.getByTestId('agreement')).toContainText("Fleiss' kappa");
   await expect(page.getByTestId('raters')).toContainText('alice');
   await expect(page.getByTestId('raters')).toContainText('bob');
