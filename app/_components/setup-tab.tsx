@@ -4,7 +4,10 @@ import { useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
 import { parseNameList as parseNames, parseNumberList, randomSeeds } from '@/lib/client/lists';
 import type { ComfyStatus } from '@/lib/comfy/status';
-import type { PromptPair, Setup } from '@/lib/sessions/schema';
+import { ReadySetupSchema, type PromptPair, type Setup } from '@/lib/sessions/schema';
+import { applyPreset, estimateSeconds, imageCount, PRESETS, promptsMissing, type PresetId } from '@/lib/setup/presets';
+import { LoraMetadata } from './lora-metadata';
+import { PromptGenerator } from './prompt-generator';
 import { useWorkbench } from './workbench-provider';
 import { WorkflowField } from './workflow-field';
 
@@ -18,6 +21,8 @@ function ListField<T extends string | number>(props: {
   parse: (text: string) => { ok: true; values: T[] } | { ok: false; error: string };
   disabled: boolean;
   hint: string;
+  /** Why Setup cannot start yet, for this field (from ReadySetupSchema). */
+  issue?: string;
   onChange: (values: T[]) => void;
 }) {
   const [text, setText] = useState(props.values.join(', '));
@@ -40,12 +45,16 @@ function ListField<T extends string | number>(props: {
           if (next.ok) props.onChange(next.values);
         }}
       />
-      <div className={error ? 'field-error' : 'hint'}>{error ?? props.hint}</div>
+      <div className={error || props.issue ? 'field-error' : 'hint'}>{error ?? props.issue ?? props.hint}</div>
     </div>
   );
 }
 
-const parseStrengths = (text: string) => parseNumberList(text);
+/** Strengths are kept in ascending order, as the grid's columns and the report's x axis read. */
+const parseStrengths = (text: string) => {
+  const parsed = parseNumberList(text);
+  return parsed.ok ? { ok: true as const, values: [...parsed.values].sort((a, b) => a - b) } : parsed;
+};
 const parseSeeds = (text: string) => parseNumberList(text, { integers: true });
 
 /** A dropdown of the server's model files; a saved choice the server no longer lists stays selectable. */
@@ -56,6 +65,7 @@ function FileSelect(props: {
   files: string[];
   value: string;
   disabled: boolean;
+  issue?: string;
   onChange: (file: string) => void;
 }) {
   const files = props.value && !props.files.includes(props.value) ? [props.value, ...props.files] : props.files;
@@ -68,12 +78,20 @@ function FileSelect(props: {
           <option key={f}>{f}</option>
         ))}
       </select>
+      {props.issue && <div className="field-error">{props.issue}</div>}
     </div>
   );
 }
 
-function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boolean; onChange: (s: Setup) => void }) {
-  const [status, setStatus] = useState<ComfyStatus | null>(null);
+function ComfyField(props: {
+  setup: Setup;
+  disabled: boolean;
+  onChange: (s: Setup) => void;
+  status: ComfyStatus | null;
+  setStatus: (s: ComfyStatus) => void;
+  issues: Map<string, string>;
+}) {
+  const { setup, disabled, onChange, status, setStatus, issues } = props;
   const [checking, setChecking] = useState(false);
   const check = async (url: string) => {
     setChecking(true);
@@ -89,6 +107,8 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
         error: (err as Error).message,
         checkpoints: [],
         loras: [],
+        samplers: [],
+        schedulers: [],
       });
     } finally {
       setChecking(false);
@@ -125,7 +145,9 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
         {checking
           ? 'Checking…'
           : status?.reachable
-            ? `Connected${status.simulated ? ' (built-in simulator)' : ''} · GPU: ${status.gpu ?? 'unknown'}`
+            ? `Connected${status.simulated ? ' (built-in simulator)' : ''} · GPU: ${status.gpu ?? 'unknown'}${
+                status.vram_free === null ? '' : ` · ${(status.vram_free / 1024 ** 3).toFixed(1)} GiB VRAM free`
+              }`
             : `Not reachable: ${status?.error ?? 'unknown error'}`}
       </div>
       <div className="row">
@@ -136,6 +158,7 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
           files={status?.checkpoints ?? []}
           value={setup.checkpoint}
           disabled={disabled}
+          issue={issues.get('checkpoint')}
           onChange={(checkpoint) => onChange({ ...setup, checkpoint })}
         />
         <FileSelect
@@ -145,6 +168,7 @@ function ComfyField({ setup, disabled, onChange }: { setup: Setup; disabled: boo
           files={status?.loras ?? []}
           value={setup.lora_filename}
           disabled={disabled}
+          issue={issues.get('lora_filename')}
           onChange={(lora_filename) => onChange({ ...setup, lora_filename })}
         />
         <div className="field grow">
@@ -220,7 +244,14 @@ function PromptsField({ setup, disabled, onChange }: { setup: Setup; disabled: b
   );
 }
 
-function SamplerField({ setup, disabled, onChange }: { setup: Setup; disabled: boolean; onChange: (s: Setup) => void }) {
+function SamplerField(props: {
+  setup: Setup;
+  disabled: boolean;
+  onChange: (s: Setup) => void;
+  samplers: string[];
+  schedulers: string[];
+}) {
+  const { setup, disabled, onChange } = props;
   const num = (key: 'steps' | 'cfg' | 'width' | 'height', label: string, step = 1) => (
     <div className="field">
       <label htmlFor={`sampler-${key}`}>{label}</label>
@@ -234,15 +265,20 @@ function SamplerField({ setup, disabled, onChange }: { setup: Setup; disabled: b
       />
     </div>
   );
-  const text = (key: 'sampler_name' | 'scheduler', label: string) => (
+  // Choices from the server's `GET /object_info/KSampler`; the saved value stays selectable when the list lacks it.
+  const choice = (key: 'sampler_name' | 'scheduler', label: string, list: string[]) => (
     <div className="field">
       <label htmlFor={`sampler-${key}`}>{label}</label>
-      <input
+      <select
         id={`sampler-${key}`}
         value={setup.sampler[key]}
         disabled={disabled}
         onChange={(e) => onChange({ ...setup, sampler: { ...setup.sampler, [key]: e.target.value } })}
-      />
+      >
+        {(list.includes(setup.sampler[key]) ? list : [setup.sampler[key], ...list]).map((v) => (
+          <option key={v}>{v}</option>
+        ))}
+      </select>
     </div>
   );
   return (
@@ -251,13 +287,20 @@ function SamplerField({ setup, disabled, onChange }: { setup: Setup; disabled: b
       <div className="row">
         {num('steps', 'Steps')}
         {num('cfg', 'CFG', 0.5)}
-        {text('sampler_name', 'Sampler')}
-        {text('scheduler', 'Scheduler')}
+        {choice('sampler_name', 'Sampler', props.samplers)}
+        {choice('scheduler', 'Scheduler', props.schedulers)}
         {num('width', 'Width', 8)}
         {num('height', 'Height', 8)}
       </div>
     </fieldset>
   );
+}
+
+/** A duration in seconds as "40 s", "12 min" or "2.5 h". */
+function formatEstimate(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }
 
 /** Step 1: ComfyUI server, model files, strengths, seeds, prompts, metrics and sampler settings. */
@@ -269,20 +312,68 @@ export function SetupTab() {
   const setup = draft ?? session.step_1_setup;
   const locked = session.step_2_generation.generation_started;
   const [randomCount, setRandomCount] = useState(2);
-  const images = setup.prompt_pairs.length * setup.seeds.length * (1 + setup.weight_range.length);
+  const [status, setStatus] = useState<ComfyStatus | null>(null);
+  const images = imageCount(setup);
+  const [preset, setPreset] = useState<PresetId | null>(null);
+  // The same zod schema the server checks at Start, so messages appear next to the fields before any request.
+  const ready = ReadySetupSchema.safeParse(setup);
+  const issues = new Map<string, string>();
+  for (const i of ready.error?.issues ?? []) {
+    const key = String(i.path[0] ?? '');
+    if (!issues.has(key)) issues.set(key, i.path.length > 1 ? `${i.path.slice(1).join('.')}: ${i.message}` : i.message);
+  }
 
   return (
     <div className="setup">
       {locked && <p className="banner info">Generation has started, so Setup is read-only for this session.</p>}
-      <ComfyField setup={setup} disabled={locked} onChange={editSetup} />
+      <ComfyField
+        setup={setup}
+        disabled={locked}
+        onChange={editSetup}
+        status={status}
+        setStatus={setStatus}
+        issues={issues}
+      />
+      {setup.lora_filename && (
+        <LoraMetadata
+          url={setup.comfyui_url}
+          lora={setup.lora_filename}
+          checkpoint={setup.checkpoint}
+          disabled={locked}
+          onUseTriggers={(trigger_words) => editSetup({ ...setup, trigger_words })}
+        />
+      )}
       <WorkflowField value={setup.workflow} disabled={locked} onChange={(workflow) => editSetup({ ...setup, workflow })} />
       <fieldset>
         <legend>Grid</legend>
+        <div className="row presets" role="group" aria-label="Presets">
+          {(Object.keys(PRESETS) as PresetId[]).map((id) => (
+            <button
+              key={id}
+              disabled={locked}
+              aria-pressed={preset === id}
+              className={preset === id ? 'chosen' : ''}
+              title={`${PRESETS[id].prompts} prompts, ${PRESETS[id].seeds} seeds, strengths ${PRESETS[id].strengths.join(', ')}`}
+              onClick={() => {
+                setPreset(id);
+                editSetup(applyPreset(setup, id, randomSeeds));
+              }}
+            >
+              {PRESETS[id].label}
+            </button>
+          ))}
+          {preset && promptsMissing(setup, preset) > 0 && (
+            <span className="hint">
+              {PRESETS[preset].label} wants {promptsMissing(setup, preset)} more prompt(s): write or generate them below.
+            </span>
+          )}
+        </div>
         <div className="row">
           <ListField
             label="LoRA strengths"
             values={setup.weight_range}
             parse={parseStrengths}
+            issue={issues.get('weight_range')}
             disabled={locked}
             hint="strength_model = strength_clip; 0 adds a placebo control"
             onChange={(weight_range) => editSetup({ ...setup, weight_range })}
@@ -291,6 +382,7 @@ export function SetupTab() {
             label="Seeds"
             values={setup.seeds}
             parse={parseSeeds}
+            issue={issues.get('seeds')}
             disabled={locked}
             hint="every strength of a prompt uses the same seeds"
             onChange={(seeds) => editSetup({ ...setup, seeds })}
@@ -317,6 +409,7 @@ export function SetupTab() {
           label="Metrics"
           values={setup.metrics}
           parse={parseNames}
+          issue={issues.get('metrics')}
           disabled={locked}
           hint="comma-separated; each pair is judged on every metric"
           onChange={(metrics) => editSetup({ ...setup, metrics })}
@@ -352,15 +445,34 @@ export function SetupTab() {
         </div>
       </fieldset>
       <PromptsField setup={setup} disabled={locked} onChange={editSetup} />
+      {!locked && (
+        <PromptGenerator
+          triggerWords={setup.trigger_words}
+          disabled={locked}
+          onUse={(prompts) =>
+            editSetup({ ...setup, prompt_pairs: prompts.map((p) => ({ ...p, append_trigger: Boolean(setup.trigger_words.trim()) })) })
+          }
+          onUseMetrics={(metrics) => editSetup({ ...setup, metrics })}
+        />
+      )}
+      {!locked && issues.get('prompt_pairs') && <div className="field-error">Prompts: {issues.get('prompt_pairs')}</div>}
       {/* A workflow keeps its own sampler settings. */}
-      {!setup.workflow && <SamplerField setup={setup} disabled={locked} onChange={editSetup} />}
+      {!setup.workflow && (
+        <SamplerField
+          setup={setup}
+          disabled={locked}
+          onChange={editSetup}
+          samplers={status?.samplers ?? []}
+          schedulers={status?.schedulers ?? []}
+        />
+      )}
       {!locked && (
         <div className="actions">
           <span className="muted" data-testid="plan-summary">
             {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length}{' '}
-            strengths) = {images} images
+            strengths) = {images} images · about {formatEstimate(estimateSeconds(setup))} of GPU time
           </span>
-          <button className="primary" onClick={() => void startGeneration()} disabled={images === 0}>
+          <button className="primary" onClick={() => void startGeneration()} disabled={images === 0 || !ready.success}>
             Save and start generation
           </button>
         </div>

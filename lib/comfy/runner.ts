@@ -61,6 +61,11 @@ const EARLY_PROMPTS_KEPT = 100;
 /** Failed polls in a row, with the socket down, after which the server counts as gone. */
 const UNREACHABLE_POLLS = 3;
 const RECONNECT_MAX_MS = 8_000;
+/** Where `/object_info` lists a model folder's files, for servers without `GET /models/{folder}`. */
+const OBJECT_INFO_FALLBACK: Record<string, [string, string]> = {
+  checkpoints: ['CheckpointLoaderSimple', 'ckpt_name'],
+  loras: ['LoraLoader', 'lora_name'],
+};
 
 /**
  * HTTP + WebSocket client for one ComfyUI server (comfyui-protocol.md). One WebSocket per runner with its own
@@ -225,11 +230,34 @@ export class ComfyRunner {
     return SystemStatsSchema.parse(await this.getJson('/system_stats'));
   }
 
-  /** `GET /models/{folder}`: file names in a model folder such as `checkpoints` or `loras`. */
+  /**
+   * File names in a model folder such as `checkpoints` or `loras`: `GET /models/{folder}`, or on servers without
+   * that route (HTTP 404) the choices of the loader's input in `GET /object_info/{class}` (CheckpointLoaderSimple
+   * `ckpt_name`, LoraLoader `lora_name`). Throws ComfyUnreachableError.
+   */
   async listModels(folder: string): Promise<string[]> {
-    const json = await this.getJson(`/models/${encodeURIComponent(folder)}`);
+    const res = await this.request(`/models/${encodeURIComponent(folder)}`);
+    if (res.status === 404 && OBJECT_INFO_FALLBACK[folder]) {
+      const [cls, input] = OBJECT_INFO_FALLBACK[folder];
+      return this.inputChoices(cls, input);
+    }
+    if (!res.ok) throw new ComfyUnreachableError(`GET /models/${folder} answered HTTP ${res.status}`);
+    const json: unknown = await res.json().catch(() => null);
     if (!Array.isArray(json)) throw new ComfyUnreachableError(`GET /models/${folder} did not answer a list`);
     return json.map(String);
+  }
+
+  /**
+   * The choices of a list input from `GET /object_info/{class}` (`input.required[name][0]`), e.g. KSampler
+   * `sampler_name`. Throws ComfyUnreachableError when the server does not describe that input as a list.
+   */
+  async inputChoices(cls: string, input: string): Promise<string[]> {
+    const info = (await this.getJson(`/object_info/${encodeURIComponent(cls)}`)) as Record<string, unknown>;
+    const node = info?.[cls] as { input?: { required?: Record<string, unknown>; optional?: Record<string, unknown> } };
+    const spec = node?.input?.required?.[input] ?? node?.input?.optional?.[input];
+    const list = Array.isArray(spec) ? spec[0] : null;
+    if (!Array.isArray(list)) throw new ComfyUnreachableError(`${cls}.${input} is not a list in GET /object_info/${cls}`);
+    return list.map(String);
   }
 
   /**

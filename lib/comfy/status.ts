@@ -18,12 +18,16 @@ export const ComfyStatusSchema = z.object({
   error: z.string().nullable(),
   checkpoints: z.array(z.string()),
   loras: z.array(z.string()),
+  /** KSampler's `sampler_name` and `scheduler` choices from `GET /object_info/KSampler`. */
+  samplers: z.array(z.string()),
+  schedulers: z.array(z.string()),
 });
 export type ComfyStatus = z.infer<typeof ComfyStatusSchema>;
 
 /**
- * Probes a ComfyUI server (default: `COMFYUI_URL`): `GET /system_stats` for the GPU, `GET /models/checkpoints` and
- * `GET /models/loras` for the dropdowns. Never throws: an unreachable server gives `reachable: false` and the error.
+ * Probes a ComfyUI server (default: `COMFYUI_URL`): `GET /system_stats` for the GPU and free VRAM, the checkpoint and
+ * LoRA files (`GET /models/…`, or `/object_info` on older servers), and KSampler's samplers and schedulers. Never
+ * throws: an unreachable server gives `reachable: false` and the error in words.
  */
 export async function probeComfy(url?: string): Promise<ComfyStatus> {
   const config = comfyConfig();
@@ -32,10 +36,12 @@ export async function probeComfy(url?: string): Promise<ComfyStatus> {
   const simulated = config.simulated && serverList(config.url).includes(target);
   const runner = new ComfyRunner(target);
   try {
-    const [stats, checkpoints, loras] = await Promise.all([
+    const [stats, checkpoints, loras, samplers, schedulers] = await Promise.all([
       runner.systemStats(),
       runner.listModels('checkpoints'),
       runner.listModels('loras'),
+      runner.inputChoices('KSampler', 'sampler_name').catch(() => []),
+      runner.inputChoices('KSampler', 'scheduler').catch(() => []),
     ]);
     const gpu = stats.devices[0];
     return {
@@ -47,6 +53,8 @@ export async function probeComfy(url?: string): Promise<ComfyStatus> {
       error: null,
       checkpoints,
       loras,
+      samplers,
+      schedulers,
     };
   } catch (err) {
     return {
@@ -55,9 +63,11 @@ export async function probeComfy(url?: string): Promise<ComfyStatus> {
       reachable: false,
       gpu: null,
       vram_free: null,
-      error: err instanceof Error ? err.message : String(err),
+      error: `ComfyUI at ${target} cannot be reached: ${err instanceof Error ? err.message : String(err)}. Is it running, and is the URL right?`,
       checkpoints: [],
       loras: [],
+      samplers: [],
+      schedulers: [],
     };
   }
 }

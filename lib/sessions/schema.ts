@@ -67,10 +67,11 @@ export function usesCheckpoint(setup: Pick<Setup, 'workflow'>): boolean {
 export const ReadySetupSchema = SetupSchema.extend({
   lora_filename: z.string().min(1, 'choose a LoRA file'),
   weight_range: z
-    .array(StrengthSchema)
+    .array(z.number().min(-2, 'strengths go from -2 to 2').max(2, 'strengths go from -2 to 2'))
     .min(1, 'give at least one LoRA strength')
     .max(50)
-    .refine((w) => new Set(w).size === w.length, 'strengths must not repeat'),
+    .refine((w) => new Set(w).size === w.length, 'strengths must not repeat')
+    .refine((w) => w.every((x, i) => i === 0 || w[i - 1]! < x), 'strengths must be in ascending order'),
   seeds: z
     .array(SeedSchema)
     .min(1, 'give at least one seed')

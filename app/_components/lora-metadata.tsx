@@ -1,0 +1,175 @@
+'use client';
+
+// The LoRA's training metadata next to the setup form: base model, rank, alpha, resolution, suggested trigger words
+// (from the server's `/api/comfy/lora-metadata`, or from a local .safetensors whose header is parsed in the browser)
+// and a warning when the LoRA's model family differs from the checkpoint's.
+import { useEffect, useState, type ChangeEvent } from 'react';
+import { checkpointFamily, familyMismatch, summarizeKohya, type KohyaSummary } from '@/lib/comfy/lora-metadata';
+import { DEFAULT_MAX_HEADER_BYTES, headerLength, parseSafetensorsHeader, SAFETENSORS_PREFIX_BYTES } from '@/lib/comfy/safetensors';
+
+const DEBOUNCE_MS = 300;
+
+type Loaded =
+  | { state: 'idle' }
+  | { state: 'loading' }
+  | { state: 'error'; message: string }
+  | { state: 'done'; summary: KohyaSummary; source: string };
+
+async function readLocalHeader(file: File): Promise<KohyaSummary> {
+  const first8 = new Uint8Array(await file.slice(0, SAFETENSORS_PREFIX_BYTES).arrayBuffer());
+  const n = headerLength(first8);
+  if (n > DEFAULT_MAX_HEADER_BYTES) {
+    throw new Error(`header of ${n} bytes exceeds the ${DEFAULT_MAX_HEADER_BYTES} cap`);
+  }
+  const bytes = await file.slice(0, SAFETENSORS_PREFIX_BYTES + n).arrayBuffer();
+  return summarizeKohya(parseSafetensorsHeader(bytes).metadata);
+}
+
+function Summary({
+  summary,
+  checkpoint,
+  disabled,
+  onUseTriggers,
+}: {
+  summary: KohyaSummary;
+  checkpoint: string;
+  disabled: boolean;
+  onUseTriggers: (words: string) => void;
+}) {
+  if (summary.raw_keys === 0) return <p className="muted">no metadata</p>;
+  const warning = checkpoint ? familyMismatch(summary.family, checkpointFamily(checkpoint)) : null;
+  const words = summary.trigger_suggestions;
+  return (
+    <div>
+      <div className="row">
+        <span>
+          <span className="hint">Base model</span> {summary.base_model ?? '—'}
+          {summary.family ? ` (${summary.family})` : ''}
+        </span>
+        <span>
+          <span className="hint">Rank</span> {summary.rank ?? '—'}
+        </span>
+        <span>
+          <span className="hint">Alpha</span> {summary.alpha ?? '—'}
+        </span>
+        <span>
+          <span className="hint">Resolution</span> {summary.resolution ?? '—'}
+        </span>
+      </div>
+      {warning && <p className="field-error">{warning}</p>}
+      <div data-testid="trigger-suggestions">
+        {words.length === 0 ? (
+          <p className="hint">No tags in the training metadata.</p>
+        ) : (
+          <>
+            <p className="hint">Suggested trigger words (most frequent training tags); click one to use it:</p>
+            <div className="row tight" style={{ flexWrap: 'wrap' }}>
+              {words.map((w) => (
+                <button key={w} type="button" disabled={disabled} onClick={() => onUseTriggers(w)}>
+                  {w}
+                </button>
+              ))}
+            </div>
+            <button
+              type="button"
+              className="link"
+              disabled={disabled}
+              onClick={() => onUseTriggers(words.slice(0, 3).join(', '))}
+            >
+              Use as trigger words
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Training metadata of the chosen LoRA, fetched (debounced, stale requests aborted) whenever `url` or `lora` change,
+ * plus a file input that reads only the header slice of a local `.safetensors` in the browser.
+ */
+export function LoraMetadata({
+  url,
+  lora,
+  checkpoint,
+  disabled,
+  onUseTriggers,
+}: {
+  url: string;
+  lora: string;
+  checkpoint: string;
+  disabled: boolean;
+  onUseTriggers: (words: string) => void;
+}) {
+  const [remote, setRemote] = useState<Loaded>({ state: 'idle' });
+  const [local, setLocal] = useState<Loaded>({ state: 'idle' });
+
+  useEffect(() => {
+    if (!lora) {
+      setRemote({ state: 'idle' });
+      return;
+    }
+    const ctrl = new AbortController();
+    setRemote({ state: 'loading' });
+    const timer = setTimeout(async () => {
+      try {
+        const qs = new URLSearchParams({ filename: lora });
+        if (url) qs.set('url', url);
+        const res = await fetch(`/api/comfy/lora-metadata?${qs}`, { signal: ctrl.signal });
+        const body = (await res.json().catch(() => null)) as
+          | { summary?: KohyaSummary; error?: { message?: string } }
+          | null;
+        if (ctrl.signal.aborted) return;
+        if (!res.ok || !body?.summary) {
+          setRemote({ state: 'error', message: body?.error?.message ?? `metadata request failed (${res.status})` });
+          return;
+        }
+        setRemote({ state: 'done', summary: body.summary, source: lora });
+      } catch (err) {
+        if (ctrl.signal.aborted) return;
+        setRemote({ state: 'error', message: err instanceof Error ? err.message : String(err) });
+      }
+    }, DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [url, lora]);
+
+  async function onFile(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    if (!file) return;
+    setLocal({ state: 'loading' });
+    try {
+      setLocal({ state: 'done', summary: await readLocalHeader(file), source: file.name });
+    } catch (err) {
+      setLocal({ state: 'error', message: `${file.name}: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
+  const shown = local.state !== 'idle' ? local : remote;
+  return (
+    <fieldset>
+      <legend>LoRA metadata</legend>
+      {shown.state === 'idle' && <p className="muted">Choose a LoRA to see its training metadata.</p>}
+      {shown.state === 'loading' && <p className="muted">Reading metadata…</p>}
+      {shown.state === 'error' && <p className="field-error">{shown.message}</p>}
+      {shown.state === 'done' && (
+        <>
+          <p className="hint">From {shown.source}</p>
+          <Summary summary={shown.summary} checkpoint={checkpoint} disabled={disabled} onUseTriggers={onUseTriggers} />
+        </>
+      )}
+      <div className="field">
+        <label htmlFor="lora-metadata-file">Read a local .safetensors</label>
+        <input id="lora-metadata-file" type="file" accept=".safetensors" disabled={disabled} onChange={onFile} />
+        {local.state !== 'idle' && (
+          <button type="button" className="link" onClick={() => setLocal({ state: 'idle' })}>
+            Show the server&apos;s LoRA again
+          </button>
+        )}
+      </div>
+    </fieldset>
+  );
+}

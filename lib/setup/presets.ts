@@ -1,0 +1,49 @@
+import type { Setup } from '@/lib/sessions/schema';
+
+/** Grid sizes to start from, like the session kinds of other ML workbenches. */
+export const PRESETS = {
+  quick: { label: 'Quick', prompts: 1, seeds: 2, strengths: [0, 1] },
+  standard: { label: 'Standard', prompts: 4, seeds: 4, strengths: [0, 0.5, 0.75, 1] },
+  thorough: { label: 'Thorough', prompts: 8, seeds: 8, strengths: [0, 0.2, 0.4, 0.6, 0.8, 1, 1.2] },
+} as const;
+export type PresetId = keyof typeof PRESETS;
+
+/**
+ * Setup with a preset's strengths and seed count. Seeds already there are kept (up to the count) and the rest drawn
+ * with `drawSeeds`; prompts beyond the preset's count are dropped, and missing ones are left for the user to write or
+ * generate (`promptsMissing` says how many).
+ */
+export function applyPreset(setup: Setup, id: PresetId, drawSeeds: (n: number) => number[]): Setup {
+  const p = PRESETS[id];
+  const kept = setup.seeds.slice(0, p.seeds);
+  const fresh = drawSeeds(p.seeds - kept.length).filter((s) => !kept.includes(s));
+  return {
+    ...setup,
+    weight_range: [...p.strengths],
+    seeds: [...kept, ...fresh].slice(0, p.seeds),
+    prompt_pairs: setup.prompt_pairs.slice(0, p.prompts),
+  };
+}
+
+/** How many prompts a preset still wants. */
+export function promptsMissing(setup: Setup, id: PresetId): number {
+  return Math.max(0, PRESETS[id].prompts - setup.prompt_pairs.length);
+}
+
+/** Images in the grid: per prompt and seed, one baseline and one image per strength. */
+export function imageCount(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range'>): number {
+  return setup.prompt_pairs.length * setup.seeds.length * (1 + setup.weight_range.length);
+}
+
+/** Seconds per image assumed before anything was measured: ~1 s per 20 steps at 512×512 on a mid-range GPU. */
+export const ASSUMED_SECONDS_PER_20_STEPS_AT_512 = 1;
+
+/**
+ * Estimated GPU time in seconds: images × seconds per image, where seconds per image is `measured` (from earlier
+ * images on this server) or the assumption above, scaled by steps and pixel count.
+ */
+export function estimateSeconds(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'sampler'>, measured?: number): number {
+  const { steps, width, height } = setup.sampler;
+  const perImage = measured ?? ASSUMED_SECONDS_PER_20_STEPS_AT_512 * (steps / 20) * ((width * height) / (512 * 512));
+  return imageCount(setup) * perImage;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { SetupSchema } from '@/lib/sessions/schema';
+import { applyPreset, estimateSeconds, imageCount, promptsMissing } from '@/lib/setup/presets';
+
+const base = SetupSchema.parse({ seeds: [7], prompt_pairs: [{ positive: 'a' }, { positive: 'b' }] });
+const draw = (n: number) => Array.from({ length: n }, (_, i) => 1000 + i);
+
+describe('presets', () => {
+  it('Quick: 1 prompt, 2 seeds (keeping the one there), strengths 0 and 1', () => {
+    const s = applyPreset(base, 'quick', draw);
+    expect(s.weight_range).toEqual([0, 1]);
+    expect(s.seeds).toEqual([7, 1000]);
+    expect(s.prompt_pairs.map((p) => p.positive)).toEqual(['a']);
+    expect(imageCount(s)).toBe(1 * 2 * 3);
+  });
+
+  it('Thorough: 0 to 1.2 in steps of 0.2, 8 seeds, and says how many prompts are missing', () => {
+    const s = applyPreset(base, 'thorough', draw);
+    expect(s.weight_range).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1, 1.2]);
+    expect(s.seeds).toHaveLength(8);
+    expect(promptsMissing(s, 'thorough')).toBe(6);
+    expect(promptsMissing(applyPreset(base, 'standard', draw), 'standard')).toBe(2);
+  });
+
+  it('estimates GPU time from steps and pixels, or from a measured time per image', () => {
+    const s = applyPreset(base, 'quick', draw);
+    // 6 images × 1 s (20 steps at 512×512)
+    expect(estimateSeconds(s)).toBeCloseTo(6, 10);
+    // 30 steps at 1024×1024: 1.5 × 4 = 6 s per image
+    expect(estimateSeconds({ ...s, sampler: { ...s.sampler, steps: 30, width: 1024, height: 1024 } })).toBeCloseTo(36, 10);
+    expect(estimateSeconds(s, 2.5)).toBeCloseTo(15, 10);
+  });
+});
