@@ -466,6 +466,7 @@ export function SetupTab() {
           schedulers={status?.schedulers ?? []}
         />
       )}
+      {!locked && issues.get('sampler') && <div className="field-error">Sampler: {issues.get('sampler')}</div>}
       {!locked && (
         <div className="actions">
           <span className="muted" data-testid="plan-summary">

@@ -8,7 +8,7 @@ export const SessionIdSchema = z.string().regex(SESSION_ID_PATTERN, 'session id 
 /** Seeds are integers in [0, 2^53-1] (DESIGN.md section 3). */
 export const SeedSchema = z
   .number()
-  .int('seeds must be whole numbers')
+  .int('seeds must be whole numbers from 0 to 2^53-1')
   .min(0, 'seeds must be 0 or more')
   .max(Number.MAX_SAFE_INTEGER, 'seeds must be at most 2^53-1');
 

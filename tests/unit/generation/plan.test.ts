@@ -67,3 +67,30 @@ describe('ReadySetupSchema', () => {
     expect(ReadySetupSchema.safeParse({ ...ready, workflow: TEMPLATES.flux }).success).toBe(true);
   });
 });
+
+describe('ReadySetupSchema messages', () => {
+  const ok = {
+    checkpoint: 'c.safetensors',
+    lora_filename: 'l.safetensors',
+    weight_range: [0, 0.5, 1],
+    seeds: [1, 2],
+    metrics: ['Quality'],
+    prompt_pairs: [{ positive: 'a cat' }],
+  };
+  const first = async (patch: Record<string, unknown>) => {
+    const { ReadySetupSchema } = await import('@/lib/sessions/schema');
+    const r = ReadySetupSchema.safeParse({ ...ok, ...patch });
+    return r.success ? null : `${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`;
+  };
+  it('accepts a complete Setup and names the field of each problem', async () => {
+    expect(await first({})).toBeNull();
+    expect(await first({ weight_range: [0, 2.5] })).toBe('weight_range.1: strengths go from -2 to 2');
+    expect(await first({ weight_range: [1, 0.5] })).toBe('weight_range: strengths must be in ascending order');
+    expect(await first({ weight_range: [0.5, 0.5] })).toBe('weight_range: strengths must not repeat');
+    expect(await first({ prompt_pairs: [] })).toBe('prompt_pairs: give at least one prompt');
+    expect(await first({ seeds: [1.5] })).toBe('seeds.0: seeds must be whole numbers from 0 to 2^53-1');
+    expect(await first({ seeds: [2 ** 53] })).toBe('seeds.0: seeds must be whole numbers from 0 to 2^53-1');
+    expect(await first({ sampler: { steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 513, height: 512 } })).toMatch(/^sampler\.width: /);
+    expect(await first({ sampler: { steps: 151, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 512, height: 512 } })).toMatch(/^sampler\.steps: /);
+  });
+});
