@@ -54,6 +54,11 @@ if (!env.COMFYUI_URL) {
 
 const port = env.PORT ?? '3000';
 const host = env.HOST ?? '127.0.0.1';
+const loopback = host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+if (!loopback && !env.ACCESS_TOKEN) {
+  console.error(`HOST=${host} shares LoRA Bench beyond this machine: set ACCESS_TOKEN too (a long random string).`);
+  stopAll(1);
+}
 const app = spawn(process.execPath, [nextBin, 'start', '-p', port, '-H', host], { cwd: root, env, stdio: 'inherit' });
 children.push(app);
 app.on('exit', (code) => stopAll(code ?? 1));

@@ -2,6 +2,8 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   invalid_setup: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   locked: 409,

@@ -1,0 +1,33 @@
+'use client';
+
+import { useState } from 'react';
+
+/** The access-token form shown when the app is exposed beyond this machine (HOST) and ACCESS_TOKEN is set. */
+export default function Login() {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <main className="main empty">
+      <h1>LoRA Bench</h1>
+      <p>This workbench is shared on the network: enter its access token.</p>
+      <form
+        className="row"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+          if (res.ok) window.location.href = '/';
+          else setError(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? 'login failed');
+        }}
+      >
+        <div className="field grow">
+          <label htmlFor="token">Access token</label>
+          <input id="token" type="password" value={token} onChange={(e) => setToken(e.target.value)} autoFocus />
+        </div>
+        <button className="primary" type="submit">
+          Log in
+        </button>
+      </form>
+      {error && <div className="field-error">{error}</div>}
+    </main>
+  );
+}
