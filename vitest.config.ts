@@ -12,7 +12,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/sim/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/sim/**/*.test.ts', 'tests/security/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
   },

@@ -23,7 +23,9 @@ export function describeZodError(err: z.ZodError): string {
 /** The body as JSON, at most 1 MB; throws ApiError bad_request on a missing, oversized or malformed body. */
 async function readJson(req: Request): Promise<unknown> {
   const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError('bad_request', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new ApiError('bad_request', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
   if (!text.trim()) throw new ApiError('bad_request', 'request body must be JSON');
   try {
     return JSON.parse(text);

@@ -1,5 +1,5 @@
 import 'server-only';
-import { cp, mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '@/lib/api/errors';
 import { SESSION_ID_PATTERN, type Session, type Setup } from './schema';
@@ -35,8 +35,18 @@ export async function relaunchSession(id: string, now = new Date()): Promise<Ses
 export async function copySession(id: string, setup?: Setup, now = new Date()): Promise<Session> {
   const source = await loadSession(id);
   const fresh = await createSession(now);
-  await cp(outputPath(id), outputPath(fresh.session_id), { recursive: true, errorOnExist: false });
-  return updateSession(fresh.session_id, (d) => {
+  try {
+    await cp(outputPath(id), outputPath(fresh.session_id), { recursive: true, errorOnExist: false });
+    return await fill(fresh.session_id, source, setup, id);
+  } catch (err) {
+    // No half-made copy stays behind.
+    await rm(sessionPath(fresh.session_id), { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function fill(freshId: string, source: Session, setup: Setup | undefined, id: string): Promise<Session> {
+  return updateSession(freshId, (d) => {
     const generationStarted = source.step_2_generation.generation_started;
     Object.assign(d, {
       ...structuredClone(source),

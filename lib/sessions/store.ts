@@ -120,6 +120,10 @@ function validate(id: string, json: unknown): Session {
   if (isLegacyV2(json)) throw new ApiError('damaged', `${id} was written by the original tool; load it once to migrate it`);
   const parsed = SessionSchema.safeParse(json);
   if (!parsed.success) throw new ApiError('damaged', `${META_FILE} of ${id} is invalid: ${describeZodError(parsed.error)}`);
+  // A copied or edited file naming another session would make saves land in that session's folder.
+  if (parsed.data.session_id !== id) {
+    throw new ApiError('damaged', `${META_FILE} of ${id} names session ${parsed.data.session_id.slice(0, 40)}`);
+  }
   return parsed.data;
 }
 
