@@ -58,6 +58,37 @@ function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra[] }) {
   );
 }
 
+/** Wins, ties and the win rate per seed or per prompt: where the LoRA helps and where it hurts. */
+function BreakdownTable(props: {
+  head: string;
+  rows: Array<{ key: string; label: string; lora_wins: number; baseline_wins: number; ties: number; win_rate: number | null }>;
+}) {
+  return (
+    <table className="stats">
+      <thead>
+        <tr>
+          <th>{props.head}</th>
+          <th>LoRA wins</th>
+          <th>Baseline wins</th>
+          <th>Ties</th>
+          <th>Win rate</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.key}>
+            <td>{r.label}</td>
+            <td>{r.lora_wins}</td>
+            <td>{r.baseline_wins}</td>
+            <td>{r.ties}</td>
+            <td>{pct(r.win_rate)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function RevealItem({ sessionId, row, metrics }: { sessionId: string; row: RevealRow; metrics: string[] }) {
   const src = (id: string) => `/api/sessions/${sessionId}/images/${id}.png`;
   const sides = row.left === 'lora' ? [row.lora_image_id, row.baseline_image_id] : [row.baseline_image_id, row.lora_image_id];
@@ -206,54 +237,16 @@ export function ReportTab() {
       )}
 
       <h2>Per seed (non-placebo strengths, all metrics)</h2>
-      <table className="stats">
-        <thead>
-          <tr>
-            <th>Seed</th>
-            <th>LoRA wins</th>
-            <th>Baseline wins</th>
-            <th>Ties</th>
-            <th>Win rate</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.per_seed.map((r) => (
-            <tr key={r.seed_index}>
-              <td>{r.seed}</td>
-              <td>{r.lora_wins}</td>
-              <td>{r.baseline_wins}</td>
-              <td>{r.ties}</td>
-              <td>{pct(r.win_rate)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <BreakdownTable
+        head="Seed"
+        rows={report.per_seed.map((r) => ({ key: `s${r.seed_index}`, label: String(r.seed), ...r }))}
+      />
 
       <h2>Per prompt (non-placebo strengths, all metrics)</h2>
-      <table className="stats">
-        <thead>
-          <tr>
-            <th>Prompt</th>
-            <th>LoRA wins</th>
-            <th>Baseline wins</th>
-            <th>Ties</th>
-            <th>Win rate</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.per_prompt.map((p) => (
-            <tr key={p.prompt_index}>
-              <td>
-                {p.prompt_index + 1}. {p.positive}
-              </td>
-              <td>{p.lora_wins}</td>
-              <td>{p.baseline_wins}</td>
-              <td>{p.ties}</td>
-              <td>{pct(p.win_rate)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <BreakdownTable
+        head="Prompt"
+        rows={report.per_prompt.map((p) => ({ key: `p${p.prompt_index}`, label: `${p.prompt_index + 1}. ${p.positive}`, ...p }))}
+      />
 
       {report.complete && (
         <>
