@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import type { GenerationEvent } from '@/lib/generation/jobs';
 import type { Result } from '@/lib/sessions/schema';
+import { imageCount } from '@/lib/setup/presets';
 import { useWorkbench } from './workbench-provider';
 
 /** Mean seconds per finished image of this run, times the images left; null until two images have finished. */
@@ -106,7 +107,7 @@ export function GenerationTab() {
       <div className="plan">
         <div>
           <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline +{' '}
-          {setup.weight_range.length} strengths) = {total || setup.prompt_pairs.length * setup.seeds.length * (1 + setup.weight_range.length)} images
+          {setup.weight_range.length} strengths) = {total || imageCount(setup)} images
           · {setup.checkpoint} + {setup.lora_filename}
         </div>
         {!generation_complete && !running && (

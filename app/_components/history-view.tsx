@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
+import { confirmDropEdits } from '@/lib/client/confirm';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
 import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
@@ -107,7 +108,7 @@ export function HistoryView() {
   const [open, setOpen] = useState<string | null>(null);
   const [checked, setChecked] = useState<string[]>([]);
 
-  const confirmDrop = () => !dirty || window.confirm('Setup has unsaved edits. Drop them and switch session?');
+  const confirmDrop = () => confirmDropEdits(dirty);
   const shown = filterSessions(sessions, filter);
 
   const cleanUp = async () => {

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { confirmDropEdits } from '@/lib/client/confirm';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
 import type { ComfyConfig } from '@/lib/comfy/config';
@@ -45,7 +46,7 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
   const [selected, setSelected] = useState('');
   const [filter, setFilter] = useState<SessionFilter>(NO_FILTER);
 
-  const confirmDrop = () => !dirty || window.confirm('Setup has unsaved edits. Drop them and switch session?');
+  const confirmDrop = () => confirmDropEdits(dirty);
 
   const shown = filterSessions(sessions, filter);
   const loadable = shown.filter((s) => !s.damaged);
