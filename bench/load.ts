@@ -1,72 +1,160 @@
-// Load benchmark: `npm run bench:load` (node --conditions=react-server --import tsx bench/load.ts).
-// - 1,000 sessions on disk (made here in a temp SESSIONS_DIR): time to list them, as the Load dropdown does.
-// - Judgments through the route handler, 10 raters in parallel for a bounded time: judgments per second and the
-//   process's RSS before and after (memory should stay flat).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// Load benchmark: `npm run bench:load` (node --conditions=react-server --import tsx bench/load.ts). Needs the build
+// (`npx next build`) for its second part.
+// 1. 1,000 sessions on disk (made here in a temp SESSIONS_DIR): time to list them, as the Load dropdown does.
+// 2. Judgments over HTTP on loopback against the built app (`next start`): an open-loop schedule of
+//    BENCH_JUDGE_RATE (200) requests per second for BENCH_JUDGE_SECONDS (30) s, spread over 20 raters (a rater's
+//    judgments are sequential: only the current pair is accepted). Prints the achieved rate, errors, latencies, the
+//    server's RSS before and after, and checks that every judgment answered 200 is in session_meta.json.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as judgmentsRoute from '@/app/api/sessions/[id]/judgments/route';
-import * as ratersRoute from '@/app/api/sessions/[id]/raters/route';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { planResults } from '@/lib/generation/plan';
 import { SessionSchema } from '@/lib/sessions/schema';
 import { createSession, listSessions, sessionPath } from '@/lib/sessions/store';
 
 const SESSIONS = 1000;
-const JUDGE_SECONDS = Number(process.env.BENCH_JUDGE_SECONDS ?? 10);
+const RATE = Number(process.env.BENCH_JUDGE_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_JUDGE_SECONDS ?? 30);
+const RATERS = Number(process.env.BENCH_RATERS ?? 20);
+const PAIRS = 500;
 const mb = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MB`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => srv.once('listening', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Resident memory of a process and its children, in bytes (from `ps`). */
+function treeRss(pid: number): number {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of rows) if (tree.has(pp) && !tree.has(p)) (tree.add(p), (grew = true));
+  }
+  return rows.filter(([p]) => tree.has(p)).reduce((sum, [, , kb]) => sum + kb * 1024, 0);
+}
+
+async function benchListing(): Promise<void> {
+  const t0 = Date.UTC(2024, 0, 1) / 1000;
+  for (let i = 0; i < SESSIONS; i++) await createSession(new Date((t0 + i * 60) * 1000), { lora_filename: `lora_${i % 7}.safetensors` });
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const start = performance.now();
+    const list = await listSessions();
+    times.push(performance.now() - start);
+    if (list.length !== SESSIONS) throw new Error(`listed ${list.length}`);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`list ${SESSIONS} sessions: median ${times[2]!.toFixed(0)} ms (5 runs)`);
+}
+
+/** A completed session of 10 prompts × 10 seeds × 5 strengths (500 pairs, 1 metric), written straight to disk. */
+async function evaluatedSizeSession(): Promise<string> {
+  const s = await createSession(new Date(Date.UTC(2025, 0, 1)));
+  const draft = SessionSchema.parse({
+    ...s,
+    step_1_setup: { ...s.step_1_setup, checkpoint: 'c', lora_filename: 'l', metrics: ['Quality'], repeat_share: 0, weight_range: [0, 0.25, 0.5, 0.75, 1], seeds: Array.from({ length: 10 }, (_, i) => i), prompt_pairs: Array.from({ length: 10 }, (_, i) => ({ positive: `p${i}` })) },
+    step_2_generation: { generation_started: true, generation_complete: true },
+    status: 'completed',
+  });
+  draft.step_2_generation.results = planResults(draft.step_1_setup).map((r) => ({ ...r, status: 'done' }));
+  draft.step_2_generation.shuffled_results = makeBlindPairs(draft.session_id, draft.step_2_generation.results, () => Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32));
+  if (draft.step_2_generation.shuffled_results.length !== PAIRS) throw new Error('unexpected pair count');
+  await writeFile(path.join(sessionPath(draft.session_id), 'session_meta.json'), JSON.stringify(draft));
+  return draft.session_id;
+}
+
+async function benchJudgments(dir: string): Promise<void> {
+  if (!existsSync('.next/BUILD_ID')) throw new Error('no build: run `npx next build` first');
+  const id = await evaluatedSizeSession();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    env: { ...process.env, SESSIONS_DIR: dir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
+      if (i > 400) throw new Error('the app did not start');
+      await sleep(50);
+    }
+    const post = (url: string, body: unknown) =>
+      fetch(`${base}/api/sessions/${id}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const raters = Array.from({ length: RATERS }, (_, i) => ({ name: `r${i}`, index: 0, busy: false }));
+    for (const r of raters) if (!(await post('/raters', { name: r.name })).ok) throw new Error('could not start a rater');
+    // Warm-up: the first judgment of each rater compiles and caches what the route needs.
+    for (const r of raters) if ((await post('/judgments', { index: r.index++, choices: { Quality: 'left' }, rater: r.name })).ok === false) throw new Error('warm-up failed');
+    const rssBefore = treeRss(app.pid!);
+
+    const latencies: number[] = [];
+    let sent = 0;
+    let ok = 0;
+    let errors = 0;
+    let maxBacklog = 0;
+    const inflight = new Set<Promise<void>>();
+    const began = performance.now();
+    const end = began + SECONDS * 1000;
+    let next = 0;
+    while (performance.now() < end) {
+      const due = Math.floor(((performance.now() - began) / 1000) * RATE);
+      maxBacklog = Math.max(maxBacklog, due - sent);
+      while (sent < due) {
+        const rater = raters[next % RATERS]!;
+        if (rater.busy) break;
+        next++;
+        rater.busy = true;
+        sent++;
+        const t = performance.now();
+        const p = post('/judgments', { index: rater.index, choices: { Quality: sent % 3 ? 'left' : 'right' }, rater: rater.name })
+          .then(async (res) => {
+            await res.arrayBuffer();
+            latencies.push(performance.now() - t);
+            if (res.status === 200) (ok++, rater.index++);
+            else errors++;
+          }, () => void errors++)
+          .finally(() => {
+            rater.busy = false;
+            inflight.delete(p);
+          });
+        inflight.add(p);
+      }
+      await sleep(1);
+    }
+    await Promise.all(inflight);
+    const secs = (performance.now() - began) / 1000;
+    const rssAfter = treeRss(app.pid!);
+    latencies.sort((a, b) => a - b);
+    const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))]!.toFixed(0);
+    const stored = SessionSchema.parse(JSON.parse(await readFile(path.join(sessionPath(id), 'session_meta.json'), 'utf8')));
+    const onDisk = stored.step_3_evaluation.scores.length - RATERS; // minus the warm-up judgments
+    console.log(
+      `judgments over HTTP (${RATERS} raters, ${PAIRS} pairs, 1 metric, target ${RATE}/s for ${SECONDS} s): ${ok} answered 200 in ${secs.toFixed(1)} s = ${(ok / secs).toFixed(0)}/s, ${errors} errors, at most ${maxBacklog} requests behind schedule (the next rater still waiting for its answer); latency p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms; ${onDisk} on disk (${ok - onDisk} lost); server RSS ${mb(rssBefore)} → ${mb(rssAfter)}`,
+    );
+    if (onDisk !== ok) process.exitCode = 1;
+  } finally {
+    app.kill('SIGTERM');
+  }
+}
 
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lorabench-load-'));
   process.env.SESSIONS_DIR = dir;
   try {
-    const t0 = Date.UTC(2024, 0, 1) / 1000;
-    for (let i = 0; i < SESSIONS; i++) await createSession(new Date((t0 + i * 60) * 1000), { lora_filename: `lora_${i % 7}.safetensors` });
-    const times: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const start = performance.now();
-      const list = await listSessions();
-      times.push(performance.now() - start);
-      if (list.length !== SESSIONS) throw new Error(`listed ${list.length}`);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`list ${SESSIONS} sessions: median ${times[2]!.toFixed(0)} ms (5 runs)`);
-
-    // One evaluated-size session: 10 prompts × 10 seeds × 5 strengths = 500 pairs, 1 metric.
-    const s = await createSession(new Date(Date.UTC(2025, 0, 1)));
-    const draft = SessionSchema.parse({
-      ...s,
-      step_1_setup: { ...s.step_1_setup, checkpoint: 'c', lora_filename: 'l', metrics: ['Quality'], repeat_share: 0, weight_range: [0, 0.25, 0.5, 0.75, 1], seeds: Array.from({ length: 10 }, (_, i) => i), prompt_pairs: Array.from({ length: 10 }, (_, i) => ({ positive: `p${i}` })) },
-      step_2_generation: { generation_started: true, generation_complete: true },
-    });
-    draft.step_2_generation.results = planResults(draft.step_1_setup).map((r) => ({ ...r, status: 'done' }));
-    draft.step_2_generation.shuffled_results = makeBlindPairs(draft.session_id, draft.step_2_generation.results, () => Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32));
-    await writeFile(path.join(sessionPath(draft.session_id), 'session_meta.json'), JSON.stringify(draft));
-    const ctx = { params: Promise.resolve({ id: draft.session_id }) };
-    const post = (body: unknown) => new Request('http://t/api', { method: 'POST', body: JSON.stringify(body) });
-    const raters = Array.from({ length: 10 }, (_, i) => `r${i}`);
-    for (const name of raters) await ratersRoute.POST(post({ name }), ctx);
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    const began = performance.now();
-    const end = began + JUDGE_SECONDS * 1000;
-    let ok = 0;
-    let errors = 0;
-    await Promise.all(
-      raters.map(async (rater) => {
-        for (let index = 0; performance.now() < end && index < 500; index++) {
-          const res = await judgmentsRoute.POST(post({ index, choices: { Quality: 'left' }, rater }), ctx);
-          if (res.status === 200) ok++;
-          else errors++;
-        }
-      }),
-    );
-    const rssAfter = process.memoryUsage().rss;
-    const secs = (performance.now() - began) / 1000;
-    console.log(
-      `judgments (10 raters, 500 pairs, each saved with an fsynced atomic write): ${ok} in ${secs.toFixed(1)} s = ${(ok / secs).toFixed(0)}/s, ${errors} errors; RSS ${mb(rssBefore)} → ${mb(rssAfter)}`,
-    );
+    await benchListing();
+    await benchJudgments(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import 'server-only';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { ApiError } from '@/lib/api/errors';
@@ -92,17 +93,31 @@ export async function createSession(now: Date = new Date(), setup?: unknown): Pr
   return session;
 }
 
-async function writeMeta(session: Session): Promise<void> {
-  await writeFileAtomic(path.join(sessionPath(session.session_id), META_FILE), `${JSON.stringify(session, null, 2)}\n`, {
-    fsync: true,
-  });
+// Next.js bundles each route separately, so process-wide state lives on globalThis (one map per process).
+const g = globalThis as typeof globalThis & {
+  __loraBenchBatches?: Map<string, PendingUpdate[]>;
+  __loraBenchCommitting?: Set<string>;
+  __loraBenchWritten?: Map<string, string>;
+};
+/** Per session, the identity (see fileIdentity) of the `session_meta.json` this process last wrote and validated. */
+const written = (g.__loraBenchWritten ??= new Map());
+
+/** Inode, size and mtime: a file replaced by anyone else (an atomic rename, an editor) gets another identity. */
+function fileIdentity(st: Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
-/** The parsed `session_meta.json` of a session; throws ApiError not_found, or damaged when it is not JSON. */
-async function readMeta(id: string): Promise<unknown> {
-  let text: string;
+async function writeMeta(session: Session): Promise<void> {
+  const file = path.join(sessionPath(session.session_id), META_FILE);
+  await writeFileAtomic(file, `${JSON.stringify(session, null, 2)}\n`, { fsync: true });
+  written.set(session.session_id, fileIdentity(await stat(file)));
+}
+
+/** The text of `session_meta.json` and the identity of the file it was read from; throws ApiError not_found. */
+async function readMetaText(id: string): Promise<{ text: string; identity: string }> {
+  let fh: FileHandle;
   try {
-    text = await readFile(path.join(sessionPath(id), META_FILE), 'utf8');
+    fh = await open(path.join(sessionPath(id), META_FILE), 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ApiError('not_found', `session ${id} does not exist or has no ${META_FILE}`);
@@ -110,10 +125,25 @@ async function readMeta(id: string): Promise<unknown> {
     throw err;
   }
   try {
+    // fstat and read through one handle, so the identity belongs to the bytes read.
+    const identity = fileIdentity(await fh.stat());
+    return { text: await fh.readFile('utf8'), identity };
+  } finally {
+    await fh.close();
+  }
+}
+
+function parseMeta(id: string, text: string): unknown {
+  try {
     return JSON.parse(text);
   } catch {
     throw new ApiError('damaged', `${META_FILE} of ${id} is not valid JSON`);
   }
+}
+
+/** The parsed `session_meta.json` of a session; throws ApiError not_found, or damaged when it is not JSON. */
+async function readMeta(id: string): Promise<unknown> {
+  return parseMeta(id, (await readMetaText(id)).text);
 }
 
 function validate(id: string, json: unknown): Session {
@@ -159,30 +189,125 @@ export async function listSessions(): Promise<SessionSummary[]> {
   return rows.sort(newestFirst);
 }
 
+/** A call of updateSession waiting for its batch. */
+interface PendingUpdate {
+  mutate: (draft: Session) => void | Promise<void>;
+  baseRevision?: number;
+  resolve: (session: Session) => void;
+  reject: (err: unknown) => void;
+}
+
+const batches = (g.__loraBenchBatches ??= new Map());
+/** Sessions whose batch is being written now. */
+const committing = (g.__loraBenchCommitting ??= new Set<string>());
+/** How long a batch queued behind another one waits for more updates, in ms. */
+const GATHER_MS = 10;
+
 /**
  * Loads a session, lets `mutate` change it, validates and writes it atomically (temp file, fsync, rename) with
  * `revision` + 1. Writers of one session are serialized. When `baseRevision` is given and differs from the stored
- * revision, nothing is written and ApiError conflict (409) is thrown. Returns the saved session.
+ * revision, nothing is written and ApiError conflict (409) is thrown. Returns the saved session (which may already
+ * hold later updates of the same batch, see below).
+ *
+ * Group commit: calls that arrive while a write of the session is under way are applied in arrival order to one
+ * draft and saved by the next single write, so many concurrent updates (judgments of several raters) cost one
+ * fsync. The outcome is the same as running them one after another: each call counts one revision, a stale
+ * `baseRevision` or a throwing `mutate` fails only that call, and every call resolves only after its change is on
+ * disk.
  */
-export async function updateSession(
+export function updateSession(
   id: string,
   mutate: (draft: Session) => void | Promise<void>,
   opts: { baseRevision?: number } = {},
 ): Promise<Session> {
-  return withSessionLock(id, async () => {
-    // No migration here: it takes this same lock.
-    const current = validate(id, await readMeta(id));
-    if (opts.baseRevision !== undefined && opts.baseRevision !== current.revision) {
-      throw new ApiError(
-        'conflict',
-        `session ${id} was saved elsewhere (revision ${current.revision}, yours ${opts.baseRevision}); reload it first`,
-      );
+  return new Promise((resolve, reject) => {
+    const update: PendingUpdate = { mutate, baseRevision: opts.baseRevision, resolve, reject };
+    const waiting = batches.get(id);
+    if (waiting) {
+      waiting.push(update);
+      return;
     }
-    const draft = structuredClone(current);
-    await mutate(draft);
-    draft.revision = current.revision + 1;
-    const next = SessionSchema.parse(draft);
-    await writeMeta(next);
-    return next;
+    const batch = [update];
+    batches.set(id, batch);
+    const contended = committing.has(id);
+    void withSessionLock(id, async () => {
+      // Behind another batch, the callers it just answered are about to send their next update: wait for them
+      // briefly, or this batch would hold one late call and make them wait a whole write.
+      if (contended) await new Promise((r) => setTimeout(r, GATHER_MS));
+      // From here on, newcomers start the next batch, which runs after this one.
+      batches.delete(id);
+      committing.add(id);
+      try {
+        await commitBatch(id, batch);
+      } finally {
+        committing.delete(id);
+      }
+    });
   });
+}
+
+/** Applies a batch of updates (see updateSession) and settles every one of them; never throws. */
+async function commitBatch(id: string, batch: PendingUpdate[]): Promise<void> {
+  let stored: () => Session;
+  let draft: Session;
+  try {
+    // No migration here: it takes this same lock.
+    const { text, identity } = await readMetaText(id);
+    // The file this process wrote last was validated before it was written; re-validating it would cost more
+    // than the write (tens of ms for a large session).
+    const trusted = written.get(id) === identity;
+    stored = () => (trusted ? (parseMeta(id, text) as Session) : validate(id, parseMeta(id, text)));
+    draft = stored();
+  } catch (err) {
+    for (const u of batch) u.reject(err);
+    return;
+  }
+  const base = draft.revision;
+  let pending = batch;
+  for (let attempt = 0; ; attempt++) {
+    // Each attempt starts from a fresh parse of the stored text.
+    if (attempt > 0) draft = stored();
+    const kept: PendingUpdate[] = [];
+    let failed: { update: PendingUpdate; err: unknown } | null = null;
+    for (const u of pending) {
+      const revision = base + kept.length;
+      if (u.baseRevision !== undefined && u.baseRevision !== revision) {
+        u.reject(
+          new ApiError('conflict', `session ${id} was saved elsewhere (revision ${revision}, yours ${u.baseRevision}); reload it first`),
+        );
+        continue;
+      }
+      try {
+        await u.mutate(draft);
+        kept.push(u);
+      } catch (err) {
+        failed = { update: u, err };
+        break;
+      }
+    }
+    if (!failed) {
+      pending = kept;
+      break;
+    }
+    // The failed mutation may have changed the draft part-way: start again from the stored state without it.
+    failed.update.reject(failed.err);
+    const rest = pending.slice(pending.indexOf(failed.update) + 1);
+    pending = [...kept, ...rest];
+  }
+  if (!pending.length) return;
+  draft.revision = base + pending.length;
+  const parsed = SessionSchema.safeParse(draft);
+  if (!parsed.success) {
+    if (pending.length === 1) pending[0]!.reject(parsed.error);
+    // Which change broke the schema is found by saving them one at a time.
+    else for (const u of pending) await commitBatch(id, [u]);
+    return;
+  }
+  try {
+    await writeMeta(parsed.data);
+  } catch (err) {
+    for (const u of pending) u.reject(err);
+    return;
+  }
+  for (const u of pending) u.resolve(parsed.data);
 }

@@ -1,10 +1,17 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import writeFileAtomic from 'write-file-atomic';
 import { ApiError } from '@/lib/api/errors';
 import { currentStep, SessionSchema } from '@/lib/sessions/schema';
 import { createSession, formatSessionId, listSessions, loadSession, updateSession } from '@/lib/sessions/store';
 import { useTempSessionsDir } from '../../helpers/temp-sessions';
+
+// Counts the session writes, to see that concurrent updates share them.
+vi.mock('write-file-atomic', async (importOriginal) => {
+  const real = ((await importOriginal()) as { default: typeof writeFileAtomic }).default;
+  return { default: vi.fn(real) };
+});
 
 const dir = useTempSessionsDir();
 const at = (iso: string) => new Date(iso);
@@ -120,6 +127,50 @@ describe('session store', () => {
     const loaded = await loadSession(s.session_id);
     expect(loaded.revision).toBe(20);
     expect([...loaded.step_1_setup.seeds].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('group-commits concurrent updates: fewer writes than calls, and each call fails or lands as if run alone', async () => {
+    const s = await createSession(at('2024-08-09T08:08:08'));
+    const writesBefore = vi.mocked(writeFileAtomic).mock.calls.length;
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      updateSession(s.session_id, (d) => {
+        d.step_1_setup.seeds.push(i);
+        // A mutation that throws after changing the draft must leave no trace.
+        if (i % 10 === 3) throw new ApiError('bad_request', `call ${i} refused`);
+      }),
+    );
+    // Stale by the time it runs: calls before it in its batch count revisions.
+    const stale = updateSession(s.session_id, (d) => void (d.notes = 'stale'), { baseRevision: 0 });
+    const settled = await Promise.allSettled([...calls, stale]);
+    const writes = vi.mocked(writeFileAtomic).mock.calls.length - writesBefore;
+    const refused = settled.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    expect(refused).toEqual([3, 13, 23, 30]);
+    expect((settled[30] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
+    const loaded = await loadSession(s.session_id);
+    const landed = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 10 !== 3);
+    expect(loaded.revision).toBe(landed.length);
+    expect(loaded.step_1_setup.seeds).toEqual(landed);
+    expect(loaded.notes).not.toBe('stale');
+    for (const [i, r] of settled.entries()) {
+      if (r.status === 'fulfilled') expect(r.value.step_1_setup.seeds).toContain(i);
+    }
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThan(landed.length);
+  });
+
+  it('finds the one change of a batch that breaks the schema and saves the others', async () => {
+    const s = await createSession(at('2024-08-10T08:08:08'));
+    const results = await Promise.allSettled([
+      updateSession(s.session_id, (d) => void (d.notes = 'first')),
+      updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(7)),
+      updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(1.5)),
+      updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(9)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const loaded = await loadSession(s.session_id);
+    expect(loaded.notes).toBe('first');
+    expect(loaded.step_1_setup.seeds).toEqual([7, 9]);
+    expect(loaded.revision).toBe(3);
   });
 
   it('answers not_found for a missing session and bad_request for a path-like id', async () => {
