@@ -112,9 +112,11 @@ async function benchJudgments(dir: string): Promise<void> {
       const due = Math.floor(((performance.now() - began) / 1000) * RATE);
       maxBacklog = Math.max(maxBacklog, due - sent);
       while (sent < due) {
-        const rater = raters[next % RATERS]!;
-        if (rater.busy) break;
-        next++;
+        // Round robin over the raters that are not waiting for an answer, so all move on at about the same pace.
+        const free = Array.from({ length: RATERS }, (_, k) => raters[(next + k) % RATERS]!).find((r) => !r.busy && r.index < PAIRS);
+        if (!free) break;
+        next = raters.indexOf(free) + 1;
+        const rater = free;
         rater.busy = true;
         sent++;
         const t = performance.now();
