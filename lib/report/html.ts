@@ -110,7 +110,7 @@ async function thumbnailUrls(sessionId: string, filenames: string[]): Promise<Ma
       const webp = await thumbnail(sessionId, file, HTML_THUMBNAIL_SIZE);
       return `data:image/webp;base64,${webp.toString('base64')}`;
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'not_found' || err.code === 'damaged' || err.code === 'bad_request')) {
+      if (err instanceof ApiError && ['not_found', 'damaged', 'bad_request', 'forbidden'].includes(err.code)) {
         return null;
       }
       throw err;

@@ -8,6 +8,7 @@ import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { imageId } from '@/lib/generation/plan';
+import { insideDataDir } from './contained';
 import { withSessionLock } from './lock';
 import {
   SCHEMA_VERSION,
@@ -571,7 +572,7 @@ function parseJsonBytes(bytes: Buffer, what: string): unknown {
 
 /** Copies `src` to `dst` (atomically, fsync'd) unless `dst` already holds the same bytes. Never removes `src`. */
 async function copyImage(src: string, dst: string): Promise<void> {
-  const bytes = await readFile(src);
+  const bytes = await readFile(await insideDataDir(src));
   const existing = await readIfExists(dst);
   if (existing && existing.equals(bytes)) return;
   await writeFileAtomic(dst, bytes, { fsync: true });

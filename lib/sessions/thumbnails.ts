@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import writeFileAtomic from 'write-file-atomic';
 import { ApiError } from '@/lib/api/errors';
 import { IMAGE_FILE_PATTERN } from '@/lib/generation/plan';
+import { insideDataDir } from './contained';
 import { outputPath } from './store';
 
 /** The thumbnail sizes (longest side, px) that may be asked for; each is cached separately. */
@@ -40,11 +41,11 @@ const inflight = new Map<string, Promise<Buffer>>();
  * is regenerated whenever the two differ (the source was replaced - newer, or restored older - or the cache is
  * missing); the write is atomic (write-file-atomic), so a reader never sees half a file. Throws ApiError bad_request
  * for a name that is not `baseline_P_S.png` / `lora_P_S_K.png` (so no path leaves the folder) or a size outside
- * THUMBNAIL_SIZES, not_found when the image does not exist.
+ * THUMBNAIL_SIZES, forbidden for a symlink out of the data directory, not_found when the image does not exist.
  */
 export async function thumbnail(id: string, filename: string, size: number = 256): Promise<Buffer> {
   const cachePath = thumbnailPath(id, filename, size);
-  const sourcePath = path.join(outputPath(id), filename);
+  const sourcePath = await insideDataDir(path.join(outputPath(id), filename));
   let source: import('node:fs').Stats;
   try {
     source = await stat(sourcePath);
@@ -57,9 +58,10 @@ export async function thumbnail(id: string, filename: string, size: number = 256
   const cached = await stat(cachePath).catch(() => null);
   if (cached && sameMtime(cached.mtimeMs, source.mtimeMs)) {
     try {
-      return await readFile(cachePath);
+      return await readFile(await insideDataDir(cachePath));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const code = (err as { code?: string }).code;
+      if (code !== 'ENOENT' && code !== 'not_found') throw err;
       // Removed between stat and read: make it again.
     }
   }
@@ -91,6 +93,8 @@ async function generate(sourcePath: string, cachePath: string, size: number, sou
     throw new ApiError('damaged', `${path.basename(sourcePath)} is not a readable image`);
   }
   await mkdir(path.dirname(cachePath), { recursive: true });
+  // A `.thumbs` link out of the data directory must not receive files either.
+  await insideDataDir(path.dirname(cachePath));
   // No fsync: this is a cache, and a lost write only costs a regeneration.
   await writeFileAtomic(cachePath, webp, { fsync: false });
   // Stamp the cache with the mtime of the source as it was stat'ed before the read: if the source was replaced in
