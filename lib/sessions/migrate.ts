@@ -572,7 +572,7 @@ function parseJsonBytes(bytes: Buffer, what: string): unknown {
 
 /** Copies `src` to `dst` (atomically, fsync'd) unless `dst` already holds the same bytes. Never removes `src`. */
 async function copyImage(src: string, dst: string): Promise<void> {
-  const bytes = await readFile(await insideDataDir(src));
+  const bytes = await readFile(src);
   const existing = await readIfExists(dst);
   if (existing && existing.equals(bytes)) return;
   await writeFileAtomic(dst, bytes, { fsync: true });
@@ -624,7 +624,9 @@ export async function migrateLegacyFolder(sessionId: string): Promise<Session> {
       (c) => c.to,
     );
     await mkdir(out, { recursive: true });
-    for (const c of copies) if (c.from !== c.to) await copyImage(path.join(out, c.from), path.join(out, c.to));
+    // A session folder's image that links out of the data directory is not copied in (the v1 import below reads
+    // the original tool's output folder, which lies outside on purpose).
+    for (const c of copies) if (c.from !== c.to) await copyImage(await insideDataDir(path.join(out, c.from)), path.join(out, c.to));
 
     const backup = path.join(dir, LEGACY_BACKUP_FILE);
     if (!(await isFile(backup))) await writeFileAtomic(backup, original, { fsync: true });
