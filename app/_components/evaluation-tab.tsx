@@ -237,7 +237,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   }, [view, complete, busy, stale, id, rater, choices, ratings, sameImage, show, reloadSession, fail]);
 
   const undo = useCallback(async () => {
-    if (busy) return;
+    if (busy || stale) return;
     setBusy(true);
     try {
       show(await api.undo(id, rater));
@@ -247,7 +247,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     } finally {
       setBusy(false);
     }
-  }, [busy, id, rater, show, reloadSession, fail]);
+  }, [busy, stale, id, rater, show, reloadSession, fail]);
 
   const choose = useCallback(
     (metricIndex: number, choice: Choice) => {
@@ -312,7 +312,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
         <p className="muted">Rater: {rater}</p>
         <div className="actions">
           <button onClick={onSwitch}>Another rater</button>
-          <button onClick={() => void undo()} disabled={busy || view.total === 0}>
+          <button onClick={() => void undo()} disabled={busy || stale || view.total === 0}>
             Undo last (U)
           </button>
           <button className="primary" onClick={() => setTab(4)}>
@@ -395,7 +395,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
         ))}
       </div>
       <div className="actions">
-        <button onClick={() => void undo()} disabled={busy || view.index === 0}>
+        <button onClick={() => void undo()} disabled={busy || stale || view.index === 0}>
           Undo last (U)
         </button>
         <button className="primary" onClick={() => void submit()} disabled={!complete || busy || stale}>
