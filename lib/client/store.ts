@@ -267,10 +267,10 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
           const saved = (await queued(() => api.saveNotes(id, notes))).session;
           const session = get().session;
           if (session?.session_id !== id) return;
-          // Notes are saved without a revision check. When another tab saved in between, the new revision must not be
-          // taken while unsaved Setup edits sit on the old Setup, or the next save would overwrite the other tab's.
+          // Notes are saved without a revision check. When something else saved in between (another tab, a job), the
+          // new revision must not be taken with this tab's older Setup, or its next Setup save would overwrite theirs.
           const direct = saved.revision === session.revision + 1;
-          set({ session: direct || !get().draft ? saved : { ...session, notes: saved.notes } });
+          set({ session: direct ? saved : { ...session, notes: saved.notes } });
           void get().refreshList();
         } catch (err) {
           fail(err);
