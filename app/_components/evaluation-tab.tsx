@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '@/lib/client/api';
+import { api, ApiClientError } from '@/lib/client/api';
 import type { Choice, EvaluationView } from '@/lib/evaluation/blind';
 import { useWorkbench } from './workbench-provider';
 
@@ -156,6 +156,23 @@ function RaterPicker({ onStart }: { onStart: (name: string) => void }) {
   );
 }
 
+/** Shown when a judgment or undo was refused because another tab or window of the same rater moved on. */
+function StaleNotice({ rater, onReload }: { rater: string; onReload: () => void }) {
+  return (
+    <div role="alert" className="banner warning" data-testid="stale-pair">
+      <span>
+        <strong>This screen is out of date:</strong> {rater} judged or undid a pair in another tab or window, so your
+        last answer here was not saved. Load the current pair to go on.
+      </span>
+      <span className="banner-actions">
+        <button className="primary" onClick={onReload}>
+          Load current pair
+        </button>
+      </span>
+    </div>
+  );
+}
+
 function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   const id = useWorkbench((s) => s.session!.session_id);
   const reloadSession = useWorkbench((s) => s.reloadSession);
@@ -171,6 +188,8 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   const [lastChosen, setLastChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** A judgment or undo met 409: another tab of this rater moved on, and this screen shows an old pair. */
+  const [stale, setStale] = useState(false);
 
   const show = useCallback((next: EvaluationView) => {
     setView(next);
@@ -180,11 +199,20 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     setLastChosen(null);
     setFocus(0);
     setError(null);
+    setStale(false);
   }, []);
 
-  useEffect(() => {
+  const fail = useCallback((err: unknown) => {
+    if (err instanceof ApiClientError && err.code === 'conflict') setStale(true);
+    else setError((err as Error).message);
+  }, []);
+
+  /** Fetches the rater's current pair from the server (at the start, and after another tab moved on). */
+  const loadCurrent = useCallback(() => {
     api.startRater(id, rater).then(show, (err: Error) => setError(err.message));
   }, [id, rater, show]);
+
+  useEffect(() => loadCurrent(), [loadCurrent]);
 
   // Preload the next pair so the next screen appears without waiting.
   useEffect(() => {
@@ -195,31 +223,31 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   const complete = Boolean(view && view.metrics.every((m) => choices[m]));
 
   const submit = useCallback(async () => {
-    if (!view || !complete || busy) return;
+    if (!view || !complete || busy || stale) return;
     setBusy(true);
     try {
       const next = await api.judge(id, rater, view.index, choices, ratings, sameImage);
       show(next);
       if (next.complete) void reloadSession();
     } catch (err) {
-      setError((err as Error).message);
+      fail(err);
     } finally {
       setBusy(false);
     }
-  }, [view, complete, busy, id, rater, choices, ratings, sameImage, show, reloadSession]);
+  }, [view, complete, busy, stale, id, rater, choices, ratings, sameImage, show, reloadSession, fail]);
 
   const undo = useCallback(async () => {
-    if (busy) return;
+    if (busy || stale) return;
     setBusy(true);
     try {
       show(await api.undo(id, rater));
       void reloadSession();
     } catch (err) {
-      setError((err as Error).message);
+      fail(err);
     } finally {
       setBusy(false);
     }
-  }, [busy, id, rater, show, reloadSession]);
+  }, [busy, stale, id, rater, show, reloadSession, fail]);
 
   const choose = useCallback(
     (metricIndex: number, choice: Choice) => {
@@ -277,13 +305,14 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   if (view.complete || !view.pair) {
     return (
       <div className="evaluation done">
+        {stale && <StaleNotice rater={rater} onReload={loadCurrent} />}
         <p data-testid="evaluation-status">
           Evaluation complete: all {view.total} pairs judged.
         </p>
         <p className="muted">Rater: {rater}</p>
         <div className="actions">
           <button onClick={onSwitch}>Another rater</button>
-          <button onClick={() => void undo()} disabled={busy || view.total === 0}>
+          <button onClick={() => void undo()} disabled={busy || stale || view.total === 0}>
             Undo last (U)
           </button>
           <button className="primary" onClick={() => setTab(4)}>
@@ -297,6 +326,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
 
   return (
     <div className="evaluation">
+      {stale && <StaleNotice rater={rater} onReload={loadCurrent} />}
       <div className="eval-head">
         <strong data-testid="evaluation-status">
           Pair {view.index + 1} of {view.total}
@@ -365,10 +395,10 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
         ))}
       </div>
       <div className="actions">
-        <button onClick={() => void undo()} disabled={busy || view.index === 0}>
+        <button onClick={() => void undo()} disabled={busy || stale || view.index === 0}>
           Undo last (U)
         </button>
-        <button className="primary" onClick={() => void submit()} disabled={!complete || busy}>
+        <button className="primary" onClick={() => void submit()} disabled={!complete || busy || stale}>
           Submit (Enter)
         </button>
       </div>

@@ -309,6 +309,7 @@ export function SetupTab() {
   const draft = useWorkbench((s) => s.draft);
   const editSetup = useWorkbench((s) => s.editSetup);
   const startGeneration = useWorkbench((s) => s.startGeneration);
+  const conflict = useWorkbench((s) => s.conflict);
   const setup = draft ?? session.step_1_setup;
   const locked = session.step_2_generation.generation_started;
   const [randomCount, setRandomCount] = useState(2);
@@ -473,7 +474,7 @@ export function SetupTab() {
             {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length}{' '}
             strengths) = {images} images · about {formatEstimate(estimateSeconds(setup))} of GPU time
           </span>
-          <button className="primary" onClick={() => void startGeneration()} disabled={images === 0 || !ready.success}>
+          <button className="primary" onClick={() => void startGeneration()} disabled={images === 0 || !ready.success || conflict}>
             Save and start generation
           </button>
         </div>

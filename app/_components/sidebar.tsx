@@ -37,6 +37,7 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
   const sessions = useWorkbench((s) => s.sessions);
   const dirty = useWorkbench((s) => s.draft !== null);
   const saveState = useWorkbench((s) => s.saveState);
+  const conflict = useWorkbench((s) => s.conflict);
   const newSession = useWorkbench((s) => s.newSession);
   const loadSession = useWorkbench((s) => s.loadSession);
   const save = useWorkbench((s) => s.save);
@@ -70,7 +71,13 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
               Step {session.step}: {STEP_NAMES[session.step as Step]} · {session.status}
             </div>
             <div className="muted" data-testid="save-status">
-              {saveState === 'saving' ? 'Saving…' : dirty ? 'Unsaved edits' : 'All changes saved'}
+              {conflict
+                ? 'Not saved: changed in another tab'
+                : saveState === 'saving'
+                  ? 'Saving…'
+                  : dirty
+                    ? 'Unsaved edits'
+                    : 'All changes saved'}
             </div>
             <NotesField key={session.session_id} />
           </>
@@ -81,7 +88,11 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
 
       <div className="buttons">
         <button onClick={() => confirmDrop() && void newSession()}>New</button>
-        <button onClick={() => void save()} disabled={!session || saveState === 'saving'}>
+        <button
+          onClick={() => void save()}
+          disabled={!session || saveState === 'saving' || conflict}
+          title={conflict ? 'Reload or save as new first (see the message above the tabs)' : undefined}
+        >
           {SAVE_LABEL[saveState]}
         </button>
       </div>

@@ -5,6 +5,7 @@ import type { ComfyConfig } from '@/lib/comfy/config';
 import { STEP_NAMES, type Step } from '@/lib/sessions/schema';
 import { EvaluationTab } from './evaluation-tab';
 import { CompareView } from './compare-view';
+import { ConflictBanner } from './conflict-banner';
 import { GenerationTab } from './generation-tab';
 import { HistoryView } from './history-view';
 import { ReportTab } from './report-tab';
@@ -50,6 +51,16 @@ function ErrorBanner() {
   );
 }
 
+/** The messages above the main area: a save conflict with its choices, then the last error. */
+function Banners() {
+  return (
+    <>
+      <ConflictBanner />
+      <ErrorBanner />
+    </>
+  );
+}
+
 function Main() {
   const session = useWorkbench((s) => s.session);
   const view = useWorkbench((s) => s.view);
@@ -76,7 +87,7 @@ function Main() {
   if (view === 'history') {
     return (
       <main className="main">
-        <ErrorBanner />
+        <Banners />
         <section className="panel">
           <HistoryView />
         </section>
@@ -86,7 +97,7 @@ function Main() {
   if (view === 'compare') {
     return (
       <main className="main">
-        <ErrorBanner />
+        <Banners />
         <section className="panel">
           <div className="plan">
             <h2 style={{ margin: 0 }}>Compare sessions</h2>
@@ -100,7 +111,7 @@ function Main() {
   if (!session) {
     return (
       <main className="main empty">
-        <ErrorBanner />
+        <Banners />
         <h1>LoRA Bench</h1>
         <p>Does your LoRA help, and at which strength? Create a session to generate a grid and judge it blind.</p>
         <button className="primary" onClick={() => void newSession()}>
@@ -111,7 +122,7 @@ function Main() {
   }
   return (
     <main className="main">
-      <ErrorBanner />
+      <Banners />
       <Tabs />
       <section role="tabpanel" aria-label={STEP_NAMES[tab]} className="panel">
         {tab === 1 && <SetupTab key={session.session_id} />}

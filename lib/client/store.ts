@@ -27,6 +27,11 @@ export interface WorkbenchState {
   saveState: SaveState;
   /** The last failure to show in the UI, or null. */
   error: string | null;
+  /**
+   * True after a Setup save was refused because the session was saved elsewhere (another tab or window) since this
+   * tab loaded it. Saving (manual and automatic) stays off until `discardEdits` or `saveAsNew` resolves it.
+   */
+  conflict: boolean;
   step: StepProgress | null;
   /** The latest live preview of the image being rendered. */
   preview: { image_id: string; data_url: string } | null;
@@ -36,6 +41,8 @@ export interface WorkbenchState {
   newSession(): Promise<void>;
   loadSession(id: string): Promise<void>;
   reloadSession(): Promise<void>;
+  /** Drops unsaved Setup edits and shows the stored session again, on the same tab; clears a save conflict. */
+  discardEdits(): Promise<void>;
   editSetup(setup: Setup): void;
   save(): Promise<boolean>;
   /** The body of `save`, run in the write queue. */
@@ -78,7 +85,18 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
     /** Shows a session that the server just made or loaded, dropping unsaved edits of the previous one. */
     const show = (session: ClientSession, tab: Step = session.step) => {
       cancelAutosave();
-      set({ session, draft: null, tab, view: 'session', saveState: 'idle', error: null, step: null, preview: null, eta: null });
+      set({
+        session,
+        draft: null,
+        tab,
+        view: 'session',
+        saveState: 'idle',
+        error: null,
+        conflict: false,
+        step: null,
+        preview: null,
+        eta: null,
+      });
       void get().refreshList();
     };
     const fail = (err: unknown) => set({ error: message(err) });
@@ -92,6 +110,7 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
       tab: 1,
       saveState: 'idle',
       error: null,
+      conflict: false,
       step: null,
       preview: null,
       eta: null,
@@ -130,9 +149,21 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
         }
       },
 
+      async discardEdits() {
+        const current = get().session;
+        if (!current) return;
+        try {
+          show((await api.getSession(current.session_id)).session, get().tab);
+        } catch (err) {
+          fail(err);
+        }
+      },
+
       editSetup(setup) {
         set({ draft: setup, saveState: 'idle' });
         cancelAutosave();
+        // While a conflict is open every save would be refused again: no autosave until it is resolved.
+        if (get().conflict) return;
         autosave = setTimeout(function retry() {
           if (get().saveState === 'saving') autosave = setTimeout(retry, opts.autosaveMs);
           else void get().save();
@@ -141,12 +172,13 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
 
       save() {
         cancelAutosave();
+        if (get().conflict) return Promise.resolve(false);
         return queued(() => get().saveNow());
       },
 
       async saveNow() {
         const { session, draft } = get();
-        if (!session) return false;
+        if (!session || get().conflict) return false;
         if (!draft) {
           set({ saveState: 'saved' });
           return true;
@@ -159,11 +191,12 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
           void get().refreshList();
           return true;
         } catch (err) {
-          const conflict = err instanceof ApiClientError && err.code === 'conflict';
-          set({
-            saveState: 'error',
-            error: conflict ? `${message(err)} Your edits are kept; load the session again to see the saved version.` : message(err),
-          });
+          if (err instanceof ApiClientError && err.code === 'conflict') {
+            cancelAutosave();
+            set({ saveState: 'error', conflict: true });
+          } else {
+            set({ saveState: 'error', error: message(err) });
+          }
           return false;
         }
       },
@@ -233,7 +266,11 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
         try {
           const saved = (await queued(() => api.saveNotes(id, notes))).session;
           const session = get().session;
-          if (session?.session_id === id) set({ session: { ...session, notes: saved.notes, revision: saved.revision } });
+          if (session?.session_id !== id) return;
+          // Notes are saved without a revision check. When something else saved in between (another tab, a job), the
+          // new revision must not be taken with this tab's older Setup, or its next Setup save would overwrite theirs.
+          const direct = saved.revision === session.revision + 1;
+          set({ session: direct ? saved : { ...session, notes: saved.notes } });
           void get().refreshList();
         } catch (err) {
           fail(err);
@@ -263,7 +300,7 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
           await api.deleteSession(id);
           if (get().session?.session_id === id) {
             cancelAutosave();
-            set({ session: null, draft: null, saveState: 'idle' });
+            set({ session: null, draft: null, saveState: 'idle', conflict: false });
           }
           await get().refreshList();
           return true;

@@ -21,6 +21,14 @@ export class EvaluationTab {
     if (index + 1 < total) await expect(this.status()).toHaveText(`Pair ${index + 2} of ${total}`);
   }
 
+  /** The notice shown when another tab of the same rater moved on and this screen's answer was refused. */
+  readonly staleNotice = () => this.page.getByTestId('stale-pair');
+
+  async loadCurrentPair(): Promise<void> {
+    await this.staleNotice().getByRole('button', { name: 'Load current pair' }).click();
+    await expect(this.staleNotice()).toBeHidden();
+  }
+
   async expectComplete(total: number): Promise<void> {
     await expect(this.status()).toHaveText(`Evaluation complete: all ${total} pairs judged.`);
   }

@@ -15,8 +15,15 @@ export class Sidebar {
     return (await this.currentSession().textContent())!.trim();
   }
 
-  async save(): Promise<void> {
+  readonly saveStatus = () => this.page.getByTestId('save-status');
+
+  /** Presses Save without expecting it to succeed (see `save`). */
+  async pressSave(): Promise<void> {
     await this.page.getByRole('button', { name: /^(Save|Saving…|Saved)$/ }).click();
+  }
+
+  async save(): Promise<void> {
+    await this.pressSave();
     await expect(this.page.getByRole('button', { name: 'Saved' })).toBeVisible();
   }
 
