@@ -237,17 +237,17 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   }, [view, complete, busy, stale, id, rater, choices, ratings, sameImage, show, reloadSession, fail]);
 
   const undo = useCallback(async () => {
-    if (busy || stale) return;
+    if (!view || busy || stale) return;
     setBusy(true);
     try {
-      show(await api.undo(id, rater));
+      show(await api.undo(id, rater, view.index));
       void reloadSession();
     } catch (err) {
       fail(err);
     } finally {
       setBusy(false);
     }
-  }, [busy, stale, id, rater, show, reloadSession, fail]);
+  }, [view, busy, stale, id, rater, show, reloadSession, fail]);
 
   const choose = useCallback(
     (metricIndex: number, choice: Choice) => {

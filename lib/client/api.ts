@@ -72,8 +72,10 @@ export const api = {
     ratings: Record<string, number> = {},
     same_image = false,
   ) => call<EvaluationView>(`/api/sessions/${id}/judgments`, json('POST', { index, choices, rater, ratings, same_image })),
-  undo: (id: string, rater: string) =>
-    call<EvaluationView>(`/api/sessions/${id}/judgments/last?rater=${encodeURIComponent(rater)}`, { method: 'DELETE' }),
+  undo: (id: string, rater: string, index: number) =>
+    call<EvaluationView>(`/api/sessions/${id}/judgments/last?rater=${encodeURIComponent(rater)}&index=${index}`, {
+      method: 'DELETE',
+    }),
   report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
   comfyStatus: (url?: string) =>
     call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`),

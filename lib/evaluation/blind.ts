@@ -151,9 +151,16 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
   if (draft.step_1_setup.adaptive) adaptNext(draft, rater);
 }
 
-/** Takes back rater's last judged pair and steps back to it. Throws ApiError conflict when there is none. */
-export function undoLastJudgment(draft: Session, rater: string = DEFAULT_RATER): void {
+/**
+ * Takes back rater's last judged pair and steps back to it. `seenIndex`, when given, is the pair index the rater's
+ * screen shows: if the rater has moved on elsewhere (another tab), nothing is undone, so one tab never takes back
+ * another tab's judgment. Throws ApiError conflict when there is nothing to undo or `seenIndex` is stale.
+ */
+export function undoLastJudgment(draft: Session, rater: string = DEFAULT_RATER, seenIndex?: number): void {
   const state = requireRater(draft, rater);
+  if (seenIndex !== undefined && seenIndex !== Math.min(state.index, state.order.length)) {
+    throw new ApiError('conflict', `this screen shows pair ${seenIndex + 1}, but ${rater} is at pair ${state.index + 1}`);
+  }
   const last = state.order[state.index - 1];
   if (!last) throw new ApiError('conflict', 'there is no judgment to undo');
   const ev = draft.step_3_evaluation;

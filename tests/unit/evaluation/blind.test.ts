@@ -106,6 +106,18 @@ describe('judgments', () => {
     expect(s.step_3_evaluation.scores).toHaveLength((total - 1) * 3);
   });
 
+  it('undo from a screen that shows an older pair (another tab moved on) takes nothing back', () => {
+    const s = generatedSession();
+    const all = { Quality: 'left', Style: 'tie', Coherence: 'right' } as const;
+    applyJudgment(s, { index: 0, choices: all }, 'now');
+    // Tab A still shows pair 1 (index 0); tab B judged it and shows pair 2.
+    expect(() => undoLastJudgment(s, undefined, 0)).toThrow(/shows pair 1/);
+    expect(s.step_3_evaluation.scores).toHaveLength(3);
+    expect(s.step_3_evaluation.current_eval_index).toBe(1);
+    undoLastJudgment(s, undefined, 1);
+    expect(s.step_3_evaluation.scores).toHaveLength(0);
+  });
+
   it('refuses evaluation before generation is complete', () => {
     const s = generatedSession();
     s.step_2_generation.generation_complete = false;

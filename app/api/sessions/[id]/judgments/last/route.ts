@@ -7,10 +7,17 @@ import { updateSession } from '@/lib/sessions/store';
 
 export const dynamic = 'force-dynamic';
 
-const Query = z.object({ rater: RaterNameSchema.default(DEFAULT_RATER) });
+const Query = z.object({
+  rater: RaterNameSchema.default(DEFAULT_RATER),
+  index: z.coerce.number().int().min(0).max(1_000_000).optional(),
+});
 
-/** DELETE /api/sessions/:id/judgments/last?rater=name - undo: removes that rater's last pair; answers their view. */
+/**
+ * DELETE /api/sessions/:id/judgments/last?rater=name&index=n - undo: removes that rater's last pair; answers their
+ * view. `index` (optional) is the pair index the client shows; 409 conflict when the rater has moved on since (another
+ * tab), or when there is nothing to undo.
+ */
 export const DELETE = withRoute({ params: SessionParams }, async ({ req, params }) => {
-  const { rater } = Query.parse(Object.fromEntries(new URL(req.url).searchParams));
-  return evaluationView(await updateSession(params.id, (d) => undoLastJudgment(d, rater)), rater);
+  const { rater, index } = Query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  return evaluationView(await updateSession(params.id, (d) => undoLastJudgment(d, rater, index)), rater);
 });
