@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import WebSocket from 'ws';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
 import { ComfyCancelledError, ComfyExecutionError, ComfyRejectedError, ComfyUnreachableError } from './errors';
 import {
   HistorySchema,
@@ -327,7 +327,7 @@ export class ComfyRunner {
       .find((img) => img.type === 'output');
     if (!ref) throw new ComfyExecutionError('the prompt finished without an output image', promptId);
     const file = path.join(outputDir, filename);
-    await writeFileAtomic(file, await this.fetchImage(ref), { fsync: true });
+    await writeAtomic(file, await this.fetchImage(ref), { fsync: true });
     return file;
   }
 

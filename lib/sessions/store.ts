@@ -1,7 +1,7 @@
 import 'server-only';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
 import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
 import { withSessionLock } from './lock';
@@ -73,27 +73,35 @@ export async function claimSessionId(now: Date): Promise<string> {
   throw new ApiError('conflict', `too many sessions created in the second ${base}`);
 }
 
-/** Creates a session folder (see claimSessionId) with `output/` and a fresh `session_meta.json`. */
+/**
+ * Creates a session folder (see claimSessionId) with `output/` and a fresh `session_meta.json`. When that fails (e.g.
+ * the disk is full) the claimed folder is removed again, so no folder without a session file is left to list as damaged.
+ */
 export async function createSession(now: Date = new Date(), setup?: unknown): Promise<Session> {
   const id = await claimSessionId(now);
-  await mkdir(outputPath(id));
-  const session = SessionSchema.parse({
-    schema_version: SCHEMA_VERSION,
-    session_id: id,
-    timestamp: now.getTime() / 1000,
-    revision: 0,
-    status: 'pending',
-    step_1_setup: SetupSchema.parse(setup ?? {}),
-    step_2_generation: {},
-    step_3_evaluation: {},
-    step_4_report: {},
-  });
-  await writeMeta(session);
-  return session;
+  try {
+    await mkdir(outputPath(id));
+    const session = SessionSchema.parse({
+      schema_version: SCHEMA_VERSION,
+      session_id: id,
+      timestamp: now.getTime() / 1000,
+      revision: 0,
+      status: 'pending',
+      step_1_setup: SetupSchema.parse(setup ?? {}),
+      step_2_generation: {},
+      step_3_evaluation: {},
+      step_4_report: {},
+    });
+    await writeMeta(session);
+    return session;
+  } catch (err) {
+    await rm(sessionPath(id), { recursive: true, force: true });
+    throw err;
+  }
 }
 
 async function writeMeta(session: Session): Promise<void> {
-  await writeFileAtomic(path.join(sessionPath(session.session_id), META_FILE), `${JSON.stringify(session, null, 2)}\n`, {
+  await writeAtomic(path.join(sessionPath(session.session_id), META_FILE), `${JSON.stringify(session, null, 2)}\n`, {
     fsync: true,
   });
 }
