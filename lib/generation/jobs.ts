@@ -45,6 +45,8 @@ interface Server {
   url: string;
   runner: ComfyRunner;
   healthy: boolean;
+  /** Why the server was taken out (ComfyUnreachableError's message, which names it), for the job's error message. */
+  lastError: string | null;
   /** Completion times (ms) of the last images, for seconds per image. */
   finishes: number[];
   done: number;
@@ -161,6 +163,7 @@ class GenerationJobs {
       url,
       runner: new ComfyRunner(url),
       healthy: true,
+      lastError: null,
       finishes: [],
       done: 0,
     }));
@@ -263,7 +266,8 @@ class GenerationJobs {
             await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
           } else if (err instanceof ComfyUnreachableError) {
             server.healthy = false;
-            console.warn(`[generation] ${id}: ${server.url} is unreachable; its images go to the other servers`);
+            server.lastError = err.message;
+            console.warn(`[generation] ${id}: ${err.message}; its images go to the other servers`);
             await requeue(item);
           } else {
             // A rejected graph or a local failure (e.g. a full disk) would spoil every image: stop the job.
@@ -279,19 +283,21 @@ class GenerationJobs {
         servers.map((s) =>
           s.runner.connect().catch((err: unknown) => {
             s.healthy = false;
-            console.warn(`[generation] ${id}: ${s.url}: ${(err as Error).message}`);
+            s.lastError = failureMessage(err);
+            console.warn(`[generation] ${id}: ${s.lastError}`);
           }),
         ),
       );
+      const reasons = () => servers.map((s) => s.lastError ?? s.url).join('; ');
       if (!servers.some((s) => s.healthy)) {
-        fatal = `no ComfyUI server is reachable (${servers.map((s) => s.url).join(', ')})`;
+        fatal = `no ComfyUI server is reachable: ${reasons()}`;
       } else {
         // allSettled: the job ends only once every lane has stopped, even when one lane could not record a failure.
         const lanes = await Promise.allSettled(servers.flatMap((s) => Array.from({ length: LANES_PER_SERVER }, () => lane(s))));
         const broken = lanes.find((l) => l.status === 'rejected');
         if (broken && !fatal) fatal = failureMessage(broken.reason);
         if (!fatal && job.mode === 'run' && queue.length) {
-          fatal = `every ComfyUI server failed (${servers.map((s) => s.url).join(', ')}); ${queue.length} image(s) left`;
+          fatal = `every ComfyUI server failed; ${queue.length} image(s) left: ${reasons()}`;
         }
       }
     } catch (err) {
