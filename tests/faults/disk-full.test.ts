@@ -13,11 +13,12 @@ import * as sessionsRoute from '@/app/api/sessions/route';
 import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
 import { loadSession } from '@/lib/sessions/store';
-import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
 import { FILLER, smallDisk, type SmallDisk } from '../helpers/small-disk';
+import { startSimProcess } from '../helpers/sim-process';
 
 let disk: SmallDisk;
-let sim: RunningSimulator;
+// ComfyUI in a process of its own, as in real life: the file size limit of the fallback binds only this process.
+let sim: Awaited<ReturnType<typeof startSimProcess>>;
 const previousDir = process.env.SESSIONS_DIR;
 
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
@@ -101,12 +102,12 @@ function finished(id: string, onEvent: (ev: GenerationEvent) => void = () => und
 beforeAll(async () => {
   disk = await smallDisk();
   process.env.SESSIONS_DIR = disk.dir;
-  sim = await startSimulator({ port: 0, stepDelayMs: 5 });
+  sim = await startSimProcess(['--step-delay-ms', '5']);
 });
 afterAll(async () => {
   if (previousDir === undefined) delete process.env.SESSIONS_DIR;
   else process.env.SESSIONS_DIR = previousDir;
-  await sim?.close();
+  sim?.child.kill('SIGKILL');
   await disk?.dispose();
 });
 
