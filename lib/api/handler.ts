@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { ApiError } from './errors';
+import { ApiError, diskFullError } from './errors';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -34,11 +34,19 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
-/** Turns any thrown value into the `{error: {code, message}}` response; unexpected errors are logged and become a generic 500. */
+/**
+ * Turns any thrown value into the `{error: {code, message}}` response: a write that found no room becomes 507
+ * `disk_full`; other unexpected errors are logged and become a generic 500.
+ */
 export function errorResponse(err: unknown): Response {
   if (err instanceof ApiError) return Response.json(err.toJSON(), { status: err.status });
   if (err instanceof z.ZodError) {
     return Response.json(new ApiError('bad_request', describeZodError(err)).toJSON(), { status: 400 });
+  }
+  const full = diskFullError(err);
+  if (full) {
+    console.warn(`[api] ${full.message}`);
+    return Response.json(full.toJSON(), { status: full.status });
   }
   console.error('[api] unexpected error', err);
   return Response.json(new ApiError('internal', 'internal server error').toJSON(), { status: 500 });

@@ -6,6 +6,33 @@ export class ComfyUnreachableError extends Error {
   }
 }
 
+/** What an errno code of a failed connection means, in words. */
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'refused the connection',
+  ECONNRESET: 'closed the connection without an answer',
+  UND_ERR_SOCKET: 'closed the connection without an answer',
+  ENOTFOUND: 'cannot be reached: its host name does not resolve',
+  EAI_AGAIN: 'cannot be reached: its host name does not resolve',
+  EHOSTUNREACH: 'cannot be reached: no route to its host',
+};
+
+/**
+ * The ComfyUnreachableError for a request `what` (e.g. `GET /system_stats`) to `baseUrl` that failed with `err`, as
+ * thrown by fetch (errno code in `cause`, `TimeoutError` from AbortSignal.timeout) or ws (errno code on the error):
+ * `ComfyUI at <url> refused the connection (GET /system_stats: ECONNREFUSED)`, `… did not answer GET /queue within 5 s`.
+ */
+export function networkFailure(baseUrl: string, what: string, err: unknown, timeoutMs: number): ComfyUnreachableError {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  if (e?.name === 'TimeoutError') {
+    return new ComfyUnreachableError(`ComfyUI at ${baseUrl} did not answer ${what} within ${timeoutMs / 1000} s`, { cause: err });
+  }
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' ? e.code : '';
+  const detail = code || String(e?.cause?.message ?? e?.message ?? err);
+  return new ComfyUnreachableError(`ComfyUI at ${baseUrl} ${NETWORK_CODES[code] ?? 'cannot be reached'} (${what}: ${detail})`, {
+    cause: err,
+  });
+}
+
 /** `POST /prompt` answered 400: the graph failed ComfyUI's validation. `message` names the node and input. */
 export class ComfyRejectedError extends Error {
   constructor(

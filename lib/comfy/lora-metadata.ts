@@ -4,6 +4,7 @@
 // uses `summarizeKohya` on local files too. `fetchLoraMetadata` only uses `fetch`, so it is safe to import anywhere,
 // but it is meant for the server (the browser would hit CORS on a ComfyUI server).
 import { ApiError } from '@/lib/api/errors';
+import { networkFailure } from './errors';
 
 export type ModelFamily = 'SD1' | 'SD2' | 'SDXL' | 'Flux' | 'SD3';
 
@@ -142,6 +143,8 @@ export function familyMismatch(lora: ModelFamily | null, checkpoint: ModelFamily
   return `This LoRA was trained for ${lora} but the checkpoint looks like ${checkpoint}: LoRAs rarely work across model families.`;
 }
 
+const METADATA_TIMEOUT_MS = 10_000;
+
 /**
  * `GET {baseUrl}/view_metadata/loras?filename=` of a ComfyUI server: the LoRA's safetensors `__metadata__` map.
  * 404, an empty body or a non-object answer give `{}` (no metadata); non-string values are dropped. A network
@@ -152,13 +155,10 @@ export async function fetchLoraMetadata(baseUrl: string, filename: string): Prom
   let res: Response;
   let text: string;
   try {
-    res = await fetch(target, { signal: AbortSignal.timeout(10_000) });
+    res = await fetch(target, { signal: AbortSignal.timeout(METADATA_TIMEOUT_MS) });
     text = await res.text();
   } catch (err) {
-    throw new ApiError(
-      'comfy_unreachable',
-      `ComfyUI at ${baseUrl} cannot be reached: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new ApiError('comfy_unreachable', networkFailure(baseUrl, 'GET /view_metadata/loras', err, METADATA_TIMEOUT_MS).message);
   }
   if (res.status === 404) return {};
   if (!res.ok) throw new ApiError('comfy_rejected', `ComfyUI answered ${res.status} for the metadata of ${filename}`);

@@ -2,8 +2,9 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import WebSocket from 'ws';
-import writeFileAtomic from 'write-file-atomic';
-import { ComfyCancelledError, ComfyExecutionError, ComfyRejectedError, ComfyUnreachableError } from './errors';
+import { z } from 'zod';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
+import { ComfyCancelledError, ComfyExecutionError, ComfyRejectedError, ComfyUnreachableError, networkFailure } from './errors';
 import {
   HistorySchema,
   PromptErrorSchema,
@@ -53,6 +54,8 @@ interface Waiter extends WaitHooks {
   finish: (signal: 'success' | 'error' | 'interrupted' | 'lost', detail?: string) => void;
 }
 
+/** How long one HTTP answer (or the WebSocket handshake) may take: generous, so a slow but working server still renders. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 const PING_MS = 20_000;
 const POLL_MS = 2_000;
 const HISTORY_RETRY_MS = 200;
@@ -87,8 +90,20 @@ export class ComfyRunner {
   /** Messages that arrived before `POST /prompt` answered (an idle server starts at once); replayed on registration. */
   private readonly early = new Map<string, Array<{ type: string; data: Record<string, unknown> }>>();
 
-  constructor(readonly baseUrl: string) {
+  private readonly timeoutMs: number;
+
+  /** `timeoutMs`: the most one HTTP answer or the WebSocket handshake may take (default REQUEST_TIMEOUT_MS). */
+  constructor(
+    readonly baseUrl: string,
+    opts: { timeoutMs?: number } = {},
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
+
+  /** `ComfyUI at <url> <what>`: every error of this runner names the server. */
+  private fail(what: string, cause?: unknown): ComfyUnreachableError {
+    return new ComfyUnreachableError(`ComfyUI at ${this.baseUrl} ${what}`, { cause });
   }
 
   /** Opens the WebSocket `/ws?clientId=…` (once, however often called); resolves when open. Throws ComfyUnreachableError. */
@@ -102,10 +117,17 @@ export class ComfyRunner {
   private async open(): Promise<void> {
     if (this.ws) return;
     const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws?clientId=${this.clientId}`;
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { handshakeTimeout: this.timeoutMs });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
-      ws.once('error', (err) => reject(new ComfyUnreachableError(`cannot open ${url}: ${err.message}`, { cause: err })));
+      ws.once('error', (err) => {
+        // ws words a handshake timeout only in its message.
+        reject(
+          /handshake has timed out/.test(err.message)
+            ? this.fail(`did not open its WebSocket (/ws) within ${this.timeoutMs / 1000} s`, err)
+            : networkFailure(this.baseUrl, 'WebSocket /ws', err, this.timeoutMs),
+        );
+      });
     });
     this.ws = ws;
     this.reconnectAttempts = 0;
@@ -205,29 +227,47 @@ export class ComfyRunner {
     }
   }
 
-  private async request(route: string, init?: RequestInit): Promise<Response> {
+  /**
+   * One HTTP exchange, headers and body, within `timeoutMs`. Returns the response with its body read. Throws
+   * ComfyUnreachableError naming the server and the reason (refused, timed out, closed).
+   */
+  private async request(route: string, init?: RequestInit): Promise<{ res: Response; body: Buffer }> {
+    const what = `${init?.method ?? 'GET'} ${route.split('?')[0]}`;
     try {
-      return await fetch(`${this.baseUrl}${route}`, { ...init, signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(`${this.baseUrl}${route}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      return { res, body: Buffer.from(await res.arrayBuffer()) };
     } catch (err) {
-      throw new ComfyUnreachableError(`ComfyUI at ${this.baseUrl} is unreachable (${(err as Error).message})`, {
-        cause: err,
-      });
+      throw networkFailure(this.baseUrl, what, err, this.timeoutMs);
     }
   }
 
-  private async getJson(route: string): Promise<unknown> {
-    const res = await this.request(route);
-    if (!res.ok) throw new ComfyUnreachableError(`GET ${route} answered HTTP ${res.status}`);
+  /** The body as JSON. Throws ComfyUnreachableError for a non-2xx status or a body that is not JSON (e.g. an HTML page). */
+  private json(what: string, res: Response, body: Buffer): unknown {
+    if (!res.ok) throw this.fail(`answered ${what} with HTTP ${res.status}`);
     try {
-      return await res.json();
-    } catch {
-      throw new ComfyUnreachableError(`GET ${route} did not answer JSON`);
+      return JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      throw this.fail(`answered ${what} with ${describeBody(res, body)} instead of JSON`, err);
     }
   }
 
-  /** `GET /system_stats`: versions and devices (GPU name, VRAM). */
+  /** `json` checked against a protocol schema; a wrong shape throws ComfyUnreachableError with the first issue. */
+  private parse<T>(schema: z.ZodType<T>, what: string, res: Response, body: Buffer): T {
+    const parsed = schema.safeParse(this.json(what, res, body));
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw this.fail(`answered ${what} with JSON of an unexpected shape (${where}${issue?.message ?? 'invalid'})`);
+  }
+
+  private async getJson<T>(route: string, schema: z.ZodType<T>): Promise<T> {
+    const { res, body } = await this.request(route);
+    return this.parse(schema, `GET ${route}`, res, body);
+  }
+
+  /** `GET /system_stats`: versions and devices (GPU name, VRAM). Throws ComfyUnreachableError. */
   async systemStats(): Promise<SystemStats> {
-    return SystemStatsSchema.parse(await this.getJson('/system_stats'));
+    return this.getJson('/system_stats', SystemStatsSchema);
   }
 
   /**
@@ -236,15 +276,13 @@ export class ComfyRunner {
    * `ckpt_name`, LoraLoader `lora_name`). Throws ComfyUnreachableError.
    */
   async listModels(folder: string): Promise<string[]> {
-    const res = await this.request(`/models/${encodeURIComponent(folder)}`);
+    const route = `/models/${encodeURIComponent(folder)}`;
+    const { res, body } = await this.request(route);
     if (res.status === 404 && OBJECT_INFO_FALLBACK[folder]) {
       const [cls, input] = OBJECT_INFO_FALLBACK[folder];
       return this.inputChoices(cls, input);
     }
-    if (!res.ok) throw new ComfyUnreachableError(`GET /models/${folder} answered HTTP ${res.status}`);
-    const json: unknown = await res.json().catch(() => null);
-    if (!Array.isArray(json)) throw new ComfyUnreachableError(`GET /models/${folder} did not answer a list`);
-    return json.map(String);
+    return this.parse(z.array(z.string()), `GET ${route}`, res, body);
   }
 
   /**
@@ -252,11 +290,11 @@ export class ComfyRunner {
    * `sampler_name`. Throws ComfyUnreachableError when the server does not describe that input as a list.
    */
   async inputChoices(cls: string, input: string): Promise<string[]> {
-    const info = (await this.getJson(`/object_info/${encodeURIComponent(cls)}`)) as Record<string, unknown>;
+    const info = (await this.getJson(`/object_info/${encodeURIComponent(cls)}`, z.unknown())) as Record<string, unknown> | null;
     const node = info?.[cls] as { input?: { required?: Record<string, unknown>; optional?: Record<string, unknown> } };
     const spec = node?.input?.required?.[input] ?? node?.input?.optional?.[input];
     const list = Array.isArray(spec) ? spec[0] : null;
-    if (!Array.isArray(list)) throw new ComfyUnreachableError(`${cls}.${input} is not a list in GET /object_info/${cls}`);
+    if (!Array.isArray(list)) throw this.fail(`does not list ${cls}.${input} in GET /object_info/${cls}`);
     return list.map(String);
   }
 
@@ -265,37 +303,46 @@ export class ComfyRunner {
    * 400 (message: the failing node, its class and input), ComfyUnreachableError otherwise.
    */
   async queuePrompt(graph: ApiGraph): Promise<string> {
-    const res = await this.request('/prompt', {
+    const { res, body } = await this.request('/prompt', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: graph, client_id: this.clientId }),
     });
-    const body: unknown = await res.json().catch(() => null);
-    if (res.status === 400) throw new ComfyRejectedError(describeRejection(body), body);
-    if (!res.ok) throw new ComfyUnreachableError(`POST /prompt answered HTTP ${res.status}`);
-    const parsed = PromptResponseSchema.safeParse(body);
-    if (!parsed.success) throw new ComfyUnreachableError('POST /prompt answered without a prompt_id');
-    return parsed.data.prompt_id;
+    if (res.status === 400) {
+      let rejection: unknown = null;
+      try {
+        rejection = JSON.parse(body.toString('utf8'));
+      } catch {
+        // describeRejection words a body it cannot read as a plain rejection.
+      }
+      throw new ComfyRejectedError(describeRejection(rejection), rejection);
+    }
+    return this.parse(PromptResponseSchema, 'POST /prompt', res, body).prompt_id;
   }
 
-  /** `GET /history/{prompt_id}`: the entry, or null while the prompt has not finished. */
+  /** `GET /history/{prompt_id}`: the entry, or null while the prompt has not finished. Throws ComfyUnreachableError. */
   async history(promptId: string): Promise<HistoryEntry | null> {
-    const map = HistorySchema.parse(await this.getJson(`/history/${encodeURIComponent(promptId)}`));
+    const map = await this.getJson(`/history/${encodeURIComponent(promptId)}`, HistorySchema);
     return map[promptId] ?? null;
   }
 
-  /** Whether `prompt_id` is running or pending in `GET /queue`. */
+  /** Whether `prompt_id` is running or pending in `GET /queue`. Throws ComfyUnreachableError. */
   async isQueued(promptId: string): Promise<boolean> {
-    const q = QueueSchema.parse(await this.getJson('/queue'));
+    const q = await this.getJson('/queue', QueueSchema);
     return [...q.queue_running, ...q.queue_pending].some((item) => item[1] === promptId);
   }
 
-  /** `GET /view`: the image bytes exactly as ComfyUI saved them (with its embedded workflow). */
+  /**
+   * `GET /view`: the image bytes exactly as ComfyUI saved them (with its embedded workflow). Throws
+   * ComfyUnreachableError for a non-2xx status or bytes that are not an image (PNG, JPEG, WebP or GIF by their
+   * signature), such as a proxy's HTML page.
+   */
   async fetchImage(ref: ImageRef): Promise<Buffer> {
     const qs = new URLSearchParams({ filename: ref.filename, subfolder: ref.subfolder, type: ref.type });
-    const res = await this.request(`/view?${qs}`);
-    if (!res.ok) throw new ComfyUnreachableError(`GET /view?${qs} answered HTTP ${res.status}`);
-    return Buffer.from(await res.arrayBuffer());
+    const { res, body } = await this.request(`/view?${qs}`);
+    if (!res.ok) throw this.fail(`answered GET /view?${qs} with HTTP ${res.status}`);
+    if (!isImage(body)) throw this.fail(`answered GET /view?${qs} with ${describeBody(res, body)} instead of an image`);
+    return body;
   }
 
   /**
@@ -327,7 +374,7 @@ export class ComfyRunner {
       .find((img) => img.type === 'output');
     if (!ref) throw new ComfyExecutionError('the prompt finished without an output image', promptId);
     const file = path.join(outputDir, filename);
-    await writeFileAtomic(file, await this.fetchImage(ref), { fsync: true });
+    await writeAtomic(file, await this.fetchImage(ref), { fsync: true });
     return file;
   }
 
@@ -341,7 +388,7 @@ export class ComfyRunner {
     const post = (route: string, body: unknown) =>
       this.request(route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     await post('/queue', { delete: promptIds });
-    const q = QueueSchema.parse(await this.getJson('/queue'));
+    const q = await this.getJson('/queue', QueueSchema);
     for (const item of q.queue_running) {
       if (typeof item[1] === 'string' && promptIds.includes(item[1])) await post('/interrupt', { prompt_id: item[1] });
     }
@@ -419,6 +466,25 @@ export class ComfyRunner {
     }
     throw new ComfyExecutionError('the prompt ended but ComfyUI has no history for it', promptId);
   }
+}
+
+/** A body that should have been JSON or an image, in words: "an HTML page", "an empty body", "text (\"upstream…\")". */
+function describeBody(res: Response, body: Buffer): string {
+  const head = body.subarray(0, 200).toString('utf8').trim();
+  if (!head) return 'an empty body';
+  if (/html/i.test(res.headers.get('content-type') ?? '') || head.startsWith('<')) return 'an HTML page';
+  const printable = head.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 60);
+  return `${res.headers.get('content-type') || 'a body'} ("${printable}${head.length > 60 ? '…' : ''}")`;
+}
+
+/** Whether the bytes start with the signature of a PNG, JPEG, WebP or GIF file. */
+function isImage(b: Buffer): boolean {
+  return (
+    b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ||
+    b.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])) ||
+    (b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') ||
+    b.subarray(0, 4).toString('latin1') === 'GIF8'
+  );
 }
 
 /** The `exception_message` of the `execution_error` recorded in a history entry's status messages. */

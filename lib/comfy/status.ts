@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { comfyConfig, serverList } from './config';
+import { ComfyUnreachableError } from './errors';
 import { ComfyRunner } from './runner';
 
 export const ComfyUrlQuery = z.object({
@@ -24,17 +25,21 @@ export const ComfyStatusSchema = z.object({
 });
 export type ComfyStatus = z.infer<typeof ComfyStatusSchema>;
 
+/** The status light must not hang on a server that accepts connections and never answers. */
+export const PROBE_TIMEOUT_MS = 5_000;
+
 /**
  * Probes a ComfyUI server (default: `COMFYUI_URL`): `GET /system_stats` for the GPU and free VRAM, the checkpoint and
- * LoRA files (`GET /models/…`, or `/object_info` on older servers), and KSampler's samplers and schedulers. Never
- * throws: an unreachable server gives `reachable: false` and the error in words.
+ * LoRA files (`GET /models/…`, or `/object_info` on older servers), and KSampler's samplers and schedulers, each
+ * answer within PROBE_TIMEOUT_MS. Never throws: an unreachable, slow or garbled server gives `reachable: false` and
+ * the error in words, naming the server.
  */
 export async function probeComfy(url?: string): Promise<ComfyStatus> {
   const config = comfyConfig();
   // With several servers, the first one stands for the list here; generation checks each of them.
   const target = serverList(url || config.url)[0] ?? '';
   const simulated = config.simulated && serverList(config.url).includes(target);
-  const runner = new ComfyRunner(target);
+  const runner = new ComfyRunner(target, { timeoutMs: PROBE_TIMEOUT_MS });
   try {
     const [stats, checkpoints, loras, samplers, schedulers] = await Promise.all([
       runner.systemStats(),
@@ -63,7 +68,7 @@ export async function probeComfy(url?: string): Promise<ComfyStatus> {
       reachable: false,
       gpu: null,
       vram_free: null,
-      error: `ComfyUI at ${target} cannot be reached: ${err instanceof Error ? err.message : String(err)}. Is it running, and is the URL right?`,
+      error: `${err instanceof ComfyUnreachableError ? err.message : `ComfyUI at ${target} cannot be reached`}. Is it running, and is the URL right?`,
       checkpoints: [],
       loras: [],
       samplers: [],

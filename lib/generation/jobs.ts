@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '@/lib/api/errors';
+import { ApiError, diskFullError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
 import { ComfyCancelledError, ComfyExecutionError, ComfyUnreachableError } from '@/lib/comfy/errors';
@@ -38,10 +38,15 @@ const PREVIEW_EVERY_MS = 250;
 
 const now = () => new Date().toISOString();
 
+/** A failure in words for the session's error message; a full disk says so (diskFullError). */
+const failureMessage = (err: unknown) => diskFullError(err)?.message ?? (err instanceof Error ? err.message : String(err));
+
 interface Server {
   url: string;
   runner: ComfyRunner;
   healthy: boolean;
+  /** Why the server was taken out (ComfyUnreachableError's message, which names it), for the job's error message. */
+  lastError: string | null;
   /** Completion times (ms) of the last images, for seconds per image. */
   finishes: number[];
   done: number;
@@ -158,6 +163,7 @@ class GenerationJobs {
       url,
       runner: new ComfyRunner(url),
       healthy: true,
+      lastError: null,
       finishes: [],
       done: 0,
     }));
@@ -260,11 +266,12 @@ class GenerationJobs {
             await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
           } else if (err instanceof ComfyUnreachableError) {
             server.healthy = false;
-            console.warn(`[generation] ${id}: ${server.url} is unreachable; its images go to the other servers`);
+            server.lastError = err.message;
+            console.warn(`[generation] ${id}: ${err.message}; its images go to the other servers`);
             await requeue(item);
           } else {
-            // A rejected graph or a local failure would spoil every image: stop the job.
-            fatal = err instanceof Error ? err.message : String(err);
+            // A rejected graph or a local failure (e.g. a full disk) would spoil every image: stop the job.
+            fatal = failureMessage(err);
             await setResult(item.imageId, { status: 'failed', error: fatal, completed_at: now() });
           }
         }
@@ -276,20 +283,25 @@ class GenerationJobs {
         servers.map((s) =>
           s.runner.connect().catch((err: unknown) => {
             s.healthy = false;
-            console.warn(`[generation] ${id}: ${s.url}: ${(err as Error).message}`);
+            s.lastError = failureMessage(err);
+            console.warn(`[generation] ${id}: ${s.lastError}`);
           }),
         ),
       );
+      const reasons = () => servers.map((s) => s.lastError ?? s.url).join('; ');
       if (!servers.some((s) => s.healthy)) {
-        fatal = `no ComfyUI server is reachable (${servers.map((s) => s.url).join(', ')})`;
+        fatal = `no ComfyUI server is reachable: ${reasons()}`;
       } else {
-        await Promise.all(servers.flatMap((s) => Array.from({ length: LANES_PER_SERVER }, () => lane(s))));
+        // allSettled: the job ends only once every lane has stopped, even when one lane could not record a failure.
+        const lanes = await Promise.allSettled(servers.flatMap((s) => Array.from({ length: LANES_PER_SERVER }, () => lane(s))));
+        const broken = lanes.find((l) => l.status === 'rejected');
+        if (broken && !fatal) fatal = failureMessage(broken.reason);
         if (!fatal && job.mode === 'run' && queue.length) {
-          fatal = `every ComfyUI server failed (${servers.map((s) => s.url).join(', ')}); ${queue.length} image(s) left`;
+          fatal = `every ComfyUI server failed; ${queue.length} image(s) left: ${reasons()}`;
         }
       }
     } catch (err) {
-      fatal = err instanceof Error ? err.message : String(err);
+      fatal = failureMessage(err);
       console.error(`[generation] ${id} stopped`, err);
     } finally {
       for (const s of servers) s.runner.close();

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { z } from 'zod';
@@ -336,7 +336,7 @@ export async function importSessionZip(zip: Buffer, opts: { maxBytes?: number; m
       notes: [source.notes, `Imported from ${source.session_id}`].filter(Boolean).join('\n'),
     } satisfies Session);
     for (const r of session.step_2_generation.results) if (r.status === 'running') r.status = 'queued';
-    await writeFileAtomic(path.join(tmp, META_FILE), `${JSON.stringify(session, null, 2)}\n`, { fsync: true });
+    await writeAtomic(path.join(tmp, META_FILE), `${JSON.stringify(session, null, 2)}\n`, { fsync: true });
 
     const target = sessionPath(id);
     try {

@@ -2,7 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
@@ -575,7 +575,7 @@ async function copyImage(src: string, dst: string): Promise<void> {
   const bytes = await readFile(src);
   const existing = await readIfExists(dst);
   if (existing && existing.equals(bytes)) return;
-  await writeFileAtomic(dst, bytes, { fsync: true });
+  await writeAtomic(dst, bytes, { fsync: true });
 }
 
 /** Refuses copies where one's target is another's source, so no original is overwritten before it is copied. */
@@ -629,8 +629,8 @@ export async function migrateLegacyFolder(sessionId: string): Promise<Session> {
     for (const c of copies) if (c.from !== c.to) await copyImage(await insideDataDir(path.join(out, c.from)), path.join(out, c.to));
 
     const backup = path.join(dir, LEGACY_BACKUP_FILE);
-    if (!(await isFile(backup))) await writeFileAtomic(backup, original, { fsync: true });
-    await writeFileAtomic(metaFile, metaText(session), { fsync: true });
+    if (!(await isFile(backup))) await writeAtomic(backup, original, { fsync: true });
+    await writeAtomic(metaFile, metaText(session), { fsync: true });
     if (warnings.length) console.warn(`[migrate] ${sessionId}: ${warnings.join(' ')}`);
     return session;
   });
@@ -676,8 +676,8 @@ export async function importLegacyV1(file?: string): Promise<Session | null> {
     const out = path.join(sessionPath(id), OUTPUT_DIR);
     await mkdir(out, { recursive: true });
     for (const c of copies) await copyImage(resolveImage(c.image_path), path.join(out, c.to));
-    await writeFileAtomic(path.join(sessionPath(id), LEGACY_BACKUP_FILE), original, { fsync: true });
-    await writeFileAtomic(path.join(sessionPath(id), META_FILE), metaText(session), { fsync: true });
+    await writeAtomic(path.join(sessionPath(id), LEGACY_BACKUP_FILE), original, { fsync: true });
+    await writeAtomic(path.join(sessionPath(id), META_FILE), metaText(session), { fsync: true });
     await rename(source, await importedName(source));
     if (warnings.length) console.warn(`[migrate] v1 import ${id}: ${warnings.join(' ')}`);
     return session;

@@ -1,8 +1,8 @@
 import 'server-only';
 import type { Stats } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
 import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
 import { withSessionLock } from './lock';
@@ -74,23 +74,31 @@ export async function claimSessionId(now: Date): Promise<string> {
   throw new ApiError('conflict', `too many sessions created in the second ${base}`);
 }
 
-/** Creates a session folder (see claimSessionId) with `output/` and a fresh `session_meta.json`. */
+/**
+ * Creates a session folder (see claimSessionId) with `output/` and a fresh `session_meta.json`. When that fails (e.g.
+ * the disk is full) the claimed folder is removed again, so no folder without a session file is left to list as damaged.
+ */
 export async function createSession(now: Date = new Date(), setup?: unknown): Promise<Session> {
   const id = await claimSessionId(now);
-  await mkdir(outputPath(id));
-  const session = SessionSchema.parse({
-    schema_version: SCHEMA_VERSION,
-    session_id: id,
-    timestamp: now.getTime() / 1000,
-    revision: 0,
-    status: 'pending',
-    step_1_setup: SetupSchema.parse(setup ?? {}),
-    step_2_generation: {},
-    step_3_evaluation: {},
-    step_4_report: {},
-  });
-  await writeMeta(session);
-  return session;
+  try {
+    await mkdir(outputPath(id));
+    const session = SessionSchema.parse({
+      schema_version: SCHEMA_VERSION,
+      session_id: id,
+      timestamp: now.getTime() / 1000,
+      revision: 0,
+      status: 'pending',
+      step_1_setup: SetupSchema.parse(setup ?? {}),
+      step_2_generation: {},
+      step_3_evaluation: {},
+      step_4_report: {},
+    });
+    await writeMeta(session);
+    return session;
+  } catch (err) {
+    await rm(sessionPath(id), { recursive: true, force: true });
+    throw err;
+  }
 }
 
 // Next.js bundles each route separately, so process-wide state lives on globalThis (one map per process).
@@ -109,7 +117,7 @@ function fileIdentity(st: Stats): string {
 
 async function writeMeta(session: Session): Promise<void> {
   const file = path.join(sessionPath(session.session_id), META_FILE);
-  await writeFileAtomic(file, `${JSON.stringify(session, null, 2)}\n`, { fsync: true });
+  await writeAtomic(file, `${JSON.stringify(session, null, 2)}\n`, { fsync: true });
   written.set(session.session_id, fileIdentity(await stat(file)));
 }
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { mkdir, readFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
 import { ApiError } from '@/lib/api/errors';
 import { IMAGE_FILE_PATTERN } from '@/lib/generation/plan';
 import { insideDataDir } from './contained';
@@ -96,7 +96,7 @@ async function generate(sourcePath: string, cachePath: string, size: number, sou
   // A `.thumbs` link out of the data directory must not receive files either.
   await insideDataDir(path.dirname(cachePath));
   // No fsync: this is a cache, and a lost write only costs a regeneration.
-  await writeFileAtomic(cachePath, webp, { fsync: false });
+  await writeAtomic(cachePath, webp, { fsync: false });
   // Stamp the cache with the mtime of the source as it was stat'ed before the read: if the source was replaced in
   // between, the stamps differ and the next request makes the thumbnail again.
   await utimes(cachePath, source.atime, source.mtime);

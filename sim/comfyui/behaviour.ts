@@ -25,6 +25,14 @@ export interface SimBehaviour {
    * Reset to null when that prompt starts (one-shot). Default null.
    */
   dropSocketsAfterSteps: number | null;
+  /**
+   * Answer HTTP routes with garbage instead of ComfyUI's protocol, as a proxy or another program on the port would:
+   * `body` `html` (an HTML error page), `text` (plain text, not JSON) or `wrong_shape` (the JSON `{"detail": "Not
+   * Found"}`), with HTTP `status` (default 200). `routes`: the first path segments it applies to, with or without the
+   * `/api` prefix (e.g. `["prompt", "view"]`); empty (default): every route. WebSocket upgrades and the `/__sim`
+   * routes are never garbled. Default null.
+   */
+  garbage: { body: 'html' | 'text' | 'wrong_shape'; status: number; routes: string[] } | null;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = {
@@ -34,6 +42,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = {
   failType: 'RuntimeError',
   interruptNext: 0,
   dropSocketsAfterSteps: null,
+  garbage: null,
 };
 
 /** Schema of a behaviour patch: any subset of the fields; unknown keys are rejected. */
@@ -44,8 +53,17 @@ export const BehaviourPatch = z.strictObject({
   failType: z.string().regex(/^[A-Za-z_][\w.]*$/, 'a Python exception class name').optional(),
   interruptNext: z.number().int().min(0).max(1_000_000).optional(),
   dropSocketsAfterSteps: z.number().int().min(0).max(1_000_000).nullable().optional(),
+  garbage: z
+    .strictObject({
+      body: z.enum(['html', 'text', 'wrong_shape']),
+      status: z.number().int().min(200).max(599).default(200),
+      routes: z.array(z.string().regex(/^[a-z_]+$/, 'a first path segment such as "prompt"')).default([]),
+    })
+    .nullable()
+    .optional(),
 });
-export type BehaviourPatch = z.infer<typeof BehaviourPatch>;
+/** A patch as a caller writes it (`garbage.status` and `garbage.routes` may be left out). */
+export type BehaviourPatch = z.input<typeof BehaviourPatch>;
 
 /**
  * Validates `patch` and applies it to `state` in place. Returns null on success, else a readable error (state is

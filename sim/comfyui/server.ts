@@ -117,6 +117,17 @@ function sendText(res: ServerResponse, status: number, text: string, type = 'tex
   res.end(buf);
 }
 
+const PROXY_ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>' +
+  '<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
+
+/** The `garbage` behaviour's answers: what a proxy's error page, a plain-text server or another JSON API would send. */
+function sendGarbage(res: ServerResponse, status: number, body: 'html' | 'text' | 'wrong_shape'): void {
+  if (body === 'html') return sendText(res, status, PROXY_ERROR_PAGE, 'text/html');
+  if (body === 'text') return sendText(res, status, 'upstream connect error or disconnect/reset before headers. reset reason: overflow');
+  sendJson(res, status, { detail: 'Not Found' });
+}
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -382,6 +393,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       if (!methods.includes(method)) throw new HttpError(405, errorBody('method_not_allowed', 'Method Not Allowed', `${method} ${p}`));
     };
     const [a, b, ...rest] = seg;
+    const garbage = behaviour.garbage;
+    if (garbage && a !== '__sim' && (garbage.routes.length === 0 || garbage.routes.includes(a ?? ''))) {
+      return sendGarbage(res, garbage.status, garbage.body);
+    }
     if (rest.length > 0) return sendText(res, 404, '404: Not Found');
 
     switch (a) {

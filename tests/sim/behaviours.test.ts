@@ -1,5 +1,5 @@
 // Test behaviours and timing options of the simulator: legacy completion, failNext, interruptNext,
-// dropSocketsAfterSteps, restart (in-process and over the /__sim HTTP routes), latencyMs and renderMs.
+// dropSocketsAfterSteps, garbage, restart (in-process and over the /__sim HTTP routes), latencyMs and renderMs.
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -250,6 +250,44 @@ describe('restart', () => {
     expect(again.forPrompt(pending)).toEqual([]);
     expect((await getJson(`${base}/history/${slow}`)).json).toEqual({});
     expect(await files('rs')).toEqual(['done_00001_.png', 'done_00002_.png']);
+  });
+});
+
+describe('garbage', () => {
+  it('answers the chosen routes with an HTML page, plain text or JSON of the wrong shape; the socket and /__sim stay intact', async () => {
+    const text = async (url: string) => {
+      const res = await fetch(url);
+      return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+    };
+    sim.setBehaviour({ garbage: { body: 'html' } });
+    for (const route of ['/system_stats', '/api/queue', '/models/loras', '/history/x', '/view?filename=a.png']) {
+      const r = await text(`${base}${route}`);
+      expect(r, route).toMatchObject({ status: 200, type: 'text/html' });
+      expect(r.body, route).toMatch(/^<!DOCTYPE html>.*502 Bad Gateway/);
+    }
+    const clientId = randomUUID();
+    const ws = await connect(base, clientId);
+    expect(ws.messages[0]?.type).toBe('status');
+    expect((await getJson(`${base}/__sim/behaviour`)).json.garbage).toEqual({ body: 'html', status: 200, routes: [] });
+
+    sim.setBehaviour({ garbage: { body: 'text', status: 502, routes: ['view', 'prompt'] } });
+    expect((await getJson(`${base}/system_stats`)).json.devices).toHaveLength(1);
+    const view = await text(`${base}/api/view?filename=a.png`);
+    expect(view).toMatchObject({ status: 502, type: 'text/plain; charset=utf-8' });
+    expect(() => JSON.parse(view.body)).toThrow();
+    const post = await fetch(`${base}/prompt`, { method: 'POST', body: JSON.stringify({ prompt: t2iGraph({ steps: 1, seed: 1, prefix: 'g/a', size: 64 }) }) });
+    expect(post.status).toBe(502);
+    expect(await post.text()).toMatch(/^upstream connect error/);
+
+    sim.setBehaviour({ garbage: { body: 'wrong_shape', routes: ['models'] } });
+    expect(await getJson(`${base}/models/loras`)).toEqual({ status: 200, json: { detail: 'Not Found' } });
+    expect((await getJson(`${base}/models/checkpoints`)).json).toEqual({ detail: 'Not Found' });
+
+    for (const bad of [{ body: 'xml' }, { body: 'html', status: 700 }, { body: 'html', routes: ['../x'] }, { body: 'html', extra: 1 }]) {
+      expect(() => sim.setBehaviour({ garbage: bad as never }), JSON.stringify(bad)).toThrow(/invalid behaviour/);
+    }
+    sim.setBehaviour({ garbage: null });
+    expect(Array.isArray((await getJson(`${base}/models/loras`)).json)).toBe(true);
   });
 });
 
