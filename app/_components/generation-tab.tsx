@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
-import type { GenerationEvent } from '@/lib/generation/jobs';
+import type { StreamEvent } from '@/lib/generation/jobs';
 import type { Result } from '@/lib/sessions/schema';
 import { imageCount } from '@/lib/setup/presets';
 import { useWorkbench } from './workbench-provider';
@@ -78,19 +78,18 @@ export function GenerationTab() {
   const measuredEta = useWorkbench((s) => s.eta?.seconds ?? null);
   const onEvent = useWorkbench((s) => s.onGenerationEvent);
   const setTab = useWorkbench((s) => s.setTab);
-  const reloadSession = useWorkbench((s) => s.reloadSession);
+  const onStreamOpen = useWorkbench((s) => s.onStreamOpen);
   const id = session.session_id;
 
   useEffect(() => {
     const source = new EventSource(`/api/sessions/${id}/events`);
     source.onmessage = (msg) => {
-      const ev = JSON.parse(msg.data as string) as GenerationEvent | { type: 'hello' };
-      // Events sent before this stream opened are missed, so catch up once it is open.
-      if (ev.type === 'hello') void reloadSession();
+      const ev = JSON.parse(msg.data as string) as StreamEvent;
+      if (ev.type === 'hello') onStreamOpen(ev.revision);
       else onEvent(ev);
     };
     return () => source.close();
-  }, [id, onEvent, reloadSession]);
+  }, [id, onEvent, onStreamOpen]);
 
   const { results, generation_complete, generation_started } = session.step_2_generation;
   const setup = session.step_1_setup;
