@@ -8,9 +8,10 @@
 // loads the session with the sidebar's Load, which opens it on the Evaluation tab; then, in the page, the clock starts,
 // the Generation tab is clicked, and the clock stops at the first frame where the grid is shown and every grid cell in
 // the viewport holds a decoded thumbnail (`img.complete && naturalWidth > 0`). Cold runs delete `output/.thumbs/` first,
-// so the server makes every thumbnail it is asked for; warm runs find them cached. Prints median and p95 per case,
-// the counts (images in the session, grid cells in the viewport, img elements in the DOM and thumbnails requested two
-// seconds after the click) and the RSS of the `next start` process.
+// so the server makes every thumbnail it is asked for; warm runs find them cached. Prints median and p95 per case (also
+// of the first thumbnail request sent and the last answered), the counts (images in the session, grid cells in the
+// viewport, img elements in the DOM and thumbnails requested two seconds after the click), the RSS of the `next start`
+// process and the machine's load average.
 //
 // Options: `--runs N` (5 per case), `--screenshot FILE` (a PNG of the viewport after the last warm run).
 import { spawn } from 'node:child_process';
@@ -143,6 +144,9 @@ interface Run {
   grid: number;
   /** Click → every grid cell in the viewport holds a decoded thumbnail (ms). */
   thumbs: number;
+  /** Click → the first thumbnail request sent, and the last one answered by then (ms; null when none was needed). */
+  sent: number | null;
+  answered: number | null;
   cellsInView: number;
   imgsInDom: number;
   thumbsRequested: number;
@@ -169,13 +173,19 @@ const MEASURE = `new Promise((resolve) => {
       const img = td.querySelector('img');
       return inView(td.getBoundingClientRect()) ? img !== null && img.complete && img.naturalWidth > 0 : true;
     });
-    if (ready) resolve({ grid, thumbs: performance.now() - t0, cellsInView: cells.length });
+    if (ready) {
+      const thumbs = performance.now() - t0;
+      const loads = performance.getEntriesByType('resource').filter((e) => e.name.includes('/thumbs/') && e.startTime >= t0);
+      const sent = loads.length ? Math.min(...loads.map((e) => e.startTime)) - t0 : null;
+      const answered = loads.length ? Math.max(...loads.map((e) => e.responseEnd)) - t0 : null;
+      resolve({ grid, thumbs, cellsInView: cells.length, sent, answered });
+    }
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
 })`;
 
-async function measure(browser: Browser, base: string): Promise<Run> {
+async function measure(browser: Browser, base: string, screenshot?: string): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   try {
     const page = await context.newPage();
@@ -190,10 +200,10 @@ async function measure(browser: Browser, base: string): Promise<Run> {
     page.on('request', (req) => {
       if (req.url().includes('/thumbs/')) thumbsRequested++;
     });
-    const run = await page.evaluate<{ grid: number; thumbs: number; cellsInView: number }>(MEASURE);
+    const run = await page.evaluate<Omit<Run, 'imgsInDom' | 'thumbsRequested'>>(MEASURE);
     await page.waitForTimeout(Math.max(0, 2000 - run.thumbs));
     const imgsInDom = await page.locator('table.grid img').count();
-    if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT });
+    if (screenshot) await page.screenshot({ path: screenshot });
     return { ...run, imgsInDom, thumbsRequested };
   } finally {
     await context.close();
@@ -210,6 +220,7 @@ function summary(name: string, runs: Run[]): string {
   const last = runs.at(-1)!;
   return [
     `${name} (${runs.length} runs): click → thumbnails in viewport decoded ${f(runs.map((r) => r.thumbs))}; click → grid shown ${f(runs.map((r) => r.grid))}`,
+    `  click → first thumbnail request ${f(runs.map((r) => r.sent ?? 0))}; click → last thumbnail answered ${f(runs.map((r) => r.answered ?? 0))}`,
     `  grid cells in viewport ${last.cellsInView}, img elements in DOM ${last.imgsInDom}, thumbnails requested ${runs.map((r) => r.thumbsRequested).join('/')}`,
   ].join('\n');
 }
@@ -243,18 +254,21 @@ async function main(): Promise<void> {
     }
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
+    const loadBefore = os.loadavg()[0]!;
     const cold: Run[] = [];
     for (let i = 0; i < RUNS; i++) {
       await rm(path.join(out, '.thumbs'), { recursive: true, force: true });
       cold.push(await measure(browser, base));
     }
     const warm: Run[] = [];
-    for (let i = 0; i < RUNS; i++) warm.push(await measure(browser, base));
+    for (let i = 0; i < RUNS; i++) warm.push(await measure(browser, base, i === RUNS - 1 ? SCREENSHOT : undefined));
 
     console.log(summary('cold (no thumbnail cached)', cold));
     console.log(summary('warm (thumbnails cached on the server, empty browser cache)', warm));
     const mem = server.pid ? await nextServerMemory(server.pid) : null;
     console.log(mem ? `next start RSS ${mem.rss.toFixed(0)} MB (peak ${mem.peak.toFixed(0)} MB)` : 'next start RSS: process not found');
+    // The figures are wall times on a machine other work may share: the load says how busy it was.
+    console.log(`load average (1 min): ${loadBefore.toFixed(1)} before the runs, ${os.loadavg()[0]!.toFixed(1)} after, on ${os.cpus().length} cores`);
     if (SCREENSHOT) console.log(`screenshot: ${SCREENSHOT}`);
   } finally {
     await browser?.close();
