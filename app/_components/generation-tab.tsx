@@ -1,9 +1,11 @@
 'use client';
 
-import { useEffect } from 'react';
-import type { GenerationEvent } from '@/lib/generation/jobs';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { gridCells, type PromptGrid } from '@/lib/client/grid';
+import type { StreamEvent } from '@/lib/generation/jobs';
 import type { Result } from '@/lib/sessions/schema';
 import { imageCount } from '@/lib/setup/presets';
+import { useVisibleRows } from './use-visible-rows';
 import { useWorkbench } from './workbench-provider';
 
 /** Mean seconds per finished image of this run, times the images left; null until two images have finished. */
@@ -21,40 +23,152 @@ function formatDuration(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-function Cell({ sessionId, result, label }: { sessionId: string; result: Result | undefined; label: string }) {
-  const step = useWorkbench((s) => s.step);
+/** Height of a grid row: a 128 px thumbnail plus the cells' 3 px padding (`.thumb` and `table.grid td` in globals.css). */
+const ROW_PX = 134;
+/** Rows rendered beyond each edge of the viewport, so a scroll finds their thumbnails loaded or loading. */
+const OVERSCAN_ROWS = 2;
+
+// Memoized on the result object: an image event replaces one result, so only that cell renders again.
+const Cell = memo(function Cell({ sessionId, result, label }: { sessionId: string; result: Result | undefined; label: string }) {
+  // Only the cell of the image being rendered follows the sampler steps and previews.
+  const step = useWorkbench((s) => (result && s.step?.image_id === result.image_id ? s.step : null));
   const preview = useWorkbench((s) => (result && s.preview?.image_id === result.image_id ? s.preview.data_url : null));
   if (!result) return <td />;
   if (result.status === 'done') {
     const v = encodeURIComponent(result.completed_at ?? '');
+    const thumb = (size: number) => `/api/sessions/${sessionId}/thumbs/${result.filename}?size=${size}&v=${v}`;
+    // The cell is 128 CSS px: a 1x screen gets the 128 px thumbnail, which costs the server a third less to make.
     return (
       <td>
         <a href={`/api/sessions/${sessionId}/images/${result.filename}?v=${v}`} target="_blank" rel="noreferrer">
-          <img className="thumb" src={`/api/sessions/${sessionId}/thumbs/${result.filename}?size=256&v=${v}`} alt={label} loading="lazy" />
+          <img className="thumb" src={thumb(256)} srcSet={`${thumb(128)} 1x, ${thumb(256)} 2x`} alt={label} decoding="async" />
         </a>
       </td>
     );
   }
   const running = result.status === 'running';
   // With two prompts queued per server, a submitted image may still wait behind the one rendering.
-  const rendering = running && step?.image_id === result.image_id;
+  const state =
+    result.status === 'failed'
+      ? `failed: ${result.error ?? ''}`
+      : running && step
+        ? `rendering ${step.value}/${step.max}`
+        : running
+          ? 'in ComfyUI queue'
+          : 'queued';
   return (
     <td>
       <div className={`thumb placeholder ${result.status}`} title={result.error ?? undefined} data-testid={`cell-${result.status}`}>
         {running && preview && <img className="preview" src={preview} alt={`Live preview: ${label}`} />}
-        <span>
-          {result.status === 'failed'
-            ? `failed: ${result.error ?? ''}`
-            : rendering
-              ? `rendering ${step.value}/${step.max}`
-              : running
-                ? 'in ComfyUI queue'
-                : 'queued'}
-        </span>
+        <span>{state}</span>
       </div>
     </td>
   );
+});
+
+const GridRow = memo(function GridRow({
+  sessionId,
+  prompt,
+  row,
+  seed,
+  strengths,
+  cells,
+}: {
+  sessionId: string;
+  prompt: number;
+  /** Index of the seed, i.e. of the row below the header. */
+  row: number;
+  seed: number;
+  strengths: number[];
+  cells: Array<Result | undefined>;
+}) {
+  return (
+    <tr style={{ height: ROW_PX }} aria-rowindex={row + 2}>
+      <th scope="row">{seed}</th>
+      {cells.map((result, c) => (
+        <Cell
+          key={c}
+          sessionId={sessionId}
+          result={result}
+          label={`${c === 0 ? 'baseline' : `LoRA ${strengths[c - 1]}`}, prompt ${prompt + 1}, seed ${seed}`}
+        />
+      ))}
+    </tr>
+  );
+});
+
+/** Stands in for `rows` grid rows that are off screen, keeping the table's height. */
+function Spacer({ rows, columns }: { rows: number; columns: number }) {
+  if (rows <= 0) return null;
+  return (
+    <tr aria-hidden="true">
+      <td colSpan={columns} style={{ height: rows * ROW_PX, padding: 0 }} />
+    </tr>
+  );
 }
+
+/**
+ * One prompt's grid (rows = seeds, columns = baseline + strengths). Only the rows on screen or near it are rendered,
+ * so a session of thousands of images mounts a few dozen cells and asks for a few dozen thumbnails.
+ */
+const PromptBlock = memo(function PromptBlock({
+  sessionId,
+  index,
+  text,
+  seeds,
+  strengths,
+  grid,
+}: {
+  sessionId: string;
+  index: number;
+  text: string;
+  seeds: number[];
+  strengths: number[];
+  grid: PromptGrid;
+}) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  const { first, end } = useVisibleRows(body, seeds.length, ROW_PX, OVERSCAN_ROWS);
+  const columns = strengths.length + 2;
+  return (
+    <div className="grid-block">
+      <h3>
+        Prompt {index + 1}: <span className="prompt-text">{text}</span>{' '}
+        {grid.anyDone && (
+          <a className="grid-link" href={`/api/sessions/${sessionId}/grid/${index}`} download>
+            Download grid PNG
+          </a>
+        )}
+      </h3>
+      {/* aria-rowcount and aria-rowindex tell assistive technology where the rendered rows sit in the whole grid. */}
+      <table className="grid" aria-label={`Grid for prompt ${index + 1}`} aria-rowcount={seeds.length + 1}>
+        <thead>
+          <tr aria-rowindex={1}>
+            <th>Seed</th>
+            <th>Baseline</th>
+            {strengths.map((w) => (
+              <th key={w}>LoRA {w}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody ref={body}>
+          <Spacer rows={first} columns={columns} />
+          {seeds.slice(first, end).map((seed, i) => (
+            <GridRow
+              key={first + i}
+              sessionId={sessionId}
+              prompt={index}
+              row={first + i}
+              seed={seed}
+              strengths={strengths}
+              cells={grid.rows[first + i] ?? []}
+            />
+          ))}
+          <Spacer rows={seeds.length - end} columns={columns} />
+        </tbody>
+      </table>
+    </div>
+  );
+});
 
 function ServerLine() {
   const eta = useWorkbench((s) => s.eta);
@@ -68,46 +182,79 @@ function ServerLine() {
   );
 }
 
-/** Step 2: the plan, Start/Resume, live progress over Server-Sent Events, and the grid filling in. */
-export function GenerationTab() {
+/** The progress bar and line: images done, the current image's sampler steps, the time left, failures, status. */
+function Progress() {
   const session = useWorkbench((s) => s.session)!;
   const step = useWorkbench((s) => s.step);
-  const startGeneration = useWorkbench((s) => s.startGeneration);
-  const pauseGeneration = useWorkbench((s) => s.pauseGeneration);
-  const cancelGeneration = useWorkbench((s) => s.cancelGeneration);
   const measuredEta = useWorkbench((s) => s.eta?.seconds ?? null);
-  const onEvent = useWorkbench((s) => s.onGenerationEvent);
-  const setTab = useWorkbench((s) => s.setTab);
-  const reloadSession = useWorkbench((s) => s.reloadSession);
-  const id = session.session_id;
-
-  useEffect(() => {
-    const source = new EventSource(`/api/sessions/${id}/events`);
-    source.onmessage = (msg) => {
-      const ev = JSON.parse(msg.data as string) as GenerationEvent | { type: 'hello' };
-      // Events sent before this stream opened are missed, so catch up once it is open.
-      if (ev.type === 'hello') void reloadSession();
-      else onEvent(ev);
-    };
-    return () => source.close();
-  }, [id, onEvent, reloadSession]);
-
-  const { results, generation_complete, generation_started } = session.step_2_generation;
-  const setup = session.step_1_setup;
+  const { results, generation_complete } = session.step_2_generation;
   const done = results.filter((r) => r.status === 'done').length;
   const failed = results.filter((r) => r.status === 'failed').length;
   const total = results.length;
   const running = session.status === 'running';
   const fraction = total ? (done + (step && step.max ? step.value / step.max : 0)) / total : 0;
   const eta = running ? (measuredEta ?? etaSeconds(results)) : null;
-  const byId = new Map(results.map((r) => [r.image_id, r]));
+  return (
+    <div className="progress-block">
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Generation progress"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+      >
+        <div className="bar" style={{ width: `${Math.round(fraction * 100)}%` }} />
+      </div>
+      <div className="progress-text" data-testid="generation-progress">
+        {done} / {total} images ({Math.round((done / Math.max(total, 1)) * 100)}%)
+        {running && step ? ` · current image step ${step.value}/${step.max}` : ''}
+        {eta !== null ? ` · about ${formatDuration(eta)} left` : ''}
+        {failed ? ` · ${failed} failed` : ''}
+        {generation_complete ? ' · complete' : running ? ' · running' : ` · ${session.status}`}
+      </div>
+      <ServerLine />
+      {session.error_message && <div className="field-error">{session.error_message}</div>}
+    </div>
+  );
+}
+
+/** Step 2: the plan, Start/Resume, live progress over Server-Sent Events, and the grid filling in. */
+export function GenerationTab() {
+  const session = useWorkbench((s) => s.session)!;
+  const startGeneration = useWorkbench((s) => s.startGeneration);
+  const pauseGeneration = useWorkbench((s) => s.pauseGeneration);
+  const cancelGeneration = useWorkbench((s) => s.cancelGeneration);
+  const onEvent = useWorkbench((s) => s.onGenerationEvent);
+  const onStreamOpen = useWorkbench((s) => s.onStreamOpen);
+  const setTab = useWorkbench((s) => s.setTab);
+  const id = session.session_id;
+
+  useEffect(() => {
+    const source = new EventSource(`/api/sessions/${id}/events`);
+    source.onmessage = (msg) => {
+      const ev = JSON.parse(msg.data as string) as StreamEvent;
+      if (ev.type === 'hello') onStreamOpen(ev.revision);
+      else onEvent(ev);
+    };
+    return () => source.close();
+  }, [id, onEvent, onStreamOpen]);
+
+  const { results, generation_complete, generation_started } = session.step_2_generation;
+  const setup = session.step_1_setup;
+  const grids = useMemo(
+    () => gridCells(results, setup.prompt_pairs.length, setup.seeds.length, setup.weight_range.length),
+    [results, setup],
+  );
+  const failed = results.some((r) => r.status === 'failed');
+  const running = session.status === 'running';
 
   return (
     <div className="generation">
       <div className="plan">
         <div>
           <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline +{' '}
-          {setup.weight_range.length} strengths) = {total || imageCount(setup)} images
+          {setup.weight_range.length} strengths) = {results.length || imageCount(setup)} images
           · {setup.checkpoint} + {setup.lora_filename}
         </div>
         {!generation_complete && !running && (
@@ -132,68 +279,18 @@ export function GenerationTab() {
         )}
       </div>
 
-      {generation_started && (
-        <div className="progress-block">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Generation progress"
-            aria-valuemin={0}
-            aria-valuemax={total}
-            aria-valuenow={done}
-          >
-            <div className="bar" style={{ width: `${Math.round(fraction * 100)}%` }} />
-          </div>
-          <div className="progress-text" data-testid="generation-progress">
-            {done} / {total} images ({Math.round((done / Math.max(total, 1)) * 100)}%)
-            {running && step ? ` · current image step ${step.value}/${step.max}` : ''}
-            {eta !== null ? ` · about ${formatDuration(eta)} left` : ''}
-            {failed ? ` · ${failed} failed` : ''}
-            {generation_complete ? ' · complete' : running ? ' · running' : ` · ${session.status}`}
-          </div>
-          <ServerLine />
-          {session.error_message && <div className="field-error">{session.error_message}</div>}
-        </div>
-      )}
+      {generation_started && <Progress />}
 
       {setup.prompt_pairs.map((prompt, p) => (
-        <div className="grid-block" key={p}>
-          <h3>
-            Prompt {p + 1}: <span className="prompt-text">{prompt.positive}</span>{' '}
-            {results.some((r) => r.prompt_index === p && r.status === 'done') && (
-              <a className="grid-link" href={`/api/sessions/${id}/grid/${p}`} download>
-                Download grid PNG
-              </a>
-            )}
-          </h3>
-          <table className="grid" aria-label={`Grid for prompt ${p + 1}`}>
-            <thead>
-              <tr>
-                <th>Seed</th>
-                <th>Baseline</th>
-                {setup.weight_range.map((w) => (
-                  <th key={w}>LoRA {w}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {setup.seeds.map((seed, s) => (
-                <tr key={seed}>
-                  <th scope="row">{seed}</th>
-                  <Cell sessionId={id} result={byId.get(`baseline_${p}_${s}`)} label={`baseline, prompt ${p + 1}, seed ${seed}`} />
-                  {setup.weight_range.map((w, k) => (
-                    <Cell
-                      key={w}
-                      sessionId={id}
-                      result={byId.get(`lora_${p}_${s}_${k}`)}
-                      label={`LoRA ${w}, prompt ${p + 1}, seed ${seed}`}
-                    />
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <PromptBlock
+          key={p}
+          sessionId={id}
+          index={p}
+          text={prompt.positive}
+          seeds={setup.seeds}
+          strengths={setup.weight_range}
+          grid={grids[p]!}
+        />
       ))}
     </div>
   );

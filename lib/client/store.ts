@@ -51,6 +51,8 @@ export interface WorkbenchState {
   pauseGeneration(): Promise<void>;
   cancelGeneration(): Promise<void>;
   onGenerationEvent(ev: GenerationEvent): void;
+  /** The events stream opened with the server's `revision`: reloads the session when it differs from the one shown. */
+  onStreamOpen(revision: number): void;
   setTab(tab: Step): void;
   setError(message: string | null): void;
   setView(view: View): void;
@@ -241,6 +243,13 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
           void get().reloadSession();
           void get().refreshList();
         }
+      },
+
+      onStreamOpen(revision) {
+        // Events sent before the stream opened are missed; a revision that differs says something was written since
+        // this copy was fetched (image events do not bump the copy's revision, so a copy they changed reloads too).
+        const session = get().session;
+        if (session && session.revision !== revision) void get().reloadSession();
       },
 
       setTab(tab) {

@@ -28,6 +28,12 @@ export type GenerationEvent =
   | { type: 'eta'; seconds: number | null; servers: ServerStat[] }
   | { type: 'finished'; status: Session['status']; error: string | null };
 
+/**
+ * What GET /api/sessions/:id/events sends: first a `hello` with whether a job runs and the session's revision as the
+ * stream opened (a browser showing another revision missed a write and reloads), then the job's events.
+ */
+export type StreamEvent = GenerationEvent | { type: 'hello'; running: boolean; revision: number };
+
 type Listener = (ev: GenerationEvent) => void;
 
 /** Prompts kept queued on each ComfyUI server, so the GPU never waits for the workbench between images. */

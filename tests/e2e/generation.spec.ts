@@ -53,3 +53,34 @@ test('generation: start, cancel halfway, resume, reach 100% with no duplicate im
   const files = (await readdir(path.join(E2E_SESSIONS_DIR, id, 'output'))).filter((f) => f.endsWith('.png'));
   expect(files.sort()).toEqual(meta.step_2_generation.results.map((r) => r.filename).sort());
 });
+
+test('generation: a grid taller than the window renders the rows near the screen, and the others on scrolling', async ({ page }) => {
+  const seeds = Array.from({ length: 14 }, (_, i) => i + 1);
+  const setup = new SetupTab(page);
+  await page.goto('/');
+  await new Sidebar(page).newSession();
+  await setup.waitForComfy();
+  await setup.fill({
+    checkpoint: 'v1-5-pruned-emaonly.safetensors',
+    lora: 'my_lora.safetensors',
+    strengths: '1',
+    seeds: seeds.join(', '),
+    metrics: 'Quality',
+    prompts: ['a lighthouse at night'],
+  });
+  await setup.startGeneration();
+  const generation = new GenerationTab(page);
+  await generation.waitUntilComplete(seeds.length * 2);
+
+  const grid = page.getByRole('table', { name: 'Grid for prompt 1' });
+  await expect(grid).toHaveAttribute('aria-rowcount', String(seeds.length + 1));
+  await expect(page.getByAltText('baseline, prompt 1, seed 1', { exact: true })).toBeVisible();
+  await expect(page.getByAltText('LoRA 1, prompt 1, seed 14', { exact: true })).toHaveCount(0);
+
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const last = page.getByAltText('LoRA 1, prompt 1, seed 14', { exact: true });
+  await expect(last).toBeInViewport();
+  await expect.poll(() => last.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  await expect(page.getByAltText('baseline, prompt 1, seed 1', { exact: true })).toHaveCount(0);
+  await expect(grid.getByRole('row', { name: /^14\b/ })).toHaveAttribute('aria-rowindex', String(seeds.length + 1));
+});

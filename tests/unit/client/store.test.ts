@@ -94,6 +94,19 @@ describe('workbench store', () => {
     expect(store.getState().error).toBeNull();
     expect(server.get()).toMatchObject({ revision: 2, notes: 'hello' });
   });
+
+  it('reloads the session when the events stream opens at another revision, and only then', async () => {
+    const store = createWorkbenchStore({ autosaveMs: 2000 });
+    await store.getState().loadSession('20240115_143022');
+    const gets = () => server.fetchMock.mock.calls.filter(([url]) => url === '/api/sessions/20240115_143022').length;
+    const before = gets();
+    store.getState().onStreamOpen(0);
+    await vi.runAllTimersAsync();
+    expect(gets()).toBe(before);
+    store.getState().onStreamOpen(1);
+    await vi.runAllTimersAsync();
+    expect(gets()).toBe(before + 1);
+  });
 });
 
 describe('workbench store: a session saved in another tab', () => {
