@@ -4,7 +4,8 @@
 // 2. Judgments over HTTP on loopback against the built app (`next start`): an open-loop schedule of
 //    BENCH_JUDGE_RATE (200) requests per second for BENCH_JUDGE_SECONDS (30) s, spread over 20 raters (a rater's
 //    judgments are sequential: only the current pair is accepted). Prints the achieved rate, errors, latencies, the
-//    server's RSS before and after, and checks that every judgment answered 200 is in session_meta.json.
+//    server's RSS before and after, and checks that every judgment answered 200 is stored (session_meta.json and the
+//    judgment journal), and in session_meta.json alone once the journal has been folded in.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { planResults } from '@/lib/generation/plan';
 import { SessionSchema } from '@/lib/sessions/schema';
-import { createSession, listSessions, sessionPath } from '@/lib/sessions/store';
+import { createSession, listSessions, loadSession, sessionPath } from '@/lib/sessions/store';
 
 const SESSIONS = 1000;
 const RATE = Number(process.env.BENCH_JUDGE_RATE ?? 200);
@@ -105,6 +106,8 @@ async function benchJudgments(dir: string): Promise<void> {
     let errors = 0;
     let maxBacklog = 0;
     const inflight = new Set<Promise<void>>();
+    const rssSamples: number[] = [];
+    const sampler = setInterval(() => rssSamples.push(treeRss(app.pid!)), 5000);
     const began = performance.now();
     const end = began + SECONDS * 1000;
     let next = 0;
@@ -136,16 +139,20 @@ async function benchJudgments(dir: string): Promise<void> {
       await sleep(1);
     }
     await Promise.all(inflight);
+    clearInterval(sampler);
     const secs = (performance.now() - began) / 1000;
     const rssAfter = treeRss(app.pid!);
     latencies.sort((a, b) => a - b);
     const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))]!.toFixed(0);
-    const stored = SessionSchema.parse(JSON.parse(await readFile(path.join(sessionPath(id), 'session_meta.json'), 'utf8')));
-    const onDisk = stored.step_3_evaluation.scores.length - RATERS; // minus the warm-up judgments
+    // session_meta.json plus the judgment journal, as the app reads them; then the file alone once the journal is folded.
+    const onDisk = (await loadSession(id)).step_3_evaluation.scores.length - RATERS; // minus the warm-up judgments
+    await sleep(1500);
+    const fileOnly = SessionSchema.parse(JSON.parse(await readFile(path.join(sessionPath(id), 'session_meta.json'), 'utf8')));
+    const folded = fileOnly.step_3_evaluation.scores.length - RATERS;
     console.log(
-      `judgments over HTTP (${RATERS} raters, ${PAIRS} pairs, 1 metric, target ${RATE}/s for ${SECONDS} s): ${ok} answered 200 in ${secs.toFixed(1)} s = ${(ok / secs).toFixed(0)}/s, ${errors} errors, at most ${maxBacklog} requests behind schedule (the next rater still waiting for its answer); latency p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms; ${onDisk} on disk (${ok - onDisk} lost); server RSS ${mb(rssBefore)} → ${mb(rssAfter)}`,
+      `judgments over HTTP (${RATERS} raters, ${PAIRS} pairs, 1 metric, target ${RATE}/s for ${SECONDS} s): ${ok} answered 200 in ${secs.toFixed(1)} s = ${(ok / secs).toFixed(0)}/s, ${errors} errors, at most ${maxBacklog} requests behind schedule (the next rater still waiting for its answer); latency p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms; ${onDisk} on disk (${ok - onDisk} lost), ${folded} in session_meta.json after 1.5 s idle; server RSS ${mb(rssBefore)} → ${mb(rssAfter)} (every 5 s: ${rssSamples.map(mb).join(', ')})`,
     );
-    if (onDisk !== ok) process.exitCode = 1;
+    if (onDisk !== ok || folded !== ok) process.exitCode = 1;
   } finally {
     app.kill('SIGTERM');
   }

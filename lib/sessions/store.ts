@@ -5,6 +5,8 @@ import path from 'node:path';
 import { writeAtomic } from '@/lib/sessions/atomic-write';
 import { ApiError } from '@/lib/api/errors';
 import { describeZodError } from '@/lib/api/handler';
+import { applyJournalOp, type JournalOp } from '@/lib/evaluation/journal-ops';
+import { appendJournal, type JournalEntry, journalPath, readJournal, removeJournal } from './journal';
 import { withSessionLock } from './lock';
 import { isLegacyV2, migrateLegacyFolder } from './migrate';
 import {
@@ -105,9 +107,21 @@ export async function createSession(now: Date = new Date(), setup?: unknown): Pr
 const g = globalThis as typeof globalThis & {
   __loraBenchBatches?: Map<string, PendingUpdate[]>;
   __loraBenchCommitting?: Set<string>;
-  __loraBenchWritten?: Map<string, string>;
+  __loraBenchWritten?: Map<string, Written>;
+  __loraBenchFoldTimers?: Map<string, NodeJS.Timeout>;
 };
-/** Per session, the identity (see fileIdentity) of the `session_meta.json` this process last wrote and validated. */
+/**
+ * Per session, what this process last wrote: the identity (see fileIdentity) and text of `session_meta.json`, the
+ * length of the journal and how many entries it holds, and the session as it now stands (null until a journaled
+ * batch needs it). Valid only while both files are as recorded.
+ */
+interface Written {
+  identity: string;
+  text: string;
+  journalSize: number;
+  journalEntries: number;
+  session: Session | null;
+}
 const written = (g.__loraBenchWritten ??= new Map());
 
 /** Inode, size and mtime: a file replaced by anyone else (an atomic rename, an editor) gets another identity. */
@@ -117,8 +131,20 @@ function fileIdentity(st: Stats): string {
 
 async function writeMeta(session: Session): Promise<void> {
   const file = path.join(sessionPath(session.session_id), META_FILE);
-  await writeAtomic(file, `${JSON.stringify(session, null, 2)}\n`, { fsync: true });
-  written.set(session.session_id, fileIdentity(await stat(file)));
+  const text = `${JSON.stringify(session, null, 2)}\n`;
+  await writeAtomic(file, text, { fsync: true });
+  written.set(session.session_id, { identity: fileIdentity(await stat(file)), text, journalSize: 0, journalEntries: 0, session: null });
+}
+
+/** What this process wrote last, when both files are still as it left them; else undefined. */
+async function writtenIfCurrent(id: string): Promise<Written | undefined> {
+  const w = written.get(id);
+  if (!w) return undefined;
+  const [meta, journal] = await Promise.all([
+    stat(path.join(sessionPath(id), META_FILE)).catch(() => null),
+    stat(journalPath(sessionPath(id))).catch(() => null),
+  ]);
+  return meta && fileIdentity(meta) === w.identity && (journal?.size ?? 0) === w.journalSize ? w : undefined;
 }
 
 /** The text of `session_meta.json` and the identity of the file it was read from; throws ApiError not_found. */
@@ -166,13 +192,33 @@ function validate(id: string, json: unknown): Session {
 }
 
 /**
- * Reads and validates `session_meta.json`. A folder written by the original Python tool is migrated on the way
- * (lib/sessions/migrate.ts keeps the original as `session_meta.v1.json`). Throws ApiError not_found, or damaged
- * with the reason.
+ * Replays journal entries newer than `session.revision` onto it, in place (see lib/sessions/journal.ts). Throws
+ * ApiError damaged when the entries skip a revision or one no longer applies.
+ */
+function replay(id: string, session: Session, entries: JournalEntry[]): Session {
+  for (const e of entries) {
+    if (e.rev <= session.revision) continue;
+    if (e.rev !== session.revision + 1) throw new ApiError('damaged', `the journal of ${id} skips from revision ${session.revision} to ${e.rev}`);
+    try {
+      applyJournalOp(session, e.op);
+    } catch (err) {
+      throw new ApiError('damaged', `the journal of ${id} does not apply at revision ${e.rev}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    session.revision = e.rev;
+  }
+  return session;
+}
+
+/**
+ * Reads and validates `session_meta.json`, with the judgments journaled since its last full write. A folder written
+ * by the original Python tool is migrated on the way (lib/sessions/migrate.ts keeps the original as
+ * `session_meta.v1.json`). Throws ApiError not_found, or damaged with the reason.
  */
 export async function loadSession(id: string): Promise<Session> {
+  // The journal first: a fold in between then leaves a session file that already holds what was read.
+  const { entries } = await readJournal(sessionPath(id));
   const json = await readMeta(id);
-  return isLegacyV2(json) ? migrateLegacyFolder(id) : validate(id, json);
+  return isLegacyV2(json) ? migrateLegacyFolder(id) : replay(id, validate(id, json), entries);
 }
 
 /** Every session folder, newest first. A folder that cannot be read is listed as damaged with its reason. */
@@ -197,19 +243,52 @@ export async function listSessions(): Promise<SessionSummary[]> {
   return rows.sort(newestFirst);
 }
 
-/** A call of updateSession waiting for its batch. */
+/** A call of updateSession / journalUpdate waiting for its batch. */
 interface PendingUpdate {
   mutate: (draft: Session) => void | Promise<void>;
   baseRevision?: number;
-  resolve: (session: Session) => void;
+  /** Set for a judgment or undo (journalUpdate): it may go to the journal instead of a full write. */
+  journal?: JournalOp;
+  /** What the caller gets, computed from the saved session before the next batch can change it. */
+  project: (session: Session) => unknown;
+  resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
 
 const batches = (g.__loraBenchBatches ??= new Map());
 /** Sessions whose batch is being written now. */
 const committing = (g.__loraBenchCommitting ??= new Set<string>());
+const foldTimers = (g.__loraBenchFoldTimers ??= new Map());
 /** How long a batch queued behind another one waits for more updates, in ms. */
 const GATHER_MS = 10;
+/** A journal longer than this is folded into `session_meta.json` by the batch that would exceed it. */
+const JOURNAL_MAX_ENTRIES = 256;
+/** A journal is folded into `session_meta.json` once its session has had no update for this long, in ms. */
+const FOLD_IDLE_MS = 1000;
+
+function enqueue(id: string, update: PendingUpdate): void {
+  const waiting = batches.get(id);
+  if (waiting) {
+    waiting.push(update);
+    return;
+  }
+  const batch = [update];
+  batches.set(id, batch);
+  const contended = committing.has(id);
+  void withSessionLock(id, async () => {
+    // Behind another batch, the callers it just answered are about to send their next update: wait for them
+    // briefly, or this batch would hold one late call and make them wait a whole write.
+    if (contended) await new Promise((r) => setTimeout(r, GATHER_MS));
+    // From here on, newcomers start the next batch, which runs after this one.
+    batches.delete(id);
+    committing.add(id);
+    try {
+      await commitBatch(id, batch, contended);
+    } finally {
+      committing.delete(id);
+    }
+  });
+}
 
 /**
  * Loads a session, lets `mutate` change it, validates and writes it atomically (temp file, fsync, rename) with
@@ -229,43 +308,116 @@ export function updateSession(
   opts: { baseRevision?: number } = {},
 ): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const update: PendingUpdate = { mutate, baseRevision: opts.baseRevision, resolve, reject };
-    const waiting = batches.get(id);
-    if (waiting) {
-      waiting.push(update);
-      return;
-    }
-    const batch = [update];
-    batches.set(id, batch);
-    const contended = committing.has(id);
-    void withSessionLock(id, async () => {
-      // Behind another batch, the callers it just answered are about to send their next update: wait for them
-      // briefly, or this batch would hold one late call and make them wait a whole write.
-      if (contended) await new Promise((r) => setTimeout(r, GATHER_MS));
-      // From here on, newcomers start the next batch, which runs after this one.
-      batches.delete(id);
-      committing.add(id);
-      try {
-        await commitBatch(id, batch);
-      } finally {
-        committing.delete(id);
-      }
+    enqueue(id, { mutate, baseRevision: opts.baseRevision, project: (s) => s, resolve: resolve as (v: unknown) => void, reject });
+  });
+}
+
+/**
+ * A judgment or undo (see JournalOp), saved like updateSession, answering `project(session)` (computed at once from
+ * the saved state; the session object itself is not handed out). Under load (several at once, or queued behind
+ * another batch) a batch made only of these is appended to the session's journal with one fsync instead of rewriting the whole
+ * `session_meta.json`, whose cost grows with the session; loadSession replays the journal, and it is folded into the
+ * session file after JOURNAL_MAX_ENTRIES entries, on the next full write, or after FOLD_IDLE_MS without updates.
+ * Errors as applyJudgment / undoLastJudgment, plus filesystem errors (nothing acknowledged is lost then).
+ */
+export function journalUpdate<T>(id: string, op: JournalOp, project: (session: Session) => T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    enqueue(id, {
+      mutate: (d) => applyJournalOp(d, op),
+      journal: op,
+      project,
+      resolve: resolve as (v: unknown) => void,
+      reject,
     });
   });
 }
 
-/** Applies a batch of updates (see updateSession) and settles every one of them; never throws. */
-async function commitBatch(id: string, batch: PendingUpdate[]): Promise<void> {
-  let stored: () => Session;
+/** The stored session (file + journal), validated unless it is exactly what this process wrote. */
+async function readStored(id: string): Promise<Session> {
+  const { entries } = await readJournal(sessionPath(id));
+  const { text, identity } = await readMetaText(id);
+  // The file this process wrote was validated before it was written; validating it again would cost more than the
+  // write (tens of ms for a large session).
+  const trusted = written.get(id)?.identity === identity;
+  const json = parseMeta(id, text);
+  return replay(id, trusted ? (json as Session) : validate(id, json), entries);
+}
+
+/** Applies a batch of updates (see updateSession, journalUpdate) and settles every one of them; never throws. */
+async function commitBatch(id: string, batch: PendingUpdate[], contended: boolean): Promise<void> {
+  let current: Written | undefined;
+  try {
+    current = await writtenIfCurrent(id);
+    // Under load: several updates at once, or queued behind another batch. A lone judgment is written in full, so a
+    // single rater's session file is always complete.
+    const busy = contended || batch.length > 1;
+    if (busy && current && batch.every((u) => u.journal)) return await commitToJournal(id, batch, current);
+  } catch (err) {
+    for (const u of batch) u.reject(err);
+    return;
+  }
+  await commitFull(id, batch, current);
+}
+
+/** Journal mode of commitBatch: ops applied to the session in memory, then one fsynced append (or a fold). */
+async function commitToJournal(id: string, batch: PendingUpdate[], w: Written): Promise<void> {
+  const session = (w.session ??= replay(id, parseMeta(id, w.text) as Session, (await readJournal(sessionPath(id))).entries));
+  const kept: PendingUpdate[] = [];
+  const entries: JournalEntry[] = [];
+  for (const u of batch) {
+    try {
+      applyJournalOp(session, u.journal!);
+    } catch (err) {
+      u.reject(err);
+      continue;
+    }
+    session.revision += 1;
+    kept.push(u);
+    entries.push({ rev: session.revision, op: u.journal! });
+  }
+  if (!kept.length) return;
+  try {
+    if (w.journalEntries + entries.length > JOURNAL_MAX_ENTRIES) {
+      await writeMeta(SessionSchema.parse(session));
+      await removeJournal(sessionPath(id));
+    } else {
+      w.journalSize = await appendJournal(sessionPath(id), w.journalSize, entries);
+      w.journalEntries += entries.length;
+      scheduleFold(id);
+    }
+  } catch (err) {
+    // The session in memory holds changes that are not on disk: forget it, the next batch reads the files.
+    written.delete(id);
+    for (const u of kept) u.reject(err);
+    return;
+  }
+  for (const u of kept) u.resolve(u.project(session));
+}
+
+/** After FOLD_IDLE_MS without updates, folds the journal into `session_meta.json` (no revision change). */
+function scheduleFold(id: string): void {
+  clearTimeout(foldTimers.get(id));
+  const timer = setTimeout(() => {
+    foldTimers.delete(id);
+    void withSessionLock(id, async () => {
+      const w = await writtenIfCurrent(id);
+      if (!w?.session || !w.journalEntries) return;
+      await writeMeta(SessionSchema.parse(w.session));
+      await removeJournal(sessionPath(id));
+    }).catch((err: unknown) => console.error(`[sessions] ${id}: could not fold the judgment journal`, err));
+  }, FOLD_IDLE_MS);
+  timer.unref();
+  foldTimers.set(id, timer);
+}
+
+/** Full mode of commitBatch: the whole session validated and rewritten; a journal is folded in and removed. */
+async function commitFull(id: string, batch: PendingUpdate[], current: Written | undefined): Promise<void> {
   let draft: Session;
   try {
-    // No migration here: it takes this same lock.
-    const { text, identity } = await readMetaText(id);
-    // The file this process wrote last was validated before it was written; re-validating it would cost more
-    // than the write (tens of ms for a large session).
-    const trusted = written.get(id) === identity;
-    stored = () => (trusted ? (parseMeta(id, text) as Session) : validate(id, parseMeta(id, text)));
-    draft = stored();
+    // No migration here: it takes this same lock. The session in memory is this batch's to change: it is dropped
+    // below whatever happens.
+    draft = current?.session ?? (await readStored(id));
+    written.delete(id);
   } catch (err) {
     for (const u of batch) u.reject(err);
     return;
@@ -273,8 +425,14 @@ async function commitBatch(id: string, batch: PendingUpdate[]): Promise<void> {
   const base = draft.revision;
   let pending = batch;
   for (let attempt = 0; ; attempt++) {
-    // Each attempt starts from a fresh parse of the stored text.
-    if (attempt > 0) draft = stored();
+    if (attempt > 0) {
+      try {
+        draft = await readStored(id);
+      } catch (err) {
+        for (const u of pending) u.reject(err);
+        return;
+      }
+    }
     const kept: PendingUpdate[] = [];
     let failed: { update: PendingUpdate; err: unknown } | null = null;
     for (const u of pending) {
@@ -308,14 +466,15 @@ async function commitBatch(id: string, batch: PendingUpdate[]): Promise<void> {
   if (!parsed.success) {
     if (pending.length === 1) pending[0]!.reject(parsed.error);
     // Which change broke the schema is found by saving them one at a time.
-    else for (const u of pending) await commitBatch(id, [u]);
+    else for (const u of pending) await commitFull(id, [u], undefined);
     return;
   }
   try {
     await writeMeta(parsed.data);
+    await removeJournal(sessionPath(id));
   } catch (err) {
     for (const u of pending) u.reject(err);
     return;
   }
-  for (const u of pending) u.resolve(parsed.data);
+  for (const u of pending) u.resolve(u.project(parsed.data));
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
+import { loadSession } from '@/lib/sessions/store';
 import { startSimProcess } from '../helpers/sim-process';
 
 const RUNS = 20;
@@ -38,8 +39,10 @@ async function kill(app: ChildProcess): Promise<void> {
 const api = (method: string, url: string, body?: unknown) =>
   fetch(`${BASE}${url}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
+/** The session as stored: session_meta.json plus the judgment journal, read by the app's own loader. */
 async function onDisk(id: string): Promise<Session> {
-  return SessionSchema.parse(JSON.parse(await readFile(path.join(dir, id, 'session_meta.json'), 'utf8')));
+  process.env.SESSIONS_DIR = dir;
+  return SessionSchema.parse(await loadSession(id));
 }
 
 beforeAll(async () => {

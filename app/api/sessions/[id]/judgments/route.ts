@@ -1,7 +1,7 @@
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
-import { applyJudgment, evaluationView, JudgmentInputSchema } from '@/lib/evaluation/blind';
-import { updateSession } from '@/lib/sessions/store';
+import { evaluationView, JudgmentInputSchema } from '@/lib/evaluation/blind';
+import { journalUpdate } from '@/lib/sessions/store';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,5 +12,5 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = withRoute({ params: SessionParams, body: JudgmentInputSchema }, async ({ params, body }) => {
   const at = new Date().toISOString();
-  return evaluationView(await updateSession(params.id, (s) => applyJudgment(s, body, at)), body.rater);
+  return journalUpdate(params.id, { kind: 'judge', input: body, at }, (s) => evaluationView(s, body.rater));
 });

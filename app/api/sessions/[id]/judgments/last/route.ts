@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
-import { evaluationView, undoLastJudgment } from '@/lib/evaluation/blind';
+import { evaluationView } from '@/lib/evaluation/blind';
 import { DEFAULT_RATER, RaterNameSchema } from '@/lib/sessions/schema';
-import { updateSession } from '@/lib/sessions/store';
+import { journalUpdate } from '@/lib/sessions/store';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,5 +19,5 @@ const Query = z.object({
  */
 export const DELETE = withRoute({ params: SessionParams }, async ({ req, params }) => {
   const { rater, index } = Query.parse(Object.fromEntries(new URL(req.url).searchParams));
-  return evaluationView(await updateSession(params.id, (d) => undoLastJudgment(d, rater, index)), rater);
+  return journalUpdate(params.id, { kind: 'undo', rater, index }, (s) => evaluationView(s, rater));
 });
