@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
+import { JOURNAL_FILE } from '@/lib/sessions/journal';
 import { loadSession } from '@/lib/sessions/store';
 import { startSimProcess } from '../helpers/sim-process';
 
@@ -74,25 +75,32 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
 
     const acknowledged = new Map<string, number>(); // rater -> judgments answered 2xx
     let kills = 0;
+    let withJournal = 0; // kills after which the judgment journal held entries not yet folded in
     for (let run = 0; run < RUNS; run++) {
       const s = await onDisk(id);
       if (!s.step_2_generation.generation_complete) {
         await api('POST', `/api/sessions/${id}/generation`);
         await sleep(30 + rng() * 400);
       } else {
-        // Evaluation: a rater of this run judges as fast as it can until the kill.
-        const rater = `r${run}`;
-        let view = await (await api('POST', `/api/sessions/${id}/raters`, { name: rater })).json();
+        // Evaluation: three raters of this run judge at once, as fast as they can, until the kill. Concurrent
+        // judgments are batched into the judgment journal, so kills also land between and inside its appends.
         const deadline = Date.now() + 30 + rng() * 400;
-        while (!view.complete && Date.now() < deadline) {
-          const res = await api('POST', `/api/sessions/${id}/judgments`, { index: view.index, choices: { Quality: 'left' }, rater });
-          if (res.status !== 200) break;
-          acknowledged.set(rater, (acknowledged.get(rater) ?? 0) + 1);
-          view = await res.json();
-        }
+        await Promise.all(
+          ['a', 'b', 'c'].map(async (suffix) => {
+            const rater = `r${run}${suffix}`;
+            let view = await (await api('POST', `/api/sessions/${id}/raters`, { name: rater })).json();
+            while (!view.complete && Date.now() < deadline) {
+              const res = await api('POST', `/api/sessions/${id}/judgments`, { index: view.index, choices: { Quality: 'left' }, rater });
+              if (res.status !== 200) break;
+              acknowledged.set(rater, (acknowledged.get(rater) ?? 0) + 1);
+              view = await res.json();
+            }
+          }),
+        );
       }
       await kill(app);
       kills += 1;
+      if (await access(path.join(dir, id, JOURNAL_FILE)).then(() => true, () => false)) withJournal += 1;
       // Straight after the kill, on disk: the file validates and every acknowledged judgment is there.
       const after = await onDisk(id);
       for (const [rater, n] of acknowledged) {
@@ -117,6 +125,6 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
     const keys = final.step_3_evaluation.scores.map((x) => `${x.rater}|${x.pair_id}|${x.metric}`);
     expect(new Set(keys).size).toBe(keys.length);
     const judged = [...acknowledged.values()].reduce((a, b) => a + b, 0);
-    console.log(`faults: ${RUNS} runs, ${kills} SIGKILLs injected, 1 session checked after each, ${judged} acknowledged judgments, 0 lost`);
+    console.log(`faults: ${RUNS} runs, ${kills} SIGKILLs injected (${withJournal} with a judgment journal not yet folded in), 1 session checked after each, ${judged} acknowledged judgments, 0 lost`);
   });
 });
