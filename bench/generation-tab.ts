@@ -17,7 +17,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
@@ -25,6 +24,7 @@ import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { planResults } from '@/lib/generation/plan';
 import { SessionSchema, SetupSchema, type Session } from '@/lib/sessions/schema';
 import { renderPng } from '@/sim/comfyui/render';
+import { freePort, waitForApp } from './built-app';
 
 const PROMPTS = 20;
 const SEEDS = 50;
@@ -105,17 +105,6 @@ async function writeSession(dir: string, session: Session): Promise<string> {
     pictures.set(key, target);
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** RSS and peak RSS (MB) of the `next start` process in the process group `group`, read from /proc. */
@@ -248,10 +237,7 @@ async function main(): Promise<void> {
       stdio: 'ignore',
       detached: true,
     });
-    for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
-      if (i > 300 || server.exitCode !== null) throw new Error('the app did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForApp(base, server);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
     const loadBefore = os.loadavg()[0]!;

@@ -9,10 +9,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freePort, waitForApp } from './built-app';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { planResults } from '@/lib/generation/plan';
 import { SessionSchema } from '@/lib/sessions/schema';
@@ -25,14 +25,6 @@ const RATERS = Number(process.env.BENCH_RATERS ?? 20);
 const PAIRS = 500;
 const mb = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Resident memory of a process and its children, in bytes (from `ps`). */
 function treeRss(pid: number): number {
@@ -88,10 +80,7 @@ async function benchJudgments(dir: string): Promise<void> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
-      if (i > 400) throw new Error('the app did not start');
-      await sleep(50);
-    }
+    await waitForApp(base, app);
     const post = (url: string, body: unknown) =>
       fetch(`${base}/api/sessions/${id}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const raters = Array.from({ length: RATERS }, (_, i) => ({ name: `r${i}`, index: 0, busy: false }));

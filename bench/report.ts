@@ -22,6 +22,7 @@ import { planResults } from '@/lib/generation/plan';
 import { buildReport } from '@/lib/report/report';
 import { reportForClient } from '@/lib/report/service';
 import { SessionSchema, SetupSchema, type Session, type Winner } from '@/lib/sessions/schema';
+import { freePort, waitForApp } from './built-app';
 
 const PROMPTS = 50;
 const SEEDS = 20;
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
  */
 async function keyPressToNextPair(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lorabench-bench-ui-'));
-  const port = 3411;
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, ['scripts/start.mjs', '--no-build'], {
     env: { ...process.env, SESSIONS_DIR: dir, PORT: String(port), SIM_STEP_DELAY_MS: '1', COMFYUI_URL: '' },
@@ -146,11 +147,7 @@ async function keyPressToNextPair(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
-    for (let i = 0; ; i++) {
-      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
-      if (i > 300) throw new Error('the app did not start (run `npm run build` first)');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForApp(base, server);
     const json = (method: string, url: string, body?: unknown) =>
       fetch(`${base}${url}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
     const { session } = await json('POST', '/api/sessions');
