@@ -7,7 +7,7 @@
 // - pipeline efficiency = (images × render time ÷ servers) ÷ wall time, for the workbench's job with 1 and 2 servers;
 // - the same for a plain serial loop (submit, wait, download, next: the original tool's way) as the baseline;
 // - the workbench's own overhead per image with render time and latency 0.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ComfyRunner } from '@/lib/comfy/runner';
@@ -68,7 +68,7 @@ async function serialWall(url: string, out: string): Promise<number> {
       sampler: SAMPLER,
       filenamePrefix: `bench/serial_${i}`,
     });
-    await runner.runImage({ graph, outputDir: out, filename: `serial_${i}.png` });
+    await writeFile(path.join(out, `serial_${i}.png`), (await runner.runImage({ graph })).image);
   }
   const ms = performance.now() - t0;
   runner.close();

@@ -16,7 +16,8 @@ import { freePort, waitForApp } from './built-app';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { planResults } from '@/lib/generation/plan';
 import { SessionSchema } from '@/lib/sessions/schema';
-import { createSession, listSessions, loadSession, sessionPath } from '@/lib/sessions/store';
+import { createSession, listSessions, loadSession } from '@/lib/sessions/store';
+import { sessionPath } from '@/lib/sessions/paths';
 
 const SESSIONS = 1000;
 const RATE = Number(process.env.BENCH_JUDGE_RATE ?? 200);

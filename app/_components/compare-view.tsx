@@ -15,6 +15,7 @@ import {
 } from 'recharts';
 import { ComparisonSchema, type Comparison, type CompareSeries } from '@/lib/report/compare';
 import { POOLED_METRIC } from '@/lib/report/report';
+import { messageOf } from '@/lib/api/errors';
 
 /** One colour per session (at most 8 sessions are compared). */
 const COLORS = ['#7048e8', '#e8590c', '#2f9e44', '#1c7ed6', '#c2255c', '#f08c00', '#0c8599', '#495057'];
@@ -199,7 +200,7 @@ export function CompareView({ sessionIds }: { sessionIds: string[] }) {
         );
       } catch (err) {
         if (ctrl.signal.aborted) return;
-        setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        setState({ kind: 'error', message: messageOf(err) });
       }
     })();
     return () => ctrl.abort();

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiClientError } from '@/lib/client/api';
+import { api, apiErrorCode } from '@/lib/client/api';
 import type { Choice, EvaluationView } from '@/lib/evaluation/blind';
 import { useWorkbench } from './workbench-provider';
 
@@ -203,7 +203,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
   }, []);
 
   const fail = useCallback((err: unknown) => {
-    if (err instanceof ApiClientError && err.code === 'conflict') setStale(true);
+    if (apiErrorCode(err) === 'conflict') setStale(true);
     else setError((err as Error).message);
   }, []);
 

@@ -200,14 +200,13 @@ export function HistoryView() {
         <tbody>
           {shown.map((s) =>
             s.damaged ? (
-              <tr key={s.session_id} data-testid="history-row">
-                <td />
-                <td />
-                <td>{s.session_id}</td>
-                <td colSpan={7} className="field-error">
-                  Damaged: {s.reason}
-                </td>
-              </tr>
+              <DamagedRow
+                key={s.session_id}
+                s={s}
+                open={open === s.session_id}
+                onToggle={() => setOpen(open === s.session_id ? null : s.session_id)}
+                onDelete={() => void remove(s)}
+              />
             ) : (
               <HistoryRow
                 key={s.session_id}
@@ -227,6 +226,60 @@ export function HistoryView() {
       </table>
       <Trash />
     </div>
+  );
+}
+
+/** A folder that cannot be read: what is wrong and where, and Delete (to the trash, restorable) as for any session. */
+function DamagedRow(props: { s: Extract<SessionSummary, { damaged: true }>; open: boolean; onToggle: () => void; onDelete: () => void }) {
+  const { s } = props;
+  return (
+    <>
+      <tr data-testid="history-row">
+        <td />
+        <td />
+        <td>
+          <strong>{s.session_id}</strong>
+        </td>
+        <td colSpan={6} className="field-error">
+          Damaged: {s.reason}
+        </td>
+        <td>
+          <div className="actions-cell">
+            <button onClick={props.onToggle} aria-expanded={props.open}>
+              Details
+            </button>
+            <button onClick={props.onDelete} aria-label={`Delete ${s.session_id}`}>
+              Delete
+            </button>
+          </div>
+        </td>
+      </tr>
+      {props.open && (
+        <tr>
+          <td colSpan={10}>
+            <div className="details" data-testid="damaged-details">
+            <dl>
+              <dt>File</dt>
+              <dd>
+                <code>
+                  sessions/{s.session_id}/{s.file}
+                </code>
+              </dd>
+              <dt>Where</dt>
+              <dd>{s.where ?? 'the file as a whole'}</dd>
+              <dt>Problem</dt>
+              <dd>{s.reason}</dd>
+              <dt>What to do</dt>
+              <dd>
+                Fix or replace the file by hand and reload the list, or Delete the session (it moves to sessions/.trash/
+                and can be restored).
+              </dd>
+            </dl>
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 
@@ -265,6 +318,7 @@ function HistoryRow(props: {
           <strong>{s.session_id}</strong>
           {props.current ? ' (current)' : ''}
           <div className="muted">{new Date(s.timestamp * 1000).toLocaleString()}</div>
+          {s.legacy && <div className="muted">From the original tool: Load migrates it (the original is kept).</div>}
         </td>
         <td>{s.lora_filename || '–'}</td>
         <td>

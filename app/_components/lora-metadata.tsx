@@ -6,6 +6,7 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import { checkpointFamily, familyMismatch, summarizeKohya, type KohyaSummary } from '@/lib/comfy/lora-metadata';
 import { DEFAULT_MAX_HEADER_BYTES, headerLength, parseSafetensorsHeader, SAFETENSORS_PREFIX_BYTES } from '@/lib/comfy/safetensors';
+import { messageOf } from '@/lib/api/errors';
 
 const DEBOUNCE_MS = 300;
 
@@ -128,7 +129,7 @@ export function LoraMetadata({
         setRemote({ state: 'done', summary: body.summary, source: lora });
       } catch (err) {
         if (ctrl.signal.aborted) return;
-        setRemote({ state: 'error', message: err instanceof Error ? err.message : String(err) });
+        setRemote({ state: 'error', message: messageOf(err) });
       }
     }, DEBOUNCE_MS);
     return () => {
@@ -144,7 +145,7 @@ export function LoraMetadata({
     try {
       setLocal({ state: 'done', summary: await readLocalHeader(file), source: file.name });
     } catch (err) {
-      setLocal({ state: 'error', message: `${file.name}: ${err instanceof Error ? err.message : String(err)}` });
+      setLocal({ state: 'error', message: `${file.name}: ${messageOf(err)}` });
     }
   }
 

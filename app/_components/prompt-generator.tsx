@@ -2,6 +2,7 @@
 // A compact panel for Setup: turns a short brief into prompt ideas and metric suggestions through
 // POST /api/prompts/generate and POST /api/prompts/metrics (LLM when configured, else the offline generator).
 import { useId, useState } from 'react';
+import { messageOf } from '@/lib/api/errors';
 
 type Pair = { positive: string; negative: string };
 type Source = 'llm' | 'offline';
@@ -70,7 +71,7 @@ export function PromptGenerator({
       setPrompts(r.prompts);
       setPromptSource(r.source);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(messageOf(err));
     } finally {
       setBusy('');
     }
@@ -87,7 +88,7 @@ export function PromptGenerator({
       setMetrics(r.metrics);
       setMetricSource(r.source);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(messageOf(err));
     } finally {
       setBusy('');
     }

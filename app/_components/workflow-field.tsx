@@ -16,6 +16,7 @@ import {
 } from '@/lib/comfy/custom-workflow';
 import { TEMPLATES, type TemplateId } from '@/lib/comfy/templates';
 import type { ApiGraph } from '@/lib/comfy/workflow';
+import { messageOf } from '@/lib/api/errors';
 
 type Choice = 'standard' | TemplateId | 'custom';
 
@@ -142,7 +143,7 @@ export function WorkflowField({
       setFileError(null);
       emit(evaluate(content, null, base).workflow);
     } catch (e) {
-      setFileError(`Could not read ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+      setFileError(`Could not read ${file.name}: ${messageOf(e)}`);
     }
   };
 

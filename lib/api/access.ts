@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import os from 'node:os';
 
 export const TOKEN_COOKIE = 'lorabench_token';
 
@@ -39,4 +41,52 @@ export function sameOrigin(headers: Headers): boolean {
   } catch {
     return false;
   }
+}
+
+/** The host name of a `Host` header without its port (`[::1]:3000` → `::1`, `Example.com:80` → `example.com`). */
+export function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
+  return h.replace(/:\d*$/, '');
+}
+
+/**
+ * Whether a request's `Host` header names this app, the defence against DNS rebinding: a page on
+ * `rebind.evil.example` whose name is made to resolve to 127.0.0.1 sends `Host: rebind.evil.example` (and a
+ * matching `Origin`, so the CSRF check alone does not catch it). Allowed: loopback names, any IP literal (a
+ * rebinding page always presents its own host name), this machine's host name, `HOST` and the comma-separated
+ * `ALLOWED_HOSTS` (e.g. `bench.local,gpu-box`). A request without `Host` is refused.
+ */
+export function hostAllowed(host: string | null, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!host) return false;
+  const name = hostName(host);
+  if (!name) return false;
+  if (isLoopback(name) || isIP(name) !== 0) return true;
+  const allowed = [env.HOST ?? '', os.hostname(), ...(env.ALLOWED_HOSTS ?? '').split(',')].map((h) => hostName(h)).filter(Boolean);
+  return allowed.includes(name);
+}
+
+/** The tokens a request presents: `Authorization: Bearer …` and the `lorabench_token` cookie. */
+export function presentedTokens(headers: Headers): string[] {
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
+  const cookie = (headers.get('cookie') ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${TOKEN_COOKIE}=`))
+    ?.slice(TOKEN_COOKIE.length + 1);
+  const decoded = cookie === undefined ? undefined : safeDecode(cookie);
+  return [bearer, decoded].filter((t): t is string => Boolean(t));
+}
+
+function safeDecode(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Whether a request may use the app: no token is required, or it presents the right one. */
+export function authorized(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !accessTokenRequired(env) || presentedTokens(headers).some((t) => tokenMatches(t, env));
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { ApiError, diskFullError } from './errors';
+import { isComfyRejected, isComfyUnreachable } from '@/lib/comfy/errors';
+import { ApiError, describeZodError, diskFullError, isApiError, isZodError } from './errors';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -10,14 +11,6 @@ interface Parsed<P, B> {
   req: Request;
   params: P;
   body: B;
-}
-
-/** The first zod issue as one readable sentence, e.g. `seeds.2: seeds must be whole numbers`. */
-export function describeZodError(err: z.ZodError): string {
-  const issue = err.issues[0];
-  if (!issue) return 'invalid input';
-  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue.message}`;
 }
 
 /** The body as JSON, at most 1 MB; throws ApiError bad_request on a missing, oversized or malformed body. */
@@ -35,21 +28,26 @@ async function readJson(req: Request): Promise<unknown> {
 }
 
 /**
- * Turns any thrown value into the `{error: {code, message}}` response: a write that found no room becomes 507
- * `disk_full`; other unexpected errors are logged and become a generic 500.
+ * Turns any thrown value into the `{error: {code, message}}` response, through the one table ERROR_STATUS: the
+ * project's errors by their brand (never `instanceof`: see lib/api/errors.ts), zod errors as 400, ComfyUI failures as
+ * 502, a write that found no room as 507 `disk_full`; anything else is logged and becomes a generic 500.
  */
 export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return Response.json(err.toJSON(), { status: err.status });
-  if (err instanceof z.ZodError) {
-    return Response.json(new ApiError('bad_request', describeZodError(err)).toJSON(), { status: 400 });
-  }
-  const full = diskFullError(err);
-  if (full) {
-    console.warn(`[api] ${full.message}`);
-    return Response.json(full.toJSON(), { status: full.status });
-  }
+  const known = asApiError(err);
+  if (known) return Response.json(known.toJSON(), { status: known.status });
   console.error('[api] unexpected error', err);
   return Response.json(new ApiError('internal', 'internal server error').toJSON(), { status: 500 });
+}
+
+/** The ApiError a thrown value stands for, or null when it is unexpected (see errorResponse). */
+function asApiError(err: unknown): ApiError | null {
+  if (isApiError(err)) return err;
+  if (isZodError(err)) return new ApiError('bad_request', describeZodError(err));
+  if (isComfyUnreachable(err)) return new ApiError('comfy_unreachable', err.message);
+  if (isComfyRejected(err)) return new ApiError('comfy_rejected', err.message);
+  const full = diskFullError(err);
+  if (full) console.warn(`[api] ${full.message}`);
+  return full;
 }
 
 /**

@@ -16,6 +16,12 @@ export class ApiClientError extends Error {
   }
 }
 
+/** The `error.code` of an API answer carried by `err` (an ApiClientError), or null: errors are told apart by code. */
+export function apiErrorCode(err: unknown): string | null {
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return e?.name === 'ApiClientError' && typeof e.code === 'string' ? e.code : null;
+}
+
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
@@ -50,8 +56,8 @@ export const api = {
     call<{ session: ClientSession }>(`/api/sessions/${id}/copy`, json('POST', { step_1_setup })),
   deleteSession: (id: string) => call<{ trashed: string }>(`/api/sessions/${id}`, { method: 'DELETE' }),
   listTrash: () => call<{ entries: Array<{ name: string; session_id: string }> }>('/api/trash'),
-  restore: (name: string) =>
-    call<{ session: ClientSession }>(`/api/trash/${encodeURIComponent(name)}/restore`, json('POST')),
+  restore: (name: string) => call<{ restored: SessionSummary }>(`/api/trash/${encodeURIComponent(name)}/restore`, json('POST')),
+  migrate: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/migrate`, json('POST')),
   emptySessions: () => call<{ empty: string[] }>('/api/sessions/cleanup'),
   cleanUp: (ids: string[]) => call<{ trashed: string[] }>('/api/sessions/cleanup', json('POST', { ids })),
   importZip: (file: Blob) =>

@@ -2,7 +2,8 @@ import { createStore } from 'zustand/vanilla';
 import type { GenerationEvent, ServerStat } from '@/lib/generation/jobs';
 import type { SessionSummary, Setup, Step } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
-import { api, ApiClientError } from './api';
+import { messageOf } from '@/lib/api/errors';
+import { api, apiErrorCode } from './api';
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
 
@@ -65,7 +66,7 @@ export interface WorkbenchState {
   importZip(file: Blob): Promise<void>;
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const message = messageOf;
 
 /**
  * The client store of one browser tab (zustand vanilla store, created per provider as zustand's App Router guide
@@ -137,7 +138,13 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
         try {
           show((await api.getSession(id)).session);
         } catch (err) {
-          fail(err);
+          // A folder of the original tool is migrated when the user loads it, never by a read.
+          if (apiErrorCode(err) !== 'needs_migration') return fail(err);
+          try {
+            show((await api.migrate(id)).session);
+          } catch (again) {
+            fail(again);
+          }
         }
       },
 
@@ -193,7 +200,7 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
           void get().refreshList();
           return true;
         } catch (err) {
-          if (err instanceof ApiClientError && err.code === 'conflict') {
+          if (apiErrorCode(err) === 'conflict') {
             cancelAutosave();
             set({ saveState: 'error', conflict: true });
           } else {
@@ -321,7 +328,9 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
 
       async restore(name) {
         try {
-          show((await api.restore(name)).session);
+          const { restored } = await api.restore(name);
+          if (restored.damaged) await get().refreshList();
+          else await get().loadSession(restored.session_id);
         } catch (err) {
           fail(err);
         }

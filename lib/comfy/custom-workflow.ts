@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiGraphSchema, type ApiGraph, type Link } from './workflow';
+import { messageOf } from '@/lib/api/errors';
 
 /*
  * Custom ComfyUI workflows (API format, "Save (API)" in ComfyUI) and the mapping that says which nodes LoRA Bench
@@ -550,7 +551,7 @@ export function parseWorkflowJson(text: string): { graph: ApiGraph; error: null 
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { graph: null, error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { graph: null, error: `Not valid JSON: ${messageOf(e)}` };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     return { graph: null, error: 'Not an API-format workflow: expected a JSON object of node id → {class_type, inputs}' };

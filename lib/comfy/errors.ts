@@ -1,10 +1,19 @@
+import { brand, hasBrand } from '@/lib/api/errors';
+
+// Each class is branded (lib/api/errors.ts): the job manager lives in another bundle than the routes, so these are
+// recognised with the is* functions below, never with instanceof.
+
 /** ComfyUI could not be reached (connection refused, DNS, timeout) or answered something that is not its protocol. */
 export class ComfyUnreachableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ComfyUnreachableError';
+    brand(this, 'comfy_unreachable');
   }
 }
+
+/** Whether `err` is a ComfyUnreachableError (of any bundle's copy of this module). */
+export const isComfyUnreachable = (err: unknown): err is ComfyUnreachableError => hasBrand(err, 'comfy_unreachable');
 
 /** What an errno code of a failed connection means, in words. */
 const NETWORK_CODES: Record<string, string> = {
@@ -41,8 +50,12 @@ export class ComfyRejectedError extends Error {
   ) {
     super(message);
     this.name = 'ComfyRejectedError';
+    brand(this, 'comfy_rejected');
   }
 }
+
+/** Whether `err` is a ComfyRejectedError. */
+export const isComfyRejected = (err: unknown): err is ComfyRejectedError => hasBrand(err, 'comfy_rejected');
 
 /**
  * The prompt ran and failed (`execution_error`, reason `error`), was interrupted (`interrupted`), or vanished from
@@ -56,13 +69,21 @@ export class ComfyExecutionError extends Error {
   ) {
     super(message);
     this.name = 'ComfyExecutionError';
+    brand(this, 'comfy_execution');
   }
 }
+
+/** Whether `err` is a ComfyExecutionError. */
+export const isComfyExecution = (err: unknown): err is ComfyExecutionError => hasBrand(err, 'comfy_execution');
 
 /** Waiting for a prompt was called off by the workbench (cancel or pause). */
 export class ComfyCancelledError extends Error {
   constructor(readonly promptId: string) {
     super('cancelled');
     this.name = 'ComfyCancelledError';
+    brand(this, 'comfy_cancelled');
   }
 }
+
+/** Whether `err` is a ComfyCancelledError. */
+export const isComfyCancelled = (err: unknown): err is ComfyCancelledError => hasBrand(err, 'comfy_cancelled');

@@ -3,8 +3,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { writeAtomic } from '@/lib/sessions/atomic-write';
-import { ComfyCancelledError, ComfyExecutionError, ComfyRejectedError, ComfyUnreachableError, networkFailure } from './errors';
+import {
+  ComfyCancelledError,
+  ComfyExecutionError,
+  ComfyRejectedError,
+  ComfyUnreachableError,
+  isComfyUnreachable,
+  networkFailure,
+} from './errors';
 import {
   HistorySchema,
   PromptErrorSchema,
@@ -20,10 +26,6 @@ import type { ApiGraph } from './workflow';
 
 export interface RunImageOptions {
   graph: ApiGraph;
-  /** Folder the image is written into (a session's `output/`). */
-  outputDir: string;
-  /** File name inside `outputDir`, e.g. `lora_0_1_2.png`. */
-  filename: string;
   /** Called with ComfyUI's `prompt_id` once `POST /prompt` has accepted the graph. */
   onQueued?: (promptId: string) => void;
   /** Sampler steps of this image from ComfyUI's `progress` messages. */
@@ -41,8 +43,8 @@ export interface WaitHooks {
 
 export interface RunImageResult {
   promptId: string;
-  /** Absolute path of the written image. */
-  file: string;
+  /** The output image's bytes as ComfyUI saved them (its embedded workflow included). */
+  image: Buffer;
   /** True when ComfyUI served the whole graph from its cache (`execution_cached` listed the output node). */
   cached: boolean;
 }
@@ -346,25 +348,24 @@ export class ComfyRunner {
   }
 
   /**
-   * Runs one graph to its end and writes its first output image to `outputDir/filename`: `queuePrompt`, then
-   * `waitForEnd`, then `collect`. The plain serial way; the generation job pipelines these steps itself.
+   * Runs one graph to its end and returns its first output image: `queuePrompt`, then `waitForEnd`, then `collect`.
+   * The plain serial way; the generation job pipelines these steps itself.
    */
   async runImage(opts: RunImageOptions): Promise<RunImageResult> {
     if (!this.ws) await this.connect();
     const promptId = await this.queuePrompt(opts.graph);
     opts.onQueued?.(promptId);
     const { cached } = await this.waitForEnd(promptId, { onProgress: opts.onProgress });
-    const file = await this.collect(promptId, opts.outputDir, opts.filename);
-    return { promptId, file, cached };
+    return { promptId, image: await this.collect(promptId), cached };
   }
 
   /**
-   * Reads the finished prompt's outputs from `/history/{prompt_id}` and writes its first output image to
-   * `outputDir/filename` (atomic write, bytes unchanged, so ComfyUI's embedded workflow stays). Returns the path.
+   * Reads the finished prompt's outputs from `/history/{prompt_id}` and downloads its first output image, bytes
+   * unchanged (so ComfyUI's embedded workflow stays). This module writes no files: the caller stores the bytes.
    * Throws ComfyExecutionError (ComfyUI's `exception_message` when the prompt failed, or no output), or
    * ComfyUnreachableError.
    */
-  async collect(promptId: string, outputDir: string, filename: string): Promise<string> {
+  async collect(promptId: string): Promise<Buffer> {
     const entry = await this.finishedHistory(promptId);
     if (entry.status?.status_str === 'error') {
       throw new ComfyExecutionError(historyErrorMessage(entry) ?? 'ComfyUI reported an error', promptId);
@@ -373,9 +374,7 @@ export class ComfyRunner {
       .flatMap((o) => o.images ?? [])
       .find((img) => img.type === 'output');
     if (!ref) throw new ComfyExecutionError('the prompt finished without an output image', promptId);
-    const file = path.join(outputDir, filename);
-    await writeAtomic(file, await this.fetchImage(ref), { fsync: true });
-    return file;
+    return this.fetchImage(ref);
   }
 
   /**
@@ -422,7 +421,7 @@ export class ComfyRunner {
         } catch (err) {
           failedPolls += 1;
           if (failedPolls >= UNREACHABLE_POLLS && !this.connected) {
-            end(() => reject(err instanceof ComfyUnreachableError ? err : new ComfyUnreachableError(String(err))));
+            end(() => reject(isComfyUnreachable(err) ? err : new ComfyUnreachableError(String(err))));
           }
         }
       };

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { comfyConfig, serverList } from './config';
-import { ComfyUnreachableError } from './errors';
+import { isComfyUnreachable } from './errors';
 import { ComfyRunner } from './runner';
 
 export const ComfyUrlQuery = z.object({
@@ -68,7 +68,7 @@ export async function probeComfy(url?: string): Promise<ComfyStatus> {
       reachable: false,
       gpu: null,
       vram_free: null,
-      error: `${err instanceof ComfyUnreachableError ? err.message : `ComfyUI at ${target} cannot be reached`}. Is it running, and is the URL right?`,
+      error: `${isComfyUnreachable(err) ? err.message : `ComfyUI at ${target} cannot be reached`}. Is it running, and is the URL right?`,
       checkpoints: [],
       loras: [],
       samplers: [],

@@ -1,6 +1,6 @@
 import 'server-only';
 import sharp, { type OverlayOptions } from 'sharp';
-import { ApiError } from '@/lib/api/errors';
+import { ApiError, isApiError } from '@/lib/api/errors';
 import type { Result, Session } from '@/lib/sessions/schema';
 import { readSessionImage } from '@/lib/sessions/images';
 
@@ -88,7 +88,7 @@ async function renderCell(sessionId: string, result: Result | undefined, cell: n
   try {
     bytes = await readSessionImage(sessionId, result.filename);
   } catch (err) {
-    if (err instanceof ApiError) return { kind: 'placeholder', label: 'missing' };
+    if (isApiError(err)) return { kind: 'placeholder', label: 'missing' };
     throw err;
   }
   try {

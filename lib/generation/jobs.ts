@@ -1,13 +1,13 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { ApiError, diskFullError } from '@/lib/api/errors';
-import { describeZodError } from '@/lib/api/handler';
+import { ApiError, describeZodError, diskFullError, messageOf } from '@/lib/api/errors';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
-import { ComfyCancelledError, ComfyExecutionError, ComfyUnreachableError } from '@/lib/comfy/errors';
+import { isComfyCancelled, isComfyExecution, isComfyUnreachable } from '@/lib/comfy/errors';
 import { ComfyRunner } from '@/lib/comfy/runner';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { ReadySetupSchema, type Result, type Session } from '@/lib/sessions/schema';
-import { listSessions, loadSession, outputPath, updateSession } from '@/lib/sessions/store';
+import { writeSessionImage } from '@/lib/sessions/images';
+import { listSessions, loadSession, updateSession } from '@/lib/sessions/store';
 import { graphFor } from './graph';
 import { planResults } from './plan';
 
@@ -45,7 +45,7 @@ const PREVIEW_EVERY_MS = 250;
 const now = () => new Date().toISOString();
 
 /** A failure in words for the session's error message; a full disk says so (diskFullError). */
-const failureMessage = (err: unknown) => diskFullError(err)?.message ?? (err instanceof Error ? err.message : String(err));
+const failureMessage = (err: unknown) => diskFullError(err)?.message ?? messageOf(err);
 
 interface Server {
   url: string;
@@ -135,25 +135,43 @@ class GenerationJobs {
     return session;
   }
 
-  /** Pause: no new image is submitted; the ones ComfyUI already has finish and are kept. Resumable with start. */
-  pause(sessionId: string): void {
-    const job = this.jobs.get(sessionId);
-    if (!job) throw new ApiError('conflict', 'no generation is running for this session');
+  /**
+   * Pause: no new image is submitted; the ones ComfyUI already has finish and are kept. Resumable with start.
+   * Throws ApiError not_found / damaged for a session that cannot be read, conflict when no job runs.
+   */
+  async pause(sessionId: string): Promise<void> {
+    const job = await this.runningJob(sessionId);
     if (job.mode === 'run') job.mode = 'pause';
   }
 
   /**
    * Cancel: stops now. The session's prompts are removed from ComfyUI's queue (`POST /queue {delete}`) and the one
    * rendering is interrupted (`POST /interrupt {prompt_id}`); their images go back to queued. Resumable with start.
+   * Throws as pause.
    */
   async cancel(sessionId: string): Promise<void> {
-    const job = this.jobs.get(sessionId);
-    if (!job) throw new ApiError('conflict', 'no generation is running for this session');
+    const job = await this.runningJob(sessionId);
     job.mode = 'cancel';
     const byServer = new Map<Server, string[]>();
     for (const { server, promptId } of job.inflight.values()) byServer.set(server, [...(byServer.get(server) ?? []), promptId]);
     job.abort.abort();
     await Promise.all([...byServer].map(([server, ids]) => server.runner.cancel(ids).catch(() => undefined)));
+  }
+
+  /** The job of a session that exists and is readable; throws ApiError (not_found, damaged, conflict). */
+  private async runningJob(sessionId: string): Promise<Job> {
+    const job = this.jobs.get(sessionId);
+    if (job) return job;
+    await loadSession(sessionId);
+    throw new ApiError('conflict', 'no generation is running for this session');
+  }
+
+  /**
+   * The session as it stands: one stored as `running` with no job in this process was cut off (a server stop, or a
+   * job that could not record its end) and is shown `interrupted`, as the next start will mark it. Writes nothing.
+   */
+  asSeen(session: Session): Session {
+    return session.status === 'running' && !this.jobs.has(session.session_id) ? { ...session, status: 'interrupted' } : session;
   }
 
   private async run(session: Session, job: Job): Promise<void> {
@@ -235,7 +253,7 @@ class GenerationJobs {
             this.emit(id, { type: 'preview', image_id: r.image_id, data_url: `data:${mime};base64,${image.toString('base64')}` });
           },
         });
-        await server.runner.collect(promptId, outputPath(id), r.filename);
+        await writeSessionImage(id, r.filename, await server.runner.collect(promptId));
       } finally {
         job.inflight.delete(r.image_id);
       }
@@ -264,13 +282,13 @@ class GenerationJobs {
         try {
           await renderOn(server, item);
         } catch (err) {
-          if (err instanceof ComfyCancelledError || (err instanceof ComfyExecutionError && (job.mode as Job['mode']) === 'cancel')) {
+          if (isComfyCancelled(err) || (isComfyExecution(err) && (job.mode as Job['mode']) === 'cancel')) {
             await requeue(item);
-          } else if (err instanceof ComfyExecutionError && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
+          } else if (isComfyExecution(err) && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
             await requeue({ ...item, resubmits: item.resubmits + 1 });
-          } else if (err instanceof ComfyExecutionError) {
+          } else if (isComfyExecution(err)) {
             await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
-          } else if (err instanceof ComfyUnreachableError) {
+          } else if (isComfyUnreachable(err)) {
             server.healthy = false;
             server.lastError = err.message;
             console.warn(`[generation] ${id}: ${err.message}; its images go to the other servers`);
@@ -345,11 +363,11 @@ class GenerationJobs {
   }
 
   /**
-   * A session stored as `running` with no job in this process was cut off by a server stop: mark it `interrupted`
-   * (resumable with Start). Images that were rendering keep their `prompt_id`, so Resume re-attaches to them.
-   * Returns the session as it now stands.
+   * Marks a session stored as `running` with no job in this process `interrupted` (resumable with Start); its
+   * rendering images go back to queued and keep their `prompt_id`, so Resume re-attaches to them. Run at server start
+   * (markInterrupted) only: a GET never writes (asSeen shows the same without writing).
    */
-  async reconcile(sessionId: string): Promise<Session> {
+  private async reconcile(sessionId: string): Promise<Session> {
     const s = await loadSession(sessionId);
     if (s.status !== 'running' || this.jobs.has(sessionId)) return s;
     return updateSession(sessionId, (d) => {

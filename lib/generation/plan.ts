@@ -5,9 +5,6 @@ export function imageId(p: number, s: number, k: number | null): string {
   return k === null ? `baseline_${p}_${s}` : `lora_${p}_${s}_${k}`;
 }
 
-/** Matches exactly the image file names a session can hold. */
-export const IMAGE_FILE_PATTERN = /^(?:baseline_\d+_\d+|lora_\d+_\d+_\d+)\.png$/;
-
 /**
  * The grid of a session, in generation order: for each prompt and seed, the baseline once, then the LoRA at every
  * strength with the *same* seed (the original tool changed seeds between strengths; DESIGN.md 3b). Every entry starts

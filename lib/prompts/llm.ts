@@ -3,8 +3,7 @@
 // sent as `Authorization: Bearer`; it is never logged, and it is scrubbed from every error message.
 import 'server-only';
 import { z } from 'zod';
-import { ApiError } from '@/lib/api/errors';
-import { describeZodError } from '@/lib/api/handler';
+import { ApiError, describeZodError } from '@/lib/api/errors';
 import {
   GeneratedPromptsSchema,
   SuggestedMetricsSchema,
@@ -15,22 +14,17 @@ import {
 
 export const LLM_TIMEOUT_MS = 30_000;
 
-/** Why an LLM call failed; routes answer it as 502 `{error: {code, message}}`. */
+/** Why an LLM call failed; routes answer it as 502 `{error: {code, message}}` (lib/api/errors.ts ERROR_STATUS). */
 export type LlmErrorCode = 'llm_unreachable' | 'llm_rejected' | 'llm_bad_answer';
 
-/** A failure of the configured LLM server (unreachable, HTTP error, unusable answer). Always HTTP 502. */
-export class LlmError extends Error {
-  readonly status = 502;
+/** A failure of the configured LLM server (unreachable, HTTP error, unusable answer): an ApiError with an llm_* code. */
+export class LlmError extends ApiError {
   constructor(
-    readonly code: LlmErrorCode,
+    override readonly code: LlmErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'LlmError';
-  }
-
-  toJSON(): { error: { code: LlmErrorCode; message: string } } {
-    return { error: { code: this.code, message: this.message } };
   }
 }
 
@@ -105,7 +99,8 @@ async function chat(system: string, user: string, opts: { timeoutMs?: number } =
       }),
     });
   } catch (err) {
-    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    const name = (err as { name?: unknown } | null)?.name;
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
     throw new LlmError(
       'llm_unreachable',
       timedOut

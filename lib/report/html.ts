@@ -11,7 +11,7 @@ import 'server-only';
  * Only once evaluation is complete: the reveal gallery says which side was the LoRA, so an earlier export would
  * unblind the rater.
  */
-import { ApiError } from '@/lib/api/errors';
+import { ApiError, isApiError } from '@/lib/api/errors';
 import { usesCheckpoint, type Session } from '@/lib/sessions/schema';
 import { thumbnail } from '@/lib/sessions/thumbnails';
 import { buildReport, POOLED_METRIC, type Cell, type Report, type RevealRow } from './report';
@@ -110,7 +110,7 @@ async function thumbnailUrls(sessionId: string, filenames: string[]): Promise<Ma
       const webp = await thumbnail(sessionId, file, HTML_THUMBNAIL_SIZE);
       return `data:image/webp;base64,${webp.toString('base64')}`;
     } catch (err) {
-      if (err instanceof ApiError && ['not_found', 'damaged', 'bad_request', 'forbidden'].includes(err.code)) {
+      if (isApiError(err) && ['not_found', 'damaged', 'bad_request', 'forbidden'].includes(err.code)) {
         return null;
       }
       throw err;

@@ -10,11 +10,11 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { z } from 'zod';
 import pkg from '@/package.json';
-import { ApiError } from '@/lib/api/errors';
-import { describeZodError } from '@/lib/api/handler';
-import { IMAGE_FILE_PATTERN } from '@/lib/generation/plan';
-import { SCHEMA_VERSION, SessionIdSchema, SessionSchema, type Session } from './schema';
-import { claimSessionId, loadSession, META_FILE, OUTPUT_DIR, outputPath, sessionPath, sessionsDir } from './store';
+import { ApiError, describeZodError, isApiError, isZodError, messageOf } from '@/lib/api/errors';
+import { SCHEMA_VERSION, SessionIdSchema, SessionSchema, type Session, IMAGE_FILE_PATTERN } from './schema';
+import { claimSessionId, loadSession } from './store';
+import { receiveZipUpload } from './upload';
+import { META_FILE, OUTPUT_DIR, outputPath, sessionPath, sessionsDir } from './paths';
 
 /** The `format` of every LoRA Bench session archive. */
 export const ARCHIVE_FORMAT = 'lorabench-session';
@@ -176,11 +176,12 @@ function collector(into: Buffer[]): Writable {
  * and the JSON entries into memory. Decompressed bytes are counted as they flow (header sizes are only a first check;
  * yauzl's validateEntrySizes also refuses an entry whose data does not match its header).
  */
-async function extract(zip: Buffer, tmp: string, maxBytes: number, maxEntries: number): Promise<Extracted> {
+async function extract(zip: Buffer | string, tmp: string, maxBytes: number, maxEntries: number): Promise<Extracted> {
   let zipfile: yauzl.ZipFile;
   try {
     // decodeStrings:false: we decode names ourselves (below) without yauzl turning backslashes into slashes.
-    zipfile = await yauzl.fromBufferPromise(zip, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
+    const opts = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: true };
+    zipfile = await (typeof zip === 'string' ? yauzl.openPromise(zip, opts) : yauzl.fromBufferPromise(zip, opts));
   } catch (err) {
     return refuse(`the upload is not a readable .zip archive (${(err as Error).message})`);
   }
@@ -292,7 +293,7 @@ function checkMeta(ex: Extracted, manifest: Manifest): Session {
 }
 
 /** A filesystem error on our side (disk full, permissions): a server problem, not a bad archive. */
-const isLocalFsError = (err: unknown) => err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+const isLocalFsError = (err: unknown) => typeof (err as NodeJS.ErrnoException | null)?.syscall === 'string';
 
 /**
  * Imports a session archive (as written by `exportSessionZip`) as a NEW session and returns it.
@@ -310,17 +311,52 @@ const isLocalFsError = (err: unknown) => err instanceof Error && typeof (err as 
  * were created in this second); filesystem errors on our side pass through unchanged. On every failure the temp
  * folder and any claimed session folder are removed, so no partial session stays visible.
  */
-export async function importSessionZip(zip: Buffer, opts: { maxBytes?: number; maxEntries?: number } = {}): Promise<Session> {
-  const maxBytes = opts.maxBytes ?? DEFAULT_IMPORT_MAX_BYTES;
-  const maxEntries = opts.maxEntries ?? DEFAULT_IMPORT_MAX_ENTRIES;
+export async function importSessionZip(zip: Buffer, opts: ImportOptions = {}): Promise<Session> {
   if (!Buffer.isBuffer(zip) || zip.length === 0) refuse('the upload is empty; send a session .zip');
+  return withImportFolder((tmp) => importInto(tmp, zip, opts));
+}
+
+/**
+ * Imports the session archive sent as the raw body of `req` (see importSessionZip): the upload is streamed into the
+ * import's temp folder (receiveZipUpload: 413 past `maxUploadBytes`, default MAX_UPLOAD_BYTES), never buffered, so a
+ * kill at any point leaves only that `.import-*` folder, which the next start removes (lib/sessions/startup.ts).
+ */
+export async function importUpload(req: Request, opts: ImportOptions & { maxUploadBytes?: number } = {}): Promise<Session> {
+  return withImportFolder(async (tmp) => {
+    const file = path.join(tmp, UPLOAD_FILE);
+    await receiveZipUpload(req, file, opts.maxUploadBytes ?? MAX_UPLOAD_BYTES);
+    return importInto(tmp, file, opts);
+  });
+}
+
+export interface ImportOptions {
+  maxBytes?: number;
+  maxEntries?: number;
+}
+
+/** The uploaded archive inside the import's temp folder (removed before the folder becomes the session). */
+const UPLOAD_FILE = 'upload.zip';
+
+/** Runs `fn` with a fresh `.import-*` folder inside the data directory (same filesystem as the sessions), removed after. */
+async function withImportFolder<T>(fn: (tmp: string) => Promise<T>): Promise<T> {
   const root = sessionsDir();
   await mkdir(root, { recursive: true });
   const tmp = await mkdtemp(path.join(root, IMPORT_TEMP_PREFIX));
+  try {
+    return await fn(tmp);
+  } finally {
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+async function importInto(tmp: string, zip: Buffer | string, opts: ImportOptions): Promise<Session> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_IMPORT_MAX_BYTES;
+  const maxEntries = opts.maxEntries ?? DEFAULT_IMPORT_MAX_ENTRIES;
   let claimed: string | null = null;
   let moved = false;
   try {
     const ex = await extract(zip, tmp, maxBytes, maxEntries);
+    if (typeof zip === 'string') await rm(zip, { force: true });
     const manifest = checkManifest(ex);
     const source = checkMeta(ex, manifest);
 
@@ -353,49 +389,9 @@ export async function importSessionZip(zip: Buffer, opts: { maxBytes?: number; m
     return session;
   } catch (err) {
     if (claimed && !moved) await rm(sessionPath(claimed), { recursive: true, force: true }).catch(() => {});
-    if (err instanceof ApiError || isLocalFsError(err)) throw err;
-    if (err instanceof z.ZodError) throw new ApiError('bad_request', `the archive's session is invalid: ${describeZodError(err)}`);
+    if (isApiError(err) || isLocalFsError(err)) throw err;
+    if (isZodError(err)) throw new ApiError('bad_request', `the archive's session is invalid: ${describeZodError(err)}`);
     // yauzl and zlib errors: a truncated, corrupt or inconsistent zip.
-    throw new ApiError('bad_request', `the archive is damaged: ${err instanceof Error ? err.message : String(err)}`);
-  } finally {
-    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw new ApiError('bad_request', `the archive is damaged: ${messageOf(err)}`);
   }
-}
-
-const ZIP_TYPES = ['application/zip', 'application/octet-stream', 'application/x-zip-compressed', 'application/x-zip'];
-
-/**
- * The raw body of an upload, at most `maxBytes`: refused with ApiError bad_request when Content-Length already says
- * more, or as soon as the streamed bytes pass the cap (the rest is never read), when it is empty, or when its
- * Content-Type is set and is not a zip type (application/zip, application/octet-stream, or the x-zip variants that
- * browsers send for .zip files).
- */
-export async function readZipUpload(req: Request, maxBytes: number = MAX_UPLOAD_BYTES): Promise<Buffer> {
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type && !ZIP_TYPES.includes(type)) {
-    await req.body?.cancel().catch(() => {});
-    refuse(`send the session archive as the raw body with Content-Type application/zip (got ${type.slice(0, 60)})`);
-  }
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  const tooLarge = `the upload is larger than ${maxBytes} bytes, the import limit`;
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await req.body?.cancel().catch(() => {});
-    refuse(tooLarge);
-  }
-  if (!req.body) return refuse('the upload is empty; send a session .zip');
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      refuse(tooLarge);
-    }
-    chunks.push(value);
-  }
-  if (total === 0) refuse('the upload is empty; send a session .zip');
-  return Buffer.concat(chunks, total);
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { lstat, unlink } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 
 // write-file-atomic's signal-exit listens for SIGXFSZ and, when it is the only listener, raises the signal again,
@@ -11,5 +12,12 @@ if (!g.__loraBenchXfszGuard) {
   process.on('SIGXFSZ', () => undefined);
 }
 
-/** write-file-atomic (temp file in the same folder, optional fsync, rename; the temp file is removed on failure). */
-export const writeAtomic = writeFileAtomic;
+/**
+ * write-file-atomic (temp file in the same folder, optional fsync, rename; the temp file is removed on failure), except
+ * that a symlink at `file` is removed first: write-file-atomic resolves links and would write through one to its
+ * target, wherever that is.
+ */
+export async function writeAtomic(file: string, data: string | Buffer, opts: { fsync: boolean }): Promise<void> {
+  if ((await lstat(file).catch(() => null))?.isSymbolicLink()) await unlink(file);
+  await writeFileAtomic(file, data, opts);
+}

@@ -2,7 +2,7 @@ import 'server-only';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '@/lib/api/errors';
-import { sessionsDir } from './store';
+import { sessionsDir } from './paths';
 
 /**
  * The real path of `file` (every symlink resolved), which must lie inside the data directory (`SESSIONS_DIR`,

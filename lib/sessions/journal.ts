@@ -21,7 +21,7 @@ export function journalPath(sessionDir: string): string {
 /**
  * The entries of a session folder's journal ([] when there is none) and the byte length of the complete lines. A
  * last line without its newline is an append cut off by a crash before it was acknowledged, and is ignored. Throws
- * ApiError damaged for a complete line that is not an entry.
+ * ApiError damaged (details `{where: "line N"}`) for a complete line that is not an entry.
  */
 export async function readJournal(sessionDir: string): Promise<{ entries: JournalEntry[]; size: number }> {
   let text: string;
@@ -44,7 +44,7 @@ export async function readJournal(sessionDir: string): Promise<{ entries: Journa
         json = null;
       }
       const parsed = EntrySchema.safeParse(json);
-      if (!parsed.success) throw new ApiError('damaged', `${JOURNAL_FILE} line ${i + 1} is not a journal entry`);
+      if (!parsed.success) throw new ApiError('damaged', `has a bad line ${i + 1} (not a journal entry)`, { where: `line ${i + 1}` });
       return parsed.data;
     });
   return { entries, size: Buffer.byteLength(text.slice(0, end)) };

@@ -2,8 +2,9 @@ import 'server-only';
 import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '@/lib/api/errors';
-import { SESSION_ID_PATTERN, type Session, type Setup } from './schema';
-import { createSession, listSessions, loadSession, outputPath, sessionPath, sessionsDir, updateSession } from './store';
+import { SESSION_ID_PATTERN, type Session, type SessionSummary, type Setup } from './schema';
+import { createSession, listSessions, loadSession, sessionSummary, updateSession } from './store';
+import { outputPath, sessionPath, sessionsDir } from './paths';
 
 export const TRASH_DIR = '.trash';
 
@@ -100,10 +101,11 @@ export async function listTrash(): Promise<TrashEntry[]> {
 }
 
 /**
- * Moves a trashed folder back to `sessions/<id>/`. Throws ApiError bad_request (not a trash name), not_found, or
- * conflict when a session with that id exists again.
+ * Moves a trashed folder back to `sessions/<id>/` and returns its summary row (a damaged folder comes back as it
+ * went, listed as damaged). Throws ApiError bad_request (not a trash name), not_found, or conflict when a session
+ * with that id exists again.
  */
-export async function restoreFromTrash(name: string): Promise<Session> {
+export async function restoreFromTrash(name: string): Promise<SessionSummary> {
   const m = TRASH_NAME_PATTERN.exec(name);
   if (!m) throw new ApiError('bad_request', `"${name.slice(0, 60)}" is not a trashed session`);
   const id = m[1]!;
@@ -111,7 +113,7 @@ export async function restoreFromTrash(name: string): Promise<Session> {
   if (!(await exists(from))) throw new ApiError('not_found', `${name} is not in the trash`);
   if (await exists(sessionPath(id))) throw new ApiError('conflict', `a session ${id} exists already`);
   await rename(from, sessionPath(id));
-  return loadSession(id);
+  return sessionSummary(id);
 }
 
 /** Sessions with no image rendered and no judgment, that no job is running on: what Clean up offers to trash. */

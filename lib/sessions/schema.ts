@@ -90,29 +90,45 @@ export const ReadySetupSchema = SetupSchema.extend({
   if (usesCheckpoint(s) && !s.checkpoint) ctx.addIssue({ code: 'custom', path: ['checkpoint'], message: 'choose a checkpoint' });
 });
 
+// Path-derived fields have exact patterns here, so import, migration and load all refuse what could name a file
+// outside the session folder (issue 11: an imported `filename: "../../x"` was written through by Resume).
+/** An image id: `baseline_P_S` or `lora_P_S_K` (prompt, seed and strength indexes). */
+export const IMAGE_ID_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,6}_\d{1,6})$/;
+/** Matches exactly the image file names a session can hold: an image id and `.png`. */
+export const IMAGE_FILE_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,6}_\d{1,6})\.png$/;
+/** A blind pair id: `pP_sS_kK`, with `#r` for a repeat control. */
+export const PAIR_ID_PATTERN = /^p\d{1,6}_s\d{1,6}_k\d{1,6}(?:#r)?$/;
+
+const ImageIdSchema = z.string().regex(IMAGE_ID_PATTERN, 'an image id is baseline_P_S or lora_P_S_K');
+const PairIdSchema = z.string().regex(PAIR_ID_PATTERN, 'a pair id is pP_sS_kK');
+/** ComfyUI's prompt ids are UUIDs; any other id a server chose is kept, but never with path or control characters. */
+const PromptIdSchema = z.string().max(200).regex(/^[\w.-]+$/, 'a ComfyUI prompt id has only letters, digits, ".", "_" and "-"');
+
 export const RoleSchema = z.enum(['baseline', 'lora']);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const ImageStatusSchema = z.enum(['queued', 'running', 'done', 'failed']);
 
 /** One image of the grid. Baselines have `strength` and `strength_index` null. */
-export const ResultSchema = z.object({
-  image_id: z.string(),
-  role: RoleSchema,
-  prompt_index: z.number().int().min(0),
-  seed_index: z.number().int().min(0),
-  seed: SeedSchema,
-  strength: StrengthSchema.nullable(),
-  strength_index: z.number().int().min(0).nullable(),
-  filename: z.string(),
-  status: ImageStatusSchema,
-  comfy_prompt_id: z.string().nullable().default(null),
-  /** The ComfyUI server the prompt was submitted to, so a restarted workbench can re-attach to it. */
-  server: z.string().nullable().default(null),
-  error: z.string().nullable().default(null),
-  started_at: z.string().nullable().default(null),
-  completed_at: z.string().nullable().default(null),
-});
+export const ResultSchema = z
+  .object({
+    image_id: ImageIdSchema,
+    role: RoleSchema,
+    prompt_index: z.number().int().min(0),
+    seed_index: z.number().int().min(0),
+    seed: SeedSchema,
+    strength: StrengthSchema.nullable(),
+    strength_index: z.number().int().min(0).nullable(),
+    filename: z.string().regex(IMAGE_FILE_PATTERN, 'an image file name is baseline_P_S.png or lora_P_S_K.png'),
+    status: ImageStatusSchema,
+    comfy_prompt_id: PromptIdSchema.nullable().default(null),
+    /** The ComfyUI server the prompt was submitted to, so a restarted workbench can re-attach to it. */
+    server: z.string().nullable().default(null),
+    error: z.string().nullable().default(null),
+    started_at: z.string().nullable().default(null),
+    completed_at: z.string().nullable().default(null),
+  })
+  .refine((r) => r.filename === `${r.image_id}.png`, { message: 'the file name must be the image id and .png', path: ['filename'] });
 export type Result = z.infer<typeof ResultSchema>;
 
 /**
@@ -120,11 +136,11 @@ export type Result = z.infer<typeof ResultSchema>;
  * `left` says which role is shown on the left.
  */
 export const BlindPairSchema = z.object({
-  pair_id: z.string(),
+  pair_id: PairIdSchema,
   token: z.string().regex(/^[a-f0-9]{32}$/),
   left: RoleSchema,
-  baseline_image_id: z.string(),
-  lora_image_id: z.string(),
+  baseline_image_id: ImageIdSchema,
+  lora_image_id: ImageIdSchema,
   prompt_index: z.number().int().min(0),
   seed_index: z.number().int().min(0),
   strength_index: z.number().int().min(0),
@@ -151,7 +167,7 @@ export type Rater = z.infer<typeof RaterSchema>;
 export type Winner = z.infer<typeof WinnerSchema>;
 
 export const ScoreSchema = z.object({
-  pair_id: z.string(),
+  pair_id: PairIdSchema,
   metric: z.string(),
   winner: WinnerSchema,
   left: RoleSchema,
@@ -230,13 +246,25 @@ export const SessionSummarySchema = z.discriminatedUnion('damaged', [
     pairs_total: z.number().int(),
     /** File name of the first finished image, for the list's thumbnail; null before any. */
     thumbnail: z.string().nullable(),
+    /** A folder of the original tool, summarized as it will be once migrated (Load migrates it). */
+    legacy: z.boolean(),
   }),
-  z.object({ damaged: z.literal(true), session_id: z.string(), reason: z.string() }),
+  z.object({
+    damaged: z.literal(true),
+    session_id: z.string(),
+    reason: z.string(),
+    /** The unusable file, relative to the session folder (e.g. `session_meta.json`). */
+    file: z.string(),
+    /** Where in it, when known: a field path (`step_1_setup.seeds.0`) or a line (`line 3`). */
+    where: z.string().nullable(),
+  }),
 ]);
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+/** A summary row of a readable session. */
+export type SessionRow = Extract<SessionSummary, { damaged: false }>;
 
 /** The summary row of a loaded session. */
-export function summarize(s: Session): SessionSummary {
+export function summarize(s: Session): SessionRow {
   const results = s.step_2_generation.results;
   const done = results.filter((r) => r.status === 'done');
   return {
@@ -253,5 +281,6 @@ export function summarize(s: Session): SessionSummary {
     judgments: s.step_3_evaluation.scores.length,
     pairs_total: s.step_2_generation.shuffled_results.length,
     thumbnail: done[0]?.filename ?? null,
+    legacy: false,
   };
 }

@@ -2,13 +2,14 @@ import 'server-only';
 import type { Stats } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeAtomic } from '@/lib/sessions/atomic-write';
-import { ApiError } from '@/lib/api/errors';
-import { describeZodError } from '@/lib/api/handler';
+import { ApiError, describeZodError, isApiError, messageOf } from '@/lib/api/errors';
 import { applyJournalOp, type JournalOp } from '@/lib/evaluation/journal-ops';
-import { appendJournal, type JournalEntry, journalPath, readJournal, removeJournal } from './journal';
+import { writeAtomic } from '@/lib/sessions/atomic-write';
+import { insideDataDir } from './contained';
+import { appendJournal, JOURNAL_FILE, type JournalEntry, journalPath, readJournal, removeJournal } from './journal';
+import { isLegacyV2, migrateLegacyV2 } from './legacy';
 import { withSessionLock } from './lock';
-import { isLegacyV2, migrateLegacyFolder } from './migrate';
+import { META_FILE, outputPath, sessionPath, sessionsDir } from './paths';
 import {
   SCHEMA_VERSION,
   SESSION_ID_PATTERN,
@@ -18,26 +19,6 @@ import {
   summarize,
   type SessionSummary,
 } from './schema';
-
-export const META_FILE = 'session_meta.json';
-export const OUTPUT_DIR = 'output';
-
-/** The data directory: `SESSIONS_DIR`, or `./sessions` under the working directory. */
-export function sessionsDir(): string {
-  // turbopackIgnore: the data directory is chosen at run time and must not be traced into the build.
-  return path.resolve(/*turbopackIgnore: true*/ process.env.SESSIONS_DIR || path.join(process.cwd(), 'sessions'));
-}
-
-/** Absolute folder of a session; throws ApiError bad_request for an id that is not `YYYYMMDD_HHMMSS[_N]`. */
-export function sessionPath(id: string): string {
-  if (!SESSION_ID_PATTERN.test(id)) throw new ApiError('bad_request', `"${id.slice(0, 40)}" is not a session id`);
-  return path.join(/*turbopackIgnore: true*/ sessionsDir(), id);
-}
-
-/** Absolute `output/` folder of a session. */
-export function outputPath(id: string): string {
-  return path.join(sessionPath(id), OUTPUT_DIR);
-}
 
 /** `YYYYMMDD_HHMMSS` in local time. */
 export function formatSessionId(d: Date): string {
@@ -130,7 +111,8 @@ function fileIdentity(st: Stats): string {
 }
 
 async function writeMeta(session: Session): Promise<void> {
-  const file = path.join(sessionPath(session.session_id), META_FILE);
+  // The folder as it really is: a session folder linked out of the data directory is not written through.
+  const file = path.join(await insideDataDir(sessionPath(session.session_id)), META_FILE);
   const text = `${JSON.stringify(session, null, 2)}\n`;
   await writeAtomic(file, text, { fsync: true });
   written.set(session.session_id, { identity: fileIdentity(await stat(file)), text, journalSize: 0, journalEntries: 0, session: null });
@@ -147,16 +129,26 @@ async function writtenIfCurrent(id: string): Promise<Written | undefined> {
   return meta && fileIdentity(meta) === w.identity && (journal?.size ?? 0) === w.journalSize ? w : undefined;
 }
 
-/** The text of `session_meta.json` and the identity of the file it was read from; throws ApiError not_found. */
+/**
+ * ApiError damaged for a session whose `file` (relative to its folder) is unusable; `details` say which file and,
+ * where known, `where` in it (a field path or a line), for the history's Details.
+ */
+export function damagedError(id: string, file: string, problem: string, where?: string): ApiError {
+  return new ApiError('damaged', `${file} of ${id} ${problem}`, { file, where: where ?? null });
+}
+
+/**
+ * The text of `session_meta.json` and the identity of the file it was read from. Throws ApiError not_found when the
+ * session folder does not exist, damaged when it exists without the file.
+ */
 async function readMetaText(id: string): Promise<{ text: string; identity: string }> {
   let fh: FileHandle;
   try {
     fh = await open(path.join(sessionPath(id), META_FILE), 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ApiError('not_found', `session ${id} does not exist or has no ${META_FILE}`);
-    }
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (await stat(sessionPath(id)).then((st) => st.isDirectory(), () => false)) throw damagedError(id, META_FILE, 'is missing');
+    throw new ApiError('not_found', `session ${id} does not exist`);
   }
   try {
     // fstat and read through one handle, so the identity belongs to the bytes read.
@@ -171,7 +163,7 @@ function parseMeta(id: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ApiError('damaged', `${META_FILE} of ${id} is not valid JSON`);
+    throw damagedError(id, META_FILE, 'is not valid JSON');
   }
 }
 
@@ -180,14 +172,35 @@ async function readMeta(id: string): Promise<unknown> {
   return parseMeta(id, (await readMetaText(id)).text);
 }
 
-function validate(id: string, json: unknown): Session {
-  if (isLegacyV2(json)) throw new ApiError('damaged', `${id} was written by the original tool; load it once to migrate it`);
-  const parsed = SessionSchema.safeParse(json);
-  if (!parsed.success) throw new ApiError('damaged', `${META_FILE} of ${id} is invalid: ${describeZodError(parsed.error)}`);
-  // A copied or edited file naming another session would make saves land in that session's folder.
-  if (parsed.data.session_id !== id) {
-    throw new ApiError('damaged', `${META_FILE} of ${id} names session ${parsed.data.session_id.slice(0, 40)}`);
+const PLACEHOLDER_TOKEN = () => '0'.repeat(32);
+
+/**
+ * The session the original tool's `json` becomes once migrated, computed in memory (nothing is written; the images
+ * keep their old names until lib/sessions/migrate.ts copies them). Throws ApiError damaged when it cannot be migrated.
+ */
+function legacyPreview(id: string, json: unknown): Session {
+  try {
+    return migrateLegacyV2(json, id, PLACEHOLDER_TOKEN).session;
+  } catch (err) {
+    if (isApiError(err) && err.code === 'damaged') throw damagedError(id, META_FILE, `cannot be migrated: ${err.message}`);
+    throw err;
   }
+}
+
+/** ApiError needs_migration for a folder of the original tool (or damaged when it cannot be migrated at all). */
+function needsMigration(id: string, json: unknown): ApiError {
+  legacyPreview(id, json);
+  return new ApiError('needs_migration', `session ${id} was written by the original tool; migrate it first (Load in the app)`);
+}
+
+function validate(id: string, json: unknown): Session {
+  if (isLegacyV2(json)) throw needsMigration(id, json);
+  const parsed = SessionSchema.safeParse(json);
+  if (!parsed.success) {
+    throw damagedError(id, META_FILE, `is invalid: ${describeZodError(parsed.error)}`, parsed.error.issues[0]?.path.join('.') || undefined);
+  }
+  // A copied or edited file naming another session would make saves land in that session's folder.
+  if (parsed.data.session_id !== id) throw damagedError(id, META_FILE, `names session ${parsed.data.session_id.slice(0, 40)}`, 'session_id');
   return parsed.data;
 }
 
@@ -198,30 +211,55 @@ function validate(id: string, json: unknown): Session {
 function replay(id: string, session: Session, entries: JournalEntry[]): Session {
   for (const e of entries) {
     if (e.rev <= session.revision) continue;
-    if (e.rev !== session.revision + 1) throw new ApiError('damaged', `the journal of ${id} skips from revision ${session.revision} to ${e.rev}`);
+    if (e.rev !== session.revision + 1) throw damagedError(id, JOURNAL_FILE, `skips from revision ${session.revision} to ${e.rev}`);
     try {
       applyJournalOp(session, e.op);
     } catch (err) {
-      throw new ApiError('damaged', `the journal of ${id} does not apply at revision ${e.rev}: ${err instanceof Error ? err.message : String(err)}`);
+      throw damagedError(id, JOURNAL_FILE, `does not apply at revision ${e.rev}: ${messageOf(err)}`, `revision ${e.rev}`);
     }
     session.revision = e.rev;
   }
   return session;
 }
 
+/** The journal of a session; a bad line makes the session damaged, naming the line. */
+async function journalOf(id: string): Promise<JournalEntry[]> {
+  try {
+    return (await readJournal(sessionPath(id))).entries;
+  } catch (err) {
+    if (isApiError(err) && err.code === 'damaged') throw damagedError(id, JOURNAL_FILE, err.message, (err.details as { where?: string })?.where);
+    throw err;
+  }
+}
+
 /**
- * Reads and validates `session_meta.json`, with the judgments journaled since its last full write. A folder written
- * by the original Python tool is migrated on the way (lib/sessions/migrate.ts keeps the original as
- * `session_meta.v1.json`). Throws ApiError not_found, or damaged with the reason.
+ * Reads and validates `session_meta.json`, with the judgments journaled since its last full write. Never writes.
+ * Throws ApiError not_found, damaged with the reason (details: `{file, where}`), or needs_migration for a folder of
+ * the original Python tool (lib/sessions/migrate.ts migrates it on request).
  */
 export async function loadSession(id: string): Promise<Session> {
   // The journal first: a fold in between then leaves a session file that already holds what was read.
-  const { entries } = await readJournal(sessionPath(id));
-  const json = await readMeta(id);
-  return isLegacyV2(json) ? migrateLegacyFolder(id) : replay(id, validate(id, json), entries);
+  const entries = await journalOf(id);
+  return replay(id, validate(id, await readMeta(id)), entries);
 }
 
-/** Every session folder, newest first. A folder that cannot be read is listed as damaged with its reason. */
+/** The summary of one folder; the original tool's folders are summarized as they will look once migrated. */
+async function readSummary(id: string): Promise<SessionSummary> {
+  try {
+    const entries = await journalOf(id);
+    const json = await readMeta(id);
+    if (isLegacyV2(json)) return { ...summarize(legacyPreview(id, json)), legacy: true, thumbnail: null };
+    return summarize(replay(id, validate(id, json), entries));
+  } catch (err) {
+    const details = isApiError(err) ? (err.details as { file?: string; where?: string | null } | undefined) : undefined;
+    return { damaged: true, session_id: id, reason: messageOf(err), file: details?.file ?? META_FILE, where: details?.where ?? null };
+  }
+}
+
+/**
+ * Every session folder, newest first. A folder that cannot be read is listed as damaged with its reason and where;
+ * one of the original tool is listed with `legacy: true`. Never writes.
+ */
 export async function listSessions(): Promise<SessionSummary[]> {
   let entries: import('node:fs').Dirent[];
   try {
@@ -231,16 +269,13 @@ export async function listSessions(): Promise<SessionSummary[]> {
     throw err;
   }
   const ids = entries.filter((e) => e.isDirectory() && SESSION_ID_PATTERN.test(e.name)).map((e) => e.name);
-  const rows = await Promise.all(
-    ids.map(async (id): Promise<SessionSummary> => {
-      try {
-        return summarize(await loadSession(id));
-      } catch (err) {
-        return { damaged: true, session_id: id, reason: err instanceof Error ? err.message : String(err) };
-      }
-    }),
-  );
-  return rows.sort(newestFirst);
+  return (await Promise.all(ids.map(readSummary))).sort(newestFirst);
+}
+
+/** The summary row of one session folder (see listSessions); throws ApiError not_found when there is no such folder. */
+export async function sessionSummary(id: string): Promise<SessionSummary> {
+  if (!(await stat(sessionPath(id)).then((st) => st.isDirectory(), () => false))) throw new ApiError('not_found', `session ${id} does not exist`);
+  return readSummary(id);
 }
 
 /** A call of updateSession / journalUpdate waiting for its batch. */
@@ -334,7 +369,7 @@ export function journalUpdate<T>(id: string, op: JournalOp, project: (session: S
 
 /** The stored session (file + journal), validated unless it is exactly what this process wrote. */
 async function readStored(id: string): Promise<Session> {
-  const { entries } = await readJournal(sessionPath(id));
+  const entries = await journalOf(id);
   const { text, identity } = await readMetaText(id);
   // The file this process wrote was validated before it was written; validating it again would cost more than the
   // write (tens of ms for a large session).
@@ -361,7 +396,7 @@ async function commitBatch(id: string, batch: PendingUpdate[], contended: boolea
 
 /** Journal mode of commitBatch: ops applied to the session in memory, then one fsynced append (or a fold). */
 async function commitToJournal(id: string, batch: PendingUpdate[], w: Written): Promise<void> {
-  const session = (w.session ??= replay(id, parseMeta(id, w.text) as Session, (await readJournal(sessionPath(id))).entries));
+  const session = (w.session ??= replay(id, parseMeta(id, w.text) as Session, await journalOf(id)));
   const kept: PendingUpdate[] = [];
   const entries: JournalEntry[] = [];
   for (const u of batch) {
@@ -381,7 +416,7 @@ async function commitToJournal(id: string, batch: PendingUpdate[], w: Written): 
       await writeMeta(SessionSchema.parse(session));
       await removeJournal(sessionPath(id));
     } else {
-      w.journalSize = await appendJournal(sessionPath(id), w.journalSize, entries);
+      w.journalSize = await appendJournal(await insideDataDir(sessionPath(id)), w.journalSize, entries);
       w.journalEntries += entries.length;
       scheduleFold(id);
     }
@@ -414,8 +449,7 @@ function scheduleFold(id: string): void {
 async function commitFull(id: string, batch: PendingUpdate[], current: Written | undefined): Promise<void> {
   let draft: Session;
   try {
-    // No migration here: it takes this same lock. The session in memory is this batch's to change: it is dropped
-    // below whatever happens.
+    // The session in memory is this batch's to change: it is dropped below whatever happens.
     draft = current?.session ?? (await readStored(id));
     written.delete(id);
   } catch (err) {

@@ -1,12 +1,12 @@
 import 'server-only';
+import { IMAGE_FILE_PATTERN } from './schema';
 import { mkdir, readFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { writeAtomic } from '@/lib/sessions/atomic-write';
 import { ApiError } from '@/lib/api/errors';
-import { IMAGE_FILE_PATTERN } from '@/lib/generation/plan';
 import { insideDataDir } from './contained';
-import { outputPath } from './store';
+import { outputPath } from './paths';
 
 /** The thumbnail sizes (longest side, px) that may be asked for; each is cached separately. */
 export const THUMBNAIL_SIZES = [128, 256, 512] as const;
@@ -92,13 +92,20 @@ async function generate(sourcePath: string, cachePath: string, size: number, sou
   } catch {
     throw new ApiError('damaged', `${path.basename(sourcePath)} is not a readable image`);
   }
-  await mkdir(path.dirname(cachePath), { recursive: true });
+  // The cache is only a cache: a folder that cannot be written (a read-only mount, a full disk) serves the thumbnail
+  // made anew each time. (Node's recursive mkdir reports a read-only filesystem as ENOENT.)
+  if (!(await mkdir(path.dirname(cachePath), { recursive: true }).then(() => true, () => false))) return webp;
   // A `.thumbs` link out of the data directory must not receive files either.
   await insideDataDir(path.dirname(cachePath));
-  // No fsync: this is a cache, and a lost write only costs a regeneration.
-  await writeAtomic(cachePath, webp, { fsync: false });
-  // Stamp the cache with the mtime of the source as it was stat'ed before the read: if the source was replaced in
-  // between, the stamps differ and the next request makes the thumbnail again.
-  await utimes(cachePath, source.atime, source.mtime);
+  try {
+    // No fsync: a lost write only costs a regeneration.
+    await writeAtomic(cachePath, webp, { fsync: false });
+    // Stamp the cache with the mtime of the source as it was stat'ed before the read: if the source was replaced in
+    // between, the stamps differ and the next request makes the thumbnail again.
+    await utimes(cachePath, source.atime, source.mtime);
+  } catch {
+    // Not cached this time (see above); write-file-atomic removed its temp file.
+  }
   return webp;
 }
+

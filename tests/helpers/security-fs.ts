@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { Session } from '@/lib/sessions/schema';
 
 /** A marker planted in a file NEXT TO the sessions dir: it must never appear in any response. */
@@ -13,31 +12,6 @@ export interface SecurityDirs {
   /** Temp root holding `sessions/` (SESSIONS_DIR) and `secret.txt`, `session_meta.json` planted outside it. */
   root: string;
   sessions: string;
-}
-
-/**
- * Each test gets `<tmp>/sessions` as SESSIONS_DIR, with secret files planted beside it (`<tmp>/secret.txt`,
- * `<tmp>/session_meta.json`, `<tmp>/etc/passwd`) so a traversal that reaches them is visible in the response body.
- */
-export function useSecurityDirs(): () => SecurityDirs {
-  let dirs: SecurityDirs = { root: '', sessions: '' };
-  const previous = process.env.SESSIONS_DIR;
-  beforeEach(async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'lorabench-sec-'));
-    dirs = { root, sessions: path.join(root, 'sessions') };
-    await mkdir(dirs.sessions);
-    await mkdir(path.join(root, 'etc'));
-    await writeFile(path.join(root, 'secret.txt'), SECRET);
-    await writeFile(path.join(root, 'session_meta.json'), JSON.stringify({ secret: SECRET }));
-    await writeFile(path.join(root, 'etc', 'passwd'), SECRET);
-    process.env.SESSIONS_DIR = dirs.sessions;
-  });
-  afterEach(async () => {
-    if (previous === undefined) delete process.env.SESSIONS_DIR;
-    else process.env.SESSIONS_DIR = previous;
-    await rm(dirs.root, { recursive: true, force: true });
-  });
-  return () => dirs;
 }
 
 /** Relative path → sha256 of every file (and `dir/` entries for folders) under `dir`, recursively. */
@@ -71,13 +45,15 @@ export async function writeSession(sessionsDir: string, s: Session, withImages =
   for (const r of s.step_2_generation.results) await writeFile(path.join(folder, 'output', r.filename), png);
 }
 
-/** Replaces `dir`'s content with a copy of `template`. */
+/** Replaces `dir`'s content with a copy of `template`'s, keeping `dir` itself and the app's lock file in it. */
 export async function resetDir(dir: string, template: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await cp(template, dir, { recursive: true });
+  await mkdir(dir, { recursive: true });
+  for (const name of await readdir(dir)) if (name !== LOCK_FILE) await rm(path.join(dir, name), { recursive: true, force: true });
+  for (const name of await readdir(template)) if (name !== LOCK_FILE) await cp(path.join(template, name), path.join(dir, name), { recursive: true });
 }
 
-export const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
+/** The lock file a running app keeps in SESSIONS_DIR (lib/sessions/process-lock.ts). */
+export const LOCK_FILE = '.lorabench-lock.json';
 
 /** Asserts a 4xx answer carrying `{error: {code, message}}` (strings); returns the body text. */
 export async function expectClientError(res: Response, where: string): Promise<string> {

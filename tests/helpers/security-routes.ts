@@ -1,32 +1,23 @@
-import * as loginRoute from '@/app/api/login/route';
-import * as generateRoute from '@/app/api/prompts/generate/route';
-import * as metricsRoute from '@/app/api/prompts/metrics/route';
-import * as copyRoute from '@/app/api/sessions/[id]/copy/route';
-import * as judgmentsRoute from '@/app/api/sessions/[id]/judgments/route';
-import * as ratersRoute from '@/app/api/sessions/[id]/raters/route';
-import * as sessionRoute from '@/app/api/sessions/[id]/route';
-import * as cleanupRoute from '@/app/api/sessions/cleanup/route';
 import { SessionSchema } from '@/lib/sessions/schema';
 import { generatedSession } from './generated-session';
-import { ctx, writeSession } from './security-fs';
+import type { Method } from './route-modules';
+import { writeSession } from './security-fs';
 
 export const ID = '20240115_143022';
 export const PENDING = '20240116_090000';
 
-export type Handler = (req: Request, c: ReturnType<typeof ctx>) => Promise<Response>;
-
-/** Every route whose handler reads a JSON body (withRoute with a body schema). */
-export const JSON_BODY_ROUTES: Array<{ name: string; method: string; handler: Handler; params: Record<string, string> }> = [
-  { name: 'login', method: 'POST', handler: loginRoute.POST, params: {} },
-  { name: 'prompts/generate', method: 'POST', handler: generateRoute.POST, params: {} },
-  { name: 'prompts/metrics', method: 'POST', handler: metricsRoute.POST, params: {} },
-  { name: 'sessions/cleanup', method: 'POST', handler: cleanupRoute.POST, params: {} },
-  { name: 'sessions/[id]', method: 'PUT', handler: sessionRoute.PUT, params: { id: ID } },
-  { name: 'sessions/[id] (pending)', method: 'PUT', handler: sessionRoute.PUT, params: { id: PENDING } },
-  { name: 'sessions/[id]/copy', method: 'POST', handler: copyRoute.POST, params: { id: ID } },
-  { name: 'sessions/[id]/copy (pending)', method: 'POST', handler: copyRoute.POST, params: { id: PENDING } },
-  { name: 'sessions/[id]/judgments', method: 'POST', handler: judgmentsRoute.POST, params: { id: ID } },
-  { name: 'sessions/[id]/raters', method: 'POST', handler: ratersRoute.POST, params: { id: ID } },
+/** Every route whose handler reads a JSON body (withRoute with a body schema): `route` is its folder under app/api. */
+export const JSON_BODY_ROUTES: Array<{ name: string; method: Method; route: string; params: Record<string, string> }> = [
+  { name: 'login', method: 'POST', route: 'login', params: {} },
+  { name: 'prompts/generate', method: 'POST', route: 'prompts/generate', params: {} },
+  { name: 'prompts/metrics', method: 'POST', route: 'prompts/metrics', params: {} },
+  { name: 'sessions/cleanup', method: 'POST', route: 'sessions/cleanup', params: {} },
+  { name: 'sessions/[id]', method: 'PUT', route: 'sessions/[id]', params: { id: ID } },
+  { name: 'sessions/[id] (pending)', method: 'PUT', route: 'sessions/[id]', params: { id: PENDING } },
+  { name: 'sessions/[id]/copy', method: 'POST', route: 'sessions/[id]/copy', params: { id: ID } },
+  { name: 'sessions/[id]/copy (pending)', method: 'POST', route: 'sessions/[id]/copy', params: { id: PENDING } },
+  { name: 'sessions/[id]/judgments', method: 'POST', route: 'sessions/[id]/judgments', params: { id: ID } },
+  { name: 'sessions/[id]/raters', method: 'POST', route: 'sessions/[id]/raters', params: { id: ID } },
 ];
 
 /** The generated (completed) session plus a pending one whose Setup may still change. */

@@ -1,7 +1,7 @@
 // GET /api/compare?ids=… - the reports of 2–8 sessions side by side (lib/report/compare.ts).
 import { z } from 'zod';
-import { ApiError } from '@/lib/api/errors';
-import { describeZodError, withRoute } from '@/lib/api/handler';
+import { ApiError, describeZodError, isApiError } from '@/lib/api/errors';
+import { withRoute } from '@/lib/api/handler';
 import { compareReports, MAX_COMPARE_SESSIONS, MIN_COMPARE_SESSIONS, type Comparison } from '@/lib/report/compare';
 import { reportForClient } from '@/lib/report/service';
 import { SessionIdSchema, type Session } from '@/lib/sessions/schema';
@@ -31,7 +31,7 @@ function reportForSession(session: Session) {
   try {
     return reportForClient(session);
   } catch (err) {
-    if (err instanceof ApiError) throw new ApiError(err.code, `session ${session.session_id}: ${err.message}`, err.details);
+    if (isApiError(err)) throw new ApiError(err.code, `session ${session.session_id}: ${err.message}`, err.details);
     throw err;
   }
 }

@@ -1,10 +1,11 @@
 import { NextRequest } from 'next/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as loginRoute from '@/app/api/login/route';
-import { isLoopback } from '@/lib/api/access';
+import * as healthRoute from '@/app/api/health/route';
+import { hostAllowed, isLoopback, sameOrigin } from '@/lib/api/access';
 import { proxy } from '@/proxy';
 
-const saved = { HOST: process.env.HOST, ACCESS_TOKEN: process.env.ACCESS_TOKEN };
+const saved = { HOST: process.env.HOST, ACCESS_TOKEN: process.env.ACCESS_TOKEN, ALLOWED_HOSTS: process.env.ALLOWED_HOSTS };
 afterEach(() => {
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
@@ -60,5 +61,63 @@ describe('proxy: CSRF and access token', () => {
     const ok = await loginRoute.POST(post('s3cret-token-value'), ctx);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('set-cookie')).toMatch(/^lorabench_token=s3cret-token-value; Path=\/; HttpOnly; SameSite=Strict/);
+  });
+
+  it('refuses a rebinding Host even when Origin matches it, which the cross-site check alone lets through', async () => {
+    delete process.env.ACCESS_TOKEN;
+    delete process.env.HOST;
+    const rebound = { host: 'rebind.evil.example:3000', origin: 'http://rebind.evil.example:3000' };
+    // The attack against the old check: Origin equals Host, so "same origin".
+    expect(sameOrigin(new Headers(rebound))).toBe(true);
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+      const res = proxy(req('/api/sessions', { method, headers: rebound }));
+      expect(res.status, method).toBe(403);
+      expect((await res.json()).error.code).toBe('forbidden');
+    }
+    expect(proxy(req('/', { headers: rebound })).status).toBe(403);
+    expect(hostAllowed('localhost:3000')).toBe(true);
+    expect(hostAllowed('[::1]:3000')).toBe(true);
+    expect(hostAllowed('192.168.1.20:3000')).toBe(true);
+    expect(hostAllowed(null)).toBe(false);
+    expect(hostAllowed('bench.local')).toBe(false);
+    process.env.ALLOWED_HOSTS = 'bench.local, gpu-box';
+    expect(hostAllowed('bench.local:3000')).toBe(true);
+    expect(hostAllowed('GPU-BOX')).toBe(true);
+    expect(hostAllowed('bench.local.evil.example')).toBe(false);
+  });
+
+  it('answers a malformed percent-encoding under /api with 400 and the error shape', async () => {
+    for (const path of ['/api/sessions/%ff', '/api/sessions/%c0%ae', '/api/%zz', '/api/sessions/%']) {
+      const res = proxy(req(path));
+      expect(res.status, path).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: 'bad_request', message: 'the URL has a malformed percent-encoding' } });
+    }
+    expect(proxy(req('/api/sessions/%2e')).headers.get('x-middleware-next')).toBe('1');
+  });
+
+  it('says only "ok" on /api/health without the token, and names ComfyUI with it', async () => {
+    process.env.ACCESS_TOKEN = 's3cret-token-value';
+    const bare = await healthRoute.GET(new Request('http://t/api/health')).json();
+    expect(bare).toEqual({ ok: true });
+    const withToken = await healthRoute.GET(new Request('http://t/api/health', { headers: { authorization: 'Bearer s3cret-token-value' } })).json();
+    expect(withToken).toMatchObject({ ok: true, comfyui: { url: expect.any(String) } });
+    delete process.env.ACCESS_TOKEN;
+    process.env.HOST = '127.0.0.1';
+    expect(await healthRoute.GET(new Request('http://t/api/health')).json()).toHaveProperty('comfyui');
+  });
+
+  it('limits wrong login tokens to 10 a minute, then refuses every try with 429 and Retry-After', async () => {
+    process.env.ACCESS_TOKEN = 's3cret-token-value';
+    const ctx = { params: Promise.resolve({}) };
+    const post = (token: string) => new Request('http://t/api/login', { method: 'POST', body: JSON.stringify({ token }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await loginRoute.POST(post(`guess-${i}`), ctx)).status);
+    // The earlier test's one wrong token counts too: 9 more reach the limit.
+    expect(statuses.filter((x) => x === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    const right = await loginRoute.POST(post('s3cret-token-value'), ctx);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await right.json()).error.code).toBe('rate_limited');
   });
 });

@@ -1,6 +1,3 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComfyRejectedError, ComfyUnreachableError } from '@/lib/comfy/errors';
 import { ComfyRunner } from '@/lib/comfy/runner';
@@ -8,7 +5,6 @@ import { buildGraph, type GraphSpec } from '@/lib/comfy/workflow';
 import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
 
 let sim: RunningSimulator;
-let out: string;
 const runners: ComfyRunner[] = [];
 const runner = () => {
   const r = new ComfyRunner(sim.url);
@@ -29,31 +25,27 @@ const spec = (over: Partial<GraphSpec> = {}): GraphSpec => ({
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, stepDelayMs: 2 });
-  out = await mkdtemp(path.join(os.tmpdir(), 'lorabench-runner-'));
 });
 
 afterAll(async () => {
   for (const r of runners) r.close();
   await sim.close();
-  await rm(out, { recursive: true, force: true });
 });
 
 describe('ComfyRunner against the simulator', () => {
-  it('submits with its client_id, follows progress on the WebSocket, and writes the /view bytes unchanged', async () => {
+  it('submits with its client_id, follows progress on the WebSocket, and returns the /view bytes unchanged', async () => {
     const r = runner();
     const steps: Array<[number, number]> = [];
     let queued = '';
     const result = await r.runImage({
       graph: buildGraph(spec()),
-      outputDir: out,
-      filename: 'lora_0_0_0.png',
       onQueued: (id) => (queued = id),
       onProgress: (v, m) => steps.push([v, m]),
     });
     expect(result.promptId).toBe(queued);
     expect(result.cached).toBe(false);
     expect(steps).toEqual([1, 2, 3, 4, 5, 6].map((v) => [v, 6]));
-    const written = await readFile(path.join(out, 'lora_0_0_0.png'));
+    const written = result.image;
     const entry = await r.history(result.promptId);
     const ref = Object.values(entry!.outputs).flatMap((o) => o.images ?? [])[0]!;
     expect(ref.filename).toMatch(/^lora_0_0_0_\d{5}_\.png$/);
@@ -65,17 +57,17 @@ describe('ComfyRunner against the simulator', () => {
   it('still delivers the image when ComfyUI serves the whole graph from its cache', async () => {
     const r = runner();
     const graph = buildGraph(spec({ seed: 777, filenamePrefix: 'lorabench/test/cached' }));
-    const first = await r.runImage({ graph, outputDir: out, filename: 'first.png' });
-    const again = await r.runImage({ graph, outputDir: out, filename: 'again.png' });
+    const first = await r.runImage({ graph });
+    const again = await r.runImage({ graph });
     expect(first.cached).toBe(false);
     expect(again.cached).toBe(true);
-    expect((await readFile(path.join(out, 'again.png'))).equals(await readFile(path.join(out, 'first.png')))).toBe(true);
+    expect(again.image.equals(first.image)).toBe(true);
   });
 
   it('turns a 400 from POST /prompt into an error naming the node and input', async () => {
     const r = runner();
     const err = await r
-      .runImage({ graph: buildGraph(spec({ lora: { name: 'missing.safetensors', strength_model: 1, strength_clip: 1 } })), outputDir: out, filename: 'x.png' })
+      .runImage({ graph: buildGraph(spec({ lora: { name: 'missing.safetensors', strength_model: 1, strength_clip: 1 } })) })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ComfyRejectedError);
     expect((err as Error).message).toMatch(/LoraLoader \(node 10\).*lora_name.*missing\.safetensors/);
@@ -96,7 +88,7 @@ describe('ComfyRunner against the simulator', () => {
     const r = new ComfyRunner(url);
     runners.push(r);
     await expect(r.systemStats()).rejects.toBeInstanceOf(ComfyUnreachableError);
-    await expect(r.runImage({ graph: buildGraph(spec()), outputDir: out, filename: 'y.png' })).rejects.toBeInstanceOf(
+    await expect(r.runImage({ graph: buildGraph(spec()) })).rejects.toBeInstanceOf(
       ComfyUnreachableError,
     );
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_FILE_PATTERN, planResults, positiveText } from '@/lib/generation/plan';
+import { planResults, positiveText } from '@/lib/generation/plan';
+import { IMAGE_FILE_PATTERN } from '@/lib/sessions/schema';
 import { SetupSchema } from '@/lib/sessions/schema';
 
 const setup = SetupSchema.parse({

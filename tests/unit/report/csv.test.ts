@@ -35,7 +35,7 @@ const session = SessionSchema.parse({
     scores: [
       { pair_id: 'p1_s1_k1', metric: 'Quality', winner: 'tie', left: 'lora', at: '2024-01-15T14:31:00Z' },
       { pair_id: 'p1_s1_k1', metric: METRIC, winner: 'lora', left: 'lora', rater: 'ann\nb', at: '2024-01-15T14:31:05Z' },
-      { pair_id: 'gone', metric: 'Quality', winner: 'skip', left: 'baseline', rater: 'r\rx', at: '2024-01-15T14:32:00Z' },
+      { pair_id: 'p9_s9_k9', metric: 'Quality', winner: 'skip', left: 'baseline', rater: 'r\rx', at: '2024-01-15T14:32:00Z' },
     ],
   },
   step_4_report: {},
@@ -47,7 +47,7 @@ describe('judgmentsCsv', () => {
       'pair_id,metric,winner,left,rater,at,prompt_index,seed,strength\r\n' +
         'p1_s1_k1,Quality,tie,lora,default,2024-01-15T14:31:00Z,1,42,0.5\r\n' +
         'p1_s1_k1,"Look, ""feel""",lora,lora,"ann\nb",2024-01-15T14:31:05Z,1,42,0.5\r\n' +
-        'gone,Quality,skip,baseline,"r\rx",2024-01-15T14:32:00Z,,,\r\n',
+        'p9_s9_k9,Quality,skip,baseline,"r\rx",2024-01-15T14:32:00Z,,,\r\n',
     );
   });
 

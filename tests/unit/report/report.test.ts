@@ -113,7 +113,7 @@ const sessionA = makeSession({
   prependScores: [{ pair_id: pairId(2, 0), metric: 'Quality', winner: 'baseline', left: 'lora', at: '2024-01-15T14:00:00Z' }],
   extraScores: [
     // unknown pair and unknown metric: not counted
-    { pair_id: 'nope', metric: 'Quality', winner: 'lora', left: 'lora', at: '2024-01-15T15:00:00Z' },
+    { pair_id: 'p9_s9_k9', metric: 'Quality', winner: 'lora', left: 'lora', at: '2024-01-15T15:00:00Z' },
     { pair_id: pairId(1, 0), metric: 'Sharpness', winner: 'lora', left: 'baseline', at: '2024-01-15T15:00:01Z' },
   ],
   // an unjudged pair (prompt 0, seed 606, strength 0.5)

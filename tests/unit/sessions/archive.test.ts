@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -9,13 +9,15 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import * as importRoute from '@/app/api/sessions/import/route';
 import { ApiError } from '@/lib/api/errors';
-import { exportSessionZip, importSessionZip, ManifestSchema, readZipUpload } from '@/lib/sessions/archive';
-import { createSession, loadSession, sessionsDir, updateSession } from '@/lib/sessions/store';
+import { exportSessionZip, importSessionZip, ManifestSchema } from '@/lib/sessions/archive';
+import { receiveZipUpload } from '@/lib/sessions/upload';
+import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
+import { sessionsDir } from '@/lib/sessions/paths';
 import { generatedSession } from '../../helpers/generated-session';
+import { manifestOf } from '../../helpers/session-zip';
 import { useTempSessionsDir } from '../../helpers/temp-sessions';
 
 const root = useTempSessionsDir();
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const ctx = { params: Promise.resolve({}) };
 
 // SESSIONS_DIR two levels below the test's own temp folder, so "nothing outside SESSIONS_DIR" is observable.
@@ -93,15 +95,7 @@ async function validParts(overrides: { meta?: object; manifest?: Record<string, 
   const meta = Buffer.from(JSON.stringify(overrides.meta ?? session));
   const files: Entry[] = [{ name: 'session_meta.json', data: meta }];
   for (const [name, data] of images) files.push({ name: `output/${name}`, data, compress: false });
-  const manifest = {
-    format: 'lorabench-session',
-    app_version: '0.1.0',
-    schema_version: 2,
-    session_id: session.session_id,
-    exported_at: new Date().toISOString(),
-    files: files.map((f) => ({ path: f.name, size: f.data.length, sha256: sha(f.data) })),
-    ...overrides.manifest,
-  };
+  const manifest = { ...manifestOf(session.session_id, files.map((f) => ({ path: f.name, data: f.data }))), ...overrides.manifest };
   return { session, files, manifestEntry: { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) } };
 }
 
@@ -289,7 +283,7 @@ describe('importSessionZip', () => {
 
 describe('POST /api/sessions/import', () => {
   const post = (body: BodyInit, type = 'application/zip') =>
-    importRoute.POST(new Request('http://test/api/sessions/import', { method: 'POST', body, headers: { 'content-type': type } }), ctx);
+    importRoute.POST(new Request('http://test/api/sessions/import', { method: 'POST', body, headers: { 'content-type': type, host: '127.0.0.1:3000' } }), ctx);
 
   it('answers 201 with the new client session', async () => {
     const { session } = await seedSession();
@@ -313,8 +307,9 @@ describe('POST /api/sessions/import', () => {
   });
 });
 
-describe('readZipUpload', () => {
-  it('stops reading once the body passes the cap, and trusts no Content-Length', async () => {
+describe('receiveZipUpload', () => {
+  it('streams to a file, stops reading once the body passes the cap (413), trusts no Content-Length, and leaves nothing', async () => {
+    const file = path.join(root(), 'upload.zip');
     let pulls = 0;
     const endless = new ReadableStream<Uint8Array>({
       pull(c) {
@@ -323,14 +318,19 @@ describe('readZipUpload', () => {
       },
     });
     const req = new Request('http://test', { method: 'POST', body: endless, duplex: 'half' } as RequestInit);
-    await expect(readZipUpload(req, 10_000)).rejects.toMatchObject({ code: 'bad_request', message: /larger than 10000/ });
-    expect(pulls).toBeLessThan(20);
+    await expect(receiveZipUpload(req, file, 10_000)).rejects.toMatchObject({ code: 'payload_too_large', message: /larger than 10000/ });
+    expect(pulls).toBeLessThan(40);
+    expect(existsSync(file)).toBe(false);
 
     const declared = new Request('http://test', { method: 'POST', body: 'x', headers: { 'content-length': '999999', 'content-type': 'application/zip' } });
     expect(declared.headers.get('content-length')).toBe('999999');
-    await expect(readZipUpload(declared, 10_000)).rejects.toMatchObject({ code: 'bad_request', message: /larger than 10000/ });
-    const ok = await readZipUpload(new Request('http://test', { method: 'POST', body: new Uint8Array([80, 75]) }), 10_000);
-    expect([...ok]).toEqual([80, 75]);
-    await expect(readZipUpload(new Request('http://test', { method: 'POST' }), 10_000)).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(receiveZipUpload(declared, file, 10_000)).rejects.toMatchObject({ code: 'payload_too_large', message: /larger than 10000/ });
+    expect(existsSync(file)).toBe(false);
+    expect(await receiveZipUpload(new Request('http://test', { method: 'POST', body: new Uint8Array([80, 75]) }), file, 10_000)).toBe(2);
+    expect([...(await readFile(file))]).toEqual([80, 75]);
+    await rm(file);
+    await expect(receiveZipUpload(new Request('http://test', { method: 'POST' }), file, 10_000)).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(receiveZipUpload(new Request('http://test', { method: 'POST', body: new Uint8Array() }), file, 10_000)).rejects.toMatchObject({ code: 'bad_request' });
+    expect(existsSync(file)).toBe(false);
   });
 });

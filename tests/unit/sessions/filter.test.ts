@@ -16,13 +16,14 @@ const row = (id: string, lora: string, status: 'pending' | 'completed', notes = 
   judgments: 0,
   pairs_total: 0,
   thumbnail: null,
+  legacy: false,
 });
 
 const list: SessionSummary[] = [
   row('20240301_100000', 'watercolor_v2.safetensors', 'completed', 'retrained with 20 epochs', new Date(2024, 2, 1, 10)),
   row('20240201_100000', 'watercolor_v1.safetensors', 'pending', '', new Date(2024, 1, 1, 10)),
   row('20240115_100000', 'pixel_art.safetensors', 'completed', 'baseline check', new Date(2024, 0, 15, 10)),
-  { damaged: true, session_id: '20240101_000000', reason: 'not valid JSON' },
+  { damaged: true, file: 'session_meta.json', where: null, session_id: '20240101_000000', reason: 'not valid JSON' },
 ];
 const ids = (l: SessionSummary[]) => l.map((s) => s.session_id);
 

@@ -6,6 +6,7 @@ import { sessionLabel } from '@/lib/client/labels';
 import { applyJudgment, evaluationView } from '@/lib/evaluation/blind';
 import { buildReport } from '@/lib/report/report';
 import { readSessionImage } from '@/lib/sessions/images';
+import { openSession } from '@/lib/sessions/migrate';
 import { listSessions, loadSession, updateSession } from '@/lib/sessions/store';
 import { useTempSessionsDir } from '../../helpers/temp-sessions';
 
@@ -13,19 +14,31 @@ const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 const dir = useTempSessionsDir();
 
 describe('a session folder of the original Python tool', () => {
-  it('is listed as "20240115_143022 - my_lora.safetensors (01/15 …)" at step 3 and keeps its original file', async () => {
+  it('is listed as "20240115_143022 - my_lora.safetensors (01/15 …)" at step 3 without a byte written; Load migrates it', async () => {
     await cp(FIXTURE, path.join(dir(), '20240115_143022'), { recursive: true });
     const original = await readFile(path.join(FIXTURE, 'session_meta.json'));
+    const files = async () => (await readdir(path.join(dir(), '20240115_143022'), { recursive: true })).map(String).sort();
+    const before = await files();
     const [row] = await listSessions();
-    expect(row).toMatchObject({ damaged: false, session_id: '20240115_143022', lora_filename: 'my_lora.safetensors', step: 3 });
+    expect(row).toMatchObject({ damaged: false, legacy: true, session_id: '20240115_143022', lora_filename: 'my_lora.safetensors', step: 3 });
     expect(sessionLabel(row!)).toMatch(/^20240115_143022 - my_lora\.safetensors \(01\/15 \d\d:\d\d\)$/);
+    // Reading it (list, load) writes nothing: it asks to be migrated.
+    await expect(loadSession('20240115_143022')).rejects.toMatchObject({ code: 'needs_migration' });
+    expect(await files()).toEqual(before);
+    expect((await readFile(path.join(dir(), '20240115_143022', 'session_meta.json'))).equals(original)).toBe(true);
+
+    const opened = await openSession('20240115_143022');
+    expect(opened.step_3_evaluation.scores).toHaveLength(7);
     expect((await readFile(path.join(dir(), '20240115_143022', 'session_meta.v1.json'))).equals(original)).toBe(true);
     expect(await readdir(path.join(dir(), '20240115_143022', 'output'))).toContain('baseline_0_0.png');
+    expect((await listSessions())[0]).toMatchObject({ legacy: false, step: 3 });
+    // Opening it again is a plain load.
+    expect(await openSession('20240115_143022')).toEqual(await loadSession('20240115_143022'));
   });
 
   it('shows its images, keeps its 7 judgments, continues at the next one, and reports ties apart', async () => {
     await cp(FIXTURE, path.join(dir(), '20240115_143022'), { recursive: true });
-    const s = await loadSession('20240115_143022');
+    const s = await openSession('20240115_143022');
     expect(s.step_3_evaluation.scores).toHaveLength(7);
     for (const r of s.step_2_generation.results) expect((await readSessionImage(s.session_id, r.filename)).length).toBeGreaterThan(0);
     const view = evaluationView(s);

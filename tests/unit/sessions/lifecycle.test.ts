@@ -62,7 +62,8 @@ describe('trash', () => {
     expect(await readdir(path.join(dir(), '.trash', name))).toContain('session_meta.json');
     expect(await listTrash()).toEqual([{ name, session_id: s.session_id }]);
     const back = await restoreFromTrash(name);
-    expect(back).toEqual(s);
+    expect(back).toMatchObject({ damaged: false, session_id: s.session_id, revision: s.revision });
+    expect(await loadSession(s.session_id)).toEqual(s);
     expect(await listTrash()).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import writeFileAtomic from 'write-file-atomic';
@@ -66,8 +66,8 @@ describe('session store', () => {
     ]);
     const damaged = list.filter((s) => s.damaged);
     expect(damaged).toHaveLength(2);
-    expect(damaged[0]).toMatchObject({ session_id: '20240301_130000', reason: expect.stringContaining('no session_meta.json') });
-    expect(damaged[1]).toMatchObject({ session_id: '20240301_120000', reason: expect.stringContaining('not valid JSON') });
+    expect(damaged[0]).toMatchObject({ session_id: '20240301_130000', file: 'session_meta.json', reason: 'session_meta.json of 20240301_130000 is missing' });
+    expect(damaged[1]).toMatchObject({ session_id: '20240301_120000', file: 'session_meta.json', where: null, reason: expect.stringContaining('not valid JSON') });
   });
 
   it('lists an empty or missing data directory as no sessions', async () => {
@@ -187,6 +187,24 @@ describe('session store', () => {
     await expect(loadSession(s.session_id)).rejects.toMatchObject({
       code: 'damaged',
       message: expect.stringContaining('step_1_setup.seeds'),
+      details: { file: 'session_meta.json', where: 'step_1_setup.seeds.0' },
     });
+    expect((await listSessions()).find((r) => r.session_id === s.session_id)).toMatchObject({ damaged: true, where: 'step_1_setup.seeds.0' });
+  });
+
+  it('reads without writing: a listed or loaded session keeps every file, byte for byte and inode for inode', async () => {
+    const s = await createSession(at('2024-09-10T09:09:09'));
+    await updateSession(s.session_id, (d) => {
+      d.status = 'running';
+    });
+    const folder = path.join(dir(), s.session_id);
+    const before = await stat(path.join(folder, 'session_meta.json'));
+    const entries = await readdir(folder);
+    await listSessions();
+    const loaded = await loadSession(s.session_id);
+    expect(loaded.status).toBe('running');
+    const after = await stat(path.join(folder, 'session_meta.json'));
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
+    expect(await readdir(folder)).toEqual(entries);
   });
 });

@@ -1,7 +1,7 @@
 // POST /api/prompts/generate - prompt ideas for Setup from a short brief, written by the configured LLM
 // (LLM_BASE_URL + LLM_MODEL, any OpenAI-compatible server) or by the built-in seeded offline generator.
 import { withRoute } from '@/lib/api/handler';
-import { LlmError, llmConfigured, llmPrompts } from '@/lib/prompts/llm';
+import { llmConfigured, llmPrompts } from '@/lib/prompts/llm';
 import { offlinePrompts } from '@/lib/prompts/offline';
 import { GenerateRequestSchema, type GeneratedPrompt, type PromptSource } from '@/lib/prompts/schema';
 
@@ -18,11 +18,6 @@ export const POST = withRoute({ body: GenerateRequestSchema }, async ({ req, bod
   if (forceOffline || !llmConfigured()) {
     return { source: 'offline' as PromptSource, prompts: offlinePrompts(body) };
   }
-  try {
-    const prompts: GeneratedPrompt[] = await llmPrompts(body);
-    return { source: 'llm' as PromptSource, prompts };
-  } catch (err) {
-    if (err instanceof LlmError) return Response.json(err.toJSON(), { status: err.status });
-    throw err;
-  }
+  const prompts: GeneratedPrompt[] = await llmPrompts(body);
+  return { source: 'llm' as PromptSource, prompts };
 });

@@ -1,7 +1,7 @@
 // POST /api/prompts/metrics - metric names to rate a LoRA by, suggested by the configured LLM (LLM_BASE_URL +
 // LLM_MODEL) or by the built-in offline rules (Quality, Coherence, Style, likeness to the trigger, fit to the brief).
 import { withRoute } from '@/lib/api/handler';
-import { LlmError, llmConfigured, llmMetrics } from '@/lib/prompts/llm';
+import { llmConfigured, llmMetrics } from '@/lib/prompts/llm';
 import { offlineMetrics } from '@/lib/prompts/offline';
 import { MetricsRequestSchema, type PromptSource } from '@/lib/prompts/schema';
 
@@ -17,10 +17,5 @@ export const POST = withRoute({ body: MetricsRequestSchema }, async ({ req, body
   if (forceOffline || !llmConfigured()) {
     return { source: 'offline' as PromptSource, metrics: offlineMetrics(body.brief, body.trigger_words) };
   }
-  try {
-    return { source: 'llm' as PromptSource, metrics: await llmMetrics(body) };
-  } catch (err) {
-    if (err instanceof LlmError) return Response.json(err.toJSON(), { status: err.status });
-    throw err;
-  }
+  return { source: 'llm' as PromptSource, metrics: await llmMetrics(body) };
 });

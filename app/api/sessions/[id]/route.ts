@@ -5,14 +5,17 @@ import { SessionParams } from '@/lib/api/params';
 import { generationJobs } from '@/lib/generation/jobs';
 import { SetupSchema } from '@/lib/sessions/schema';
 import { trashSession } from '@/lib/sessions/lifecycle';
-import { updateSession } from '@/lib/sessions/store';
+import { loadSession, updateSession } from '@/lib/sessions/store';
 import { toClientSession } from '@/lib/sessions/view';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/sessions/:id - `{session: ClientSession}`; 404 unknown, 422 damaged. A cut-off job shows as interrupted. */
+/**
+ * GET /api/sessions/:id - `{session: ClientSession}`; 404 unknown, 422 damaged, 409 needs_migration for a folder of
+ * the original tool (POST …/migrate). A cut-off job shows as interrupted. Writes nothing.
+ */
 export const GET = withRoute({ params: SessionParams }, async ({ params }) => ({
-  session: toClientSession(await generationJobs.reconcile(params.id)),
+  session: toClientSession(generationJobs.asSeen(await loadSession(params.id))),
 }));
 
 const SaveBody = z

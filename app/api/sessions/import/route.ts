@@ -1,5 +1,6 @@
+import { guardRoute } from '@/lib/api/guard';
 import { withRoute } from '@/lib/api/handler';
-import { importSessionZip, readZipUpload } from '@/lib/sessions/archive';
+import { importUpload } from '@/lib/sessions/archive';
 import { toClientSession } from '@/lib/sessions/view';
 
 export const dynamic = 'force-dynamic';
@@ -7,11 +8,15 @@ export const dynamic = 'force-dynamic';
 /**
  * POST /api/sessions/import - body: a session .zip as exported by `GET /api/sessions/:id/export/zip`, sent raw
  * (Content-Type application/zip or application/octet-stream). Answers 201 `{session: ClientSession}`, a NEW session
- * (new id, revision 0, "Imported from <old id>" in its notes). 400 bad_request for an oversized upload (refused while
- * reading, before it is all buffered), or an archive that is unsafe, damaged, altered or from a newer LoRA Bench;
- * nothing is left behind then.
+ * (new id, revision 0, "Imported from <old id>" in its notes). The upload streams to disk, never into memory: 413
+ * payload_too_large past the limit (at once when Content-Length says so, else as soon as the bytes pass it); 400
+ * bad_request for an archive that is unsafe, damaged, altered or from a newer LoRA Bench. Nothing is left behind.
+ * The proxy does not see this route (it would buffer the upload), so the route runs the same guard itself: 403 for
+ * a foreign Host or a cross-site request, 401 without the access token.
  */
 export const POST = withRoute({}, async ({ req }) => {
-  const session = await importSessionZip(await readZipUpload(req));
+  const refused = guardRoute(req);
+  if (refused) return refused;
+  const session = await importUpload(req);
   return Response.json({ session: toClientSession(session) }, { status: 201 });
 });

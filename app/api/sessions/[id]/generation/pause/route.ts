@@ -9,6 +9,6 @@ export const dynamic = 'force-dynamic';
  * 202 `{ok: true}`; 409 when no job runs. Resume with `POST /api/sessions/:id/generation`.
  */
 export const POST = withRoute({ params: SessionParams }, async ({ params }) => {
-  generationJobs.pause(params.id);
+  await generationJobs.pause(params.id);
   return Response.json({ ok: true }, { status: 202 });
 });
