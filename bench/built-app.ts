@@ -19,7 +19,14 @@ export async function freePort(): Promise<number> {
  * exited, with a hint to build first.
  */
 export async function waitForApp(base: string, app: { exitCode: number | null }): Promise<void> {
-  for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
+  for (
+    let i = 0;
+    !(await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
     if (i > 300 || app.exitCode !== null) throw new Error('the app did not start (run `npm run build` first)');
     await new Promise((r) => setTimeout(r, 200));
   }

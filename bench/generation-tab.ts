@@ -39,7 +39,14 @@ const arg = (name: string): string | undefined => {
 };
 const RUNS = Number(arg('--runs') ?? 5);
 const SCREENSHOT = arg('--screenshot');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The benchmark session: completed, every image done, with its blind order. */
 function benchSession(): Session {
@@ -228,7 +235,9 @@ async function main(): Promise<void> {
     const images = session.step_2_generation.results.length;
     const started = performance.now();
     const out = await writeSession(dir, session);
-    console.log(`session: ${images} images (${PROMPTS} prompts × ${SEEDS} seeds × (baseline + ${STRENGTHS.length} strengths)), written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `session: ${images} images (${PROMPTS} prompts × ${SEEDS} seeds × (baseline + ${STRENGTHS.length} strengths)), written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -256,7 +265,9 @@ async function main(): Promise<void> {
     const mem = server.pid ? await nextServerMemory(server.pid) : null;
     console.log(mem ? `next start RSS ${mem.rss.toFixed(0)} MB (peak ${mem.peak.toFixed(0)} MB)` : 'next start RSS: process not found');
     // The figures are wall times on a machine other work may share: the load says how busy it was.
-    console.log(`load average (1 min): ${loadBefore.toFixed(1)} before the runs, ${os.loadavg()[0]!.toFixed(1)} after, on ${os.cpus().length} cores`);
+    console.log(
+      `load average (1 min): ${loadBefore.toFixed(1)} before the runs, ${os.loadavg()[0]!.toFixed(1)} after, on ${os.cpus().length} cores`,
+    );
     if (SCREENSHOT) console.log(`screenshot: ${SCREENSHOT}`);
   } finally {
     await browser?.close();

@@ -34,9 +34,14 @@ function treeRss(pid: number): number {
     .split('\n')
     .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const [p, pp] of rows) if (tree.has(pp) && !tree.has(p)) (tree.add(p), (grew = true));
+    for (const [p, pp] of rows) {
+      if (tree.has(pp) && !tree.has(p)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
   }
   return rows.filter(([p]) => tree.has(p)).reduce((sum, [, , kb]) => sum + kb * 1024, 0);
 }
@@ -60,12 +65,23 @@ async function evaluatedSizeSession(): Promise<string> {
   const s = await createSession(new Date(Date.UTC(2025, 0, 1)));
   const draft = SessionSchema.parse({
     ...s,
-    step_1_setup: { ...s.step_1_setup, checkpoint: 'c', lora_filename: 'l', metrics: ['Quality'], repeat_share: 0, weight_range: [0, 0.25, 0.5, 0.75, 1], seeds: Array.from({ length: 10 }, (_, i) => i), prompt_pairs: Array.from({ length: 10 }, (_, i) => ({ positive: `p${i}` })) },
+    step_1_setup: {
+      ...s.step_1_setup,
+      checkpoint: 'c',
+      lora_filename: 'l',
+      metrics: ['Quality'],
+      repeat_share: 0,
+      weight_range: [0, 0.25, 0.5, 0.75, 1],
+      seeds: Array.from({ length: 10 }, (_, i) => i),
+      prompt_pairs: Array.from({ length: 10 }, (_, i) => ({ positive: `p${i}` })),
+    },
     step_2_generation: { generation_started: true, generation_complete: true },
     status: 'completed',
   });
   draft.step_2_generation.results = planResults(draft.step_1_setup).map((r) => ({ ...r, status: 'done' }));
-  draft.step_2_generation.shuffled_results = makeBlindPairs(draft.session_id, draft.step_2_generation.results, () => Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32));
+  draft.step_2_generation.shuffled_results = makeBlindPairs(draft.session_id, draft.step_2_generation.results, () =>
+    Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32),
+  );
   if (draft.step_2_generation.shuffled_results.length !== PAIRS) throw new Error('unexpected pair count');
   await writeFile(path.join(sessionPath(draft.session_id), 'session_meta.json'), JSON.stringify(draft));
   return draft.session_id;
@@ -83,11 +99,17 @@ async function benchJudgments(dir: string): Promise<void> {
   try {
     await waitForApp(base, app);
     const post = (url: string, body: unknown) =>
-      fetch(`${base}/api/sessions/${id}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${base}/api/sessions/${id}${url}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const raters = Array.from({ length: RATERS }, (_, i) => ({ name: `r${i}`, index: 0, busy: false }));
     for (const r of raters) if (!(await post('/raters', { name: r.name })).ok) throw new Error('could not start a rater');
     // Warm-up: the first judgment of each rater compiles and caches what the route needs.
-    for (const r of raters) if ((await post('/judgments', { index: r.index++, choices: { Quality: 'left' }, rater: r.name })).ok === false) throw new Error('warm-up failed');
+    for (const r of raters)
+      if ((await post('/judgments', { index: r.index++, choices: { Quality: 'left' }, rater: r.name })).ok === false)
+        throw new Error('warm-up failed');
     const rssBefore = treeRss(app.pid!);
 
     const latencies: number[] = [];
@@ -114,12 +136,17 @@ async function benchJudgments(dir: string): Promise<void> {
         sent++;
         const t = performance.now();
         const p = post('/judgments', { index: rater.index, choices: { Quality: sent % 3 ? 'left' : 'right' }, rater: rater.name })
-          .then(async (res) => {
-            await res.arrayBuffer();
-            latencies.push(performance.now() - t);
-            if (res.status === 200) (ok++, rater.index++);
-            else errors++;
-          }, () => void errors++)
+          .then(
+            async (res) => {
+              await res.arrayBuffer();
+              latencies.push(performance.now() - t);
+              if (res.status === 200) {
+                ok++;
+                rater.index++;
+              } else errors++;
+            },
+            () => void errors++,
+          )
           .finally(() => {
             rater.busy = false;
             inflight.delete(p);

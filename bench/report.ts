@@ -122,7 +122,9 @@ async function main(): Promise<void> {
     reportForClient(session);
     full.push(performance.now() - start);
   }
-  console.log(`full report (with bootstraps and ranking): ${judgments} judgments in ${median(full).toFixed(0)} ms (median of ${RUNS} runs)`);
+  console.log(
+    `full report (with bootstraps and ranking): ${judgments} judgments in ${median(full).toFixed(0)} ms (median of ${RUNS} runs)`,
+  );
 
   if (process.argv.includes('--no-browser')) return;
   await keyPressToNextPair();
@@ -144,12 +146,23 @@ async function keyPressToNextPair(): Promise<void> {
   });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     await waitForApp(base, server);
     const json = (method: string, url: string, body?: unknown) =>
-      fetch(`${base}${url}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+      fetch(`${base}${url}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then((r) => r.json());
     const { session } = await json('POST', '/api/sessions');
     const id = session.session_id as string;
     const setup = {

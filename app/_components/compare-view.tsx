@@ -36,10 +36,7 @@ interface PlotPoint {
   label: string;
 }
 
-type State =
-  | { kind: 'loading' }
-  | { kind: 'error'; message: string }
-  | { kind: 'ready'; comparison: Comparison };
+type State = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; comparison: Comparison };
 
 /** The message of a failed response: the server's `{error: {message}}`, else the HTTP status. */
 async function errorMessage(res: Response): Promise<string> {
@@ -124,7 +121,10 @@ function CompareChart({ comparison, series }: { comparison: Comparison; series: 
                 const p = active ? (payload?.[0]?.payload as PlotPoint | undefined) : undefined;
                 if (!p) return null;
                 return (
-                  <div className="chart-tooltip" style={{ background: '#fff', border: '1px solid #ced4da', padding: '6px 8px', fontSize: 12 }}>
+                  <div
+                    className="chart-tooltip"
+                    style={{ background: '#fff', border: '1px solid #ced4da', padding: '6px 8px', fontSize: 12 }}
+                  >
                     <strong>{p.label}</strong>
                     <div>
                       strength {p.strength}: LoRA won {pct(p.win_rate)} of {p.n}
@@ -224,10 +224,7 @@ export function CompareView({ sessionIds }: { sessionIds: string[] }) {
   }
 
   const c = state.comparison;
-  const ordered = [
-    ...c.series.filter((s) => s.metric === POOLED_METRIC),
-    ...c.series.filter((s) => s.metric !== POOLED_METRIC),
-  ];
+  const ordered = [...c.series.filter((s) => s.metric === POOLED_METRIC), ...c.series.filter((s) => s.metric !== POOLED_METRIC)];
   return (
     <div className="report compare" data-testid="compare-view">
       <h2>Comparison</h2>

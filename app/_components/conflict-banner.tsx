@@ -15,9 +15,8 @@ export function ConflictBanner() {
   return (
     <div role="alert" className="banner warning" data-testid="save-conflict">
       <span>
-        <strong>Not saved: this session was changed in another tab or window.</strong> Reload shows the saved version and
-        drops this tab&apos;s unsaved Setup edits; Save mine as new keeps them in a new session. Saving here is paused
-        until you choose.
+        <strong>Not saved: this session was changed in another tab or window.</strong> Reload shows the saved version and drops this
+        tab&apos;s unsaved Setup edits; Save mine as new keeps them in a new session. Saving here is paused until you choose.
       </span>
       <span className="banner-actions">
         <button className="primary" onClick={() => void discardEdits()}>

@@ -33,7 +33,9 @@ export function DoseResponseChart({ title, cells }: { title: string; cells: Cell
             <YAxis domain={[0, 1]} tickFormatter={pct} tick={{ fontSize: 11 }} width={40} />
             <Tooltip
               formatter={(value, name) =>
-                Array.isArray(value) ? [`${pct(Number(value[0]))}–${pct(Number(value[1]))}`, '95% CI'] : [pct(Number(value)), name === 'win_rate' ? 'LoRA win rate' : String(name)]
+                Array.isArray(value)
+                  ? [`${pct(Number(value[0]))}–${pct(Number(value[1]))}`, '95% CI']
+                  : [pct(Number(value)), name === 'win_rate' ? 'LoRA win rate' : String(name)]
               }
               labelFormatter={(s) => `strength ${s}`}
             />

@@ -115,8 +115,8 @@ function RaterPicker({ onStart }: { onStart: (name: string) => void }) {
     <div className="rater-picker">
       <h2>Who is rating?</h2>
       <p className="muted">
-        Every rater sees the pairs in an order and with sides of their own; the report shows each rater, the pooled
-        result and how well raters agree.
+        Every rater sees the pairs in an order and with sides of their own; the report shows each rater, the pooled result and how well
+        raters agree.
       </p>
       <form
         className="row"
@@ -161,8 +161,8 @@ function StaleNotice({ rater, onReload }: { rater: string; onReload: () => void 
   return (
     <div role="alert" className="banner warning" data-testid="stale-pair">
       <span>
-        <strong>This screen is out of date:</strong> {rater} judged or undid a pair in another tab or window, so your
-        last answer here was not saved. Load the current pair to go on.
+        <strong>This screen is out of date:</strong> {rater} judged or undid a pair in another tab or window, so your last answer here was
+        not saved. Load the current pair to go on.
       </span>
       <span className="banner-actions">
         <button className="primary" onClick={onReload}>
@@ -306,9 +306,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     return (
       <div className="evaluation done">
         {stale && <StaleNotice rater={rater} onReload={loadCurrent} />}
-        <p data-testid="evaluation-status">
-          Evaluation complete: all {view.total} pairs judged.
-        </p>
+        <p data-testid="evaluation-status">Evaluation complete: all {view.total} pairs judged.</p>
         <p className="muted">Rater: {rater}</p>
         <div className="actions">
           <button onClick={onSwitch}>Another rater</button>
@@ -335,9 +333,8 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
           <div className="bar" style={{ width: `${(view.index / Math.max(view.total, 1)) * 100}%` }} />
         </div>
         <span className="muted" data-testid="key-help">
-          Keys: 1 left · 2 tie · 3 right · 4 both bad · 5 skip (or ←/↓/→) · Shift+1–5 how much better (last choice) · ↑
-          previous metric ·
-          X same image · F flicker/swipe · Z zoom 100% · Enter submit · U undo
+          Keys: 1 left · 2 tie · 3 right · 4 both bad · 5 skip (or ←/↓/→) · Shift+1–5 how much better (last choice) · ↑ previous metric · X
+          same image · F flicker/swipe · Z zoom 100% · Enter submit · U undo
         </span>
         <span className="muted">
           Rater: {rater}{' '}
@@ -384,7 +381,11 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
                     aria-pressed={ratings[metric] === n}
                     aria-label={`${metric}: ${n} of 5 better`}
                     className={ratings[metric] === n ? 'chosen' : ''}
-                    onClick={() => setRatings((r) => (r[metric] === n ? Object.fromEntries(Object.entries(r).filter(([k]) => k !== metric)) : { ...r, [metric]: n }))}
+                    onClick={() =>
+                      setRatings((r) =>
+                        r[metric] === n ? Object.fromEntries(Object.entries(r).filter(([k]) => k !== metric)) : { ...r, [metric]: n },
+                      )
+                    }
                   >
                     {n}
                   </button>

@@ -176,7 +176,10 @@ function ServerLine() {
   return (
     <div className="muted" data-testid="server-stats">
       {eta.servers
-        .map((s) => `${s.url}: ${s.healthy ? `${s.done} images${s.seconds_per_image ? `, ${s.seconds_per_image.toFixed(1)} s/image` : ''}` : 'out (failed)'}`)
+        .map(
+          (s) =>
+            `${s.url}: ${s.healthy ? `${s.done} images${s.seconds_per_image ? `, ${s.seconds_per_image.toFixed(1)} s/image` : ''}` : 'out (failed)'}`,
+        )
         .join(' · ')}
     </div>
   );
@@ -253,9 +256,8 @@ export function GenerationTab() {
     <div className="generation">
       <div className="plan">
         <div>
-          <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline +{' '}
-          {setup.weight_range.length} strengths) = {results.length || imageCount(setup)} images
-          · {setup.checkpoint} + {setup.lora_filename}
+          <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length}{' '}
+          strengths) = {results.length || imageCount(setup)} images · {setup.checkpoint} + {setup.lora_filename}
         </div>
         {!generation_complete && !running && (
           <button className="primary" onClick={() => void startGeneration()}>

@@ -22,7 +22,10 @@ function Details({ id }: { id: string }) {
   const [s, setS] = useState<ClientSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.getSession(id).then((r) => setS(r.session), (err: Error) => setError(err.message));
+    api.getSession(id).then(
+      (r) => setS(r.session),
+      (err: Error) => setError(err.message),
+    );
   }, [id]);
   if (!s) return <div className="details">{error ?? 'Loading…'}</div>;
   const setup = s.step_1_setup;
@@ -37,9 +40,18 @@ function Details({ id }: { id: string }) {
     ['Seeds', setup.seeds.join(', ') || '–'],
     ['Metrics', setup.metrics.join(', ')],
     ['Prompts', setup.prompt_pairs.map((p, i) => `${i + 1}. ${p.positive}${p.negative ? ` (neg: ${p.negative})` : ''}`).join(' | ') || '–'],
-    ['Sampler', `${setup.sampler.sampler_name}/${setup.sampler.scheduler}, ${setup.sampler.steps} steps, cfg ${setup.sampler.cfg}, ${setup.sampler.width}×${setup.sampler.height}`],
-    ['Images', `${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed, of ${results.length}`],
-    ['Judgments', `${s.step_3_evaluation.judgments} (pair ${s.step_3_evaluation.current_eval_index} of ${s.step_2_generation.pairs_total})`],
+    [
+      'Sampler',
+      `${setup.sampler.sampler_name}/${setup.sampler.scheduler}, ${setup.sampler.steps} steps, cfg ${setup.sampler.cfg}, ${setup.sampler.width}×${setup.sampler.height}`,
+    ],
+    [
+      'Images',
+      `${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed, of ${results.length}`,
+    ],
+    [
+      'Judgments',
+      `${s.step_3_evaluation.judgments} (pair ${s.step_3_evaluation.current_eval_index} of ${s.step_2_generation.pairs_total})`,
+    ],
     ['Created', new Date(s.timestamp * 1000).toLocaleString()],
     ['Generation', `${when(s.started_at)} → ${when(s.completed_at)} (${seconds(s.started_at, s.completed_at)})`],
     ['Status', `${s.status}${s.error_message ? `: ${s.error_message}` : ''}`],
@@ -64,7 +76,10 @@ function Trash() {
   const sessions = useWorkbench((s) => s.sessions);
   const [entries, setEntries] = useState<Array<{ name: string; session_id: string }>>([]);
   useEffect(() => {
-    api.listTrash().then((r) => setEntries(r.entries), () => setEntries([]));
+    api.listTrash().then(
+      (r) => setEntries(r.entries),
+      () => setEntries([]),
+    );
   }, [sessions]);
   return (
     <section>
@@ -172,7 +187,8 @@ export function HistoryView() {
           ))}
         </select>
         <label>
-          From <input type="date" aria-label="From date" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
+          From{' '}
+          <input type="date" aria-label="From date" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
         </label>
         <label>
           To <input type="date" aria-label="To date" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
@@ -258,23 +274,23 @@ function DamagedRow(props: { s: Extract<SessionSummary, { damaged: true }>; open
         <tr>
           <td colSpan={10}>
             <div className="details" data-testid="damaged-details">
-            <dl>
-              <dt>File</dt>
-              <dd>
-                <code>
-                  sessions/{s.session_id}/{s.file}
-                </code>
-              </dd>
-              <dt>Where</dt>
-              <dd>{s.where ?? 'the file as a whole'}</dd>
-              <dt>Problem</dt>
-              <dd>{s.reason}</dd>
-              <dt>What to do</dt>
-              <dd>
-                Fix or replace the file by hand and reload the list, or Delete the session (it moves to sessions/.trash/
-                and can be restored).
-              </dd>
-            </dl>
+              <dl>
+                <dt>File</dt>
+                <dd>
+                  <code>
+                    sessions/{s.session_id}/{s.file}
+                  </code>
+                </dd>
+                <dt>Where</dt>
+                <dd>{s.where ?? 'the file as a whole'}</dd>
+                <dt>Problem</dt>
+                <dd>{s.reason}</dd>
+                <dt>What to do</dt>
+                <dd>
+                  Fix or replace the file by hand and reload the list, or Delete the session (it moves to sessions/.trash/ and can be
+                  restored).
+                </dd>
+              </dl>
             </div>
           </td>
         </tr>

@@ -11,10 +11,7 @@ import { messageOf } from '@/lib/api/errors';
 const DEBOUNCE_MS = 300;
 
 type Loaded =
-  | { state: 'idle' }
-  | { state: 'loading' }
-  | { state: 'error'; message: string }
-  | { state: 'done'; summary: KohyaSummary; source: string };
+  { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'done'; summary: KohyaSummary; source: string };
 
 async function readLocalHeader(file: File): Promise<KohyaSummary> {
   const first8 = new Uint8Array(await file.slice(0, SAFETENSORS_PREFIX_BYTES).arrayBuffer());
@@ -71,12 +68,7 @@ function Summary({
                 </button>
               ))}
             </div>
-            <button
-              type="button"
-              className="link"
-              disabled={disabled}
-              onClick={() => onUseTriggers(words.slice(0, 3).join(', '))}
-            >
+            <button type="button" className="link" disabled={disabled} onClick={() => onUseTriggers(words.slice(0, 3).join(', '))}>
               Use as trigger words
             </button>
           </>
@@ -118,9 +110,7 @@ export function LoraMetadata({
         const qs = new URLSearchParams({ filename: lora });
         if (url) qs.set('url', url);
         const res = await fetch(`/api/comfy/lora-metadata?${qs}`, { signal: ctrl.signal });
-        const body = (await res.json().catch(() => null)) as
-          | { summary?: KohyaSummary; error?: { message?: string } }
-          | null;
+        const body = (await res.json().catch(() => null)) as { summary?: KohyaSummary; error?: { message?: string } } | null;
         if (ctrl.signal.aborted) return;
         if (!res.ok || !body?.summary) {
           setRemote({ state: 'error', message: body?.error?.message ?? `metadata request failed (${res.status})` });

@@ -156,9 +156,7 @@ export function PromptGenerator({
                   aria-label={`Generated prompt ${i + 1}`}
                   value={p.positive}
                   disabled={disabled}
-                  onChange={(e) =>
-                    setPrompts((cur) => (cur ?? []).map((q, j) => (j === i ? { ...q, positive: e.target.value } : q)))
-                  }
+                  onChange={(e) => setPrompts((cur) => (cur ?? []).map((q, j) => (j === i ? { ...q, positive: e.target.value } : q)))}
                 />
               </div>
             ))}

@@ -108,9 +108,7 @@ function RevealItem({ sessionId, row, metrics }: { sessionId: string; row: Revea
           </figure>
         ))}
       </div>
-      <div className="muted">
-        {metrics.map((m) => `${m}: ${row.verdicts[m] ?? '–'}`).join(' · ')}
-      </div>
+      <div className="muted">{metrics.map((m) => `${m}: ${row.verdicts[m] ?? '–'}`).join(' · ')}</div>
     </div>
   );
 }
@@ -130,15 +128,12 @@ export function ReportTab() {
     <div className="report">
       {!report.complete && (
         <p className="banner info">
-          Evaluation is not finished ({report.pairs_judged} of {report.pairs_total} pairs): figures are partial and the
-          reveal is withheld.
+          Evaluation is not finished ({report.pairs_judged} of {report.pairs_total} pairs): figures are partial and the reveal is withheld.
         </p>
       )}
       <div className="recommendation" data-testid="recommendation">
         <strong>
-          {report.recommendation.strength === null
-            ? 'No recommended strength'
-            : `Recommended strength: ${report.recommendation.strength}`}
+          {report.recommendation.strength === null ? 'No recommended strength' : `Recommended strength: ${report.recommendation.strength}`}
         </strong>
         <div>{report.recommendation.reason}</div>
         <div className="muted" data-testid="settled">
@@ -156,8 +151,8 @@ export function ReportTab() {
 
       <h2>Per metric and strength</h2>
       <p className="muted">
-        n = LoRA wins + baseline wins; ties are shown apart and never count as losses. p: two-sided exact binomial test
-        against 50%; Holm-adjusted across metrics at each strength.
+        n = LoRA wins + baseline wins; ties are shown apart and never count as losses. p: two-sided exact binomial test against 50%;
+        Holm-adjusted across metrics at each strength.
       </p>
       <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} />
 
@@ -188,30 +183,30 @@ export function ReportTab() {
           : 'One rater: agreement needs two or more.'}
       </p>
       {report.raters.length > 0 && (
-      <table className="stats" data-testid="raters">
-        <thead>
-          <tr>
-            <th>Rater</th>
-            <th>Judgments</th>
-            {report.strengths.map((w) => (
-              <th key={w}>Win rate at {w}</th>
-            ))}
-            <th>Left picks</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.raters.map((r) => (
-            <tr key={r.name}>
-              <td>{r.name}</td>
-              <td>{r.judgments}</td>
-              {r.pooled.map((c) => (
-                <td key={c.strength_index}>{pct(c.win_rate)}</td>
+        <table className="stats" data-testid="raters">
+          <thead>
+            <tr>
+              <th>Rater</th>
+              <th>Judgments</th>
+              {report.strengths.map((w) => (
+                <th key={w}>Win rate at {w}</th>
               ))}
-              <td>{pct(r.position_bias.rate)}</td>
+              <th>Left picks</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {report.raters.map((r) => (
+              <tr key={r.name}>
+                <td>{r.name}</td>
+                <td>{r.judgments}</td>
+                {r.pooled.map((c) => (
+                  <td key={c.strength_index}>{pct(c.win_rate)}</td>
+                ))}
+                <td>{pct(r.position_bias.rate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
 
       <h2>Rater quality</h2>
@@ -225,22 +220,19 @@ export function ReportTab() {
         </p>
       )}
       <p>
-        Position bias: the left image was picked in {bias.left_picks} of {bias.n} decisive judgments ({pct(bias.rate)},
-        95% CI {pct(bias.ci_low)}–{pct(bias.ci_high)}, p = {pval(bias.p_value)}).
+        Position bias: the left image was picked in {bias.left_picks} of {bias.n} decisive judgments ({pct(bias.rate)}, 95% CI{' '}
+        {pct(bias.ci_low)}–{pct(bias.ci_high)}, p = {pval(bias.p_value)}).
       </p>
       {report.placebo && (
         <p>
-          Placebo (strength 0): the &quot;LoRA&quot; side won {report.placebo.lora_wins} of {report.placebo.n} decisive
-          judgments ({pct(report.placebo.win_rate)}, p = {pval(report.placebo.p_value)}).{' '}
+          Placebo (strength 0): the &quot;LoRA&quot; side won {report.placebo.lora_wins} of {report.placebo.n} decisive judgments (
+          {pct(report.placebo.win_rate)}, p = {pval(report.placebo.p_value)}).{' '}
           {report.placebo.biased ? 'This is far from 50%: the ratings look biased.' : 'Consistent with no bias.'}
         </p>
       )}
 
       <h2>Per seed (non-placebo strengths, all metrics)</h2>
-      <BreakdownTable
-        head="Seed"
-        rows={report.per_seed.map((r) => ({ key: `s${r.seed_index}`, label: String(r.seed), ...r }))}
-      />
+      <BreakdownTable head="Seed" rows={report.per_seed.map((r) => ({ key: `s${r.seed_index}`, label: String(r.seed), ...r }))} />
 
       <h2>Per prompt (non-placebo strengths, all metrics)</h2>
       <BreakdownTable

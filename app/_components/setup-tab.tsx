@@ -207,12 +207,7 @@ function PromptsField({ setup, disabled, onChange }: { setup: Setup; disabled: b
           </div>
           <div className="field grow">
             <label htmlFor={`negative-${i}`}>Prompt {i + 1} negative</label>
-            <input
-              id={`negative-${i}`}
-              value={p.negative}
-              disabled={disabled}
-              onChange={(e) => update(i, { negative: e.target.value })}
-            />
+            <input id={`negative-${i}`} value={p.negative} disabled={disabled} onChange={(e) => update(i, { negative: e.target.value })} />
           </div>
           <label className="check">
             <input
@@ -234,9 +229,7 @@ function PromptsField({ setup, disabled, onChange }: { setup: Setup; disabled: b
       ))}
       <button
         disabled={disabled}
-        onClick={() =>
-          onChange({ ...setup, prompt_pairs: [...setup.prompt_pairs, { positive: '', negative: '', append_trigger: true }] })
-        }
+        onClick={() => onChange({ ...setup, prompt_pairs: [...setup.prompt_pairs, { positive: '', negative: '', append_trigger: true }] })}
       >
         Add prompt
       </button>
@@ -244,13 +237,7 @@ function PromptsField({ setup, disabled, onChange }: { setup: Setup; disabled: b
   );
 }
 
-function SamplerField(props: {
-  setup: Setup;
-  disabled: boolean;
-  onChange: (s: Setup) => void;
-  samplers: string[];
-  schedulers: string[];
-}) {
+function SamplerField(props: { setup: Setup; disabled: boolean; onChange: (s: Setup) => void; samplers: string[]; schedulers: string[] }) {
   const { setup, disabled, onChange } = props;
   const num = (key: 'steps' | 'cfg' | 'width' | 'height', label: string, step = 1) => (
     <div className="field">
@@ -327,14 +314,7 @@ export function SetupTab() {
   return (
     <div className="setup">
       {locked && <p className="banner info">Generation has started, so Setup is read-only for this session.</p>}
-      <ComfyField
-        setup={setup}
-        disabled={locked}
-        onChange={editSetup}
-        status={status}
-        setStatus={setStatus}
-        issues={issues}
-      />
+      <ComfyField setup={setup} disabled={locked} onChange={editSetup} status={status} setStatus={setStatus} issues={issues} />
       {setup.lora_filename && (
         <LoraMetadata
           url={setup.comfyui_url}
@@ -471,8 +451,8 @@ export function SetupTab() {
       {!locked && (
         <div className="actions">
           <span className="muted" data-testid="plan-summary">
-            {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length}{' '}
-            strengths) = {images} images · about {formatEstimate(estimateSeconds(setup))} of GPU time
+            {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length} strengths) = {images}{' '}
+            images · about {formatEstimate(estimateSeconds(setup))} of GPU time
           </span>
           <button className="primary" onClick={() => void startGeneration()} disabled={images === 0 || !ready.success || conflict}>
             Save and start generation

@@ -116,11 +116,7 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
         value={filter.text}
         onChange={(e) => setFilter({ ...filter, text: e.target.value })}
       />
-      <select
-        aria-label="Filter by status"
-        value={filter.status}
-        onChange={(e) => setFilter({ ...filter, status: e.target.value })}
-      >
+      <select aria-label="Filter by status" value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value })}>
         <option value="">Any status</option>
         {SessionStatusSchema.options.map((st) => (
           <option key={st}>{st}</option>

@@ -22,14 +22,7 @@ function Tabs() {
   return (
     <nav role="tablist" aria-label="Session steps" className="tabs">
       {STEPS.map((step) => (
-        <button
-          key={step}
-          role="tab"
-          aria-selected={tab === step}
-          disabled={step > reached}
-          onClick={() => setTab(step)}
-          className="tab"
-        >
+        <button key={step} role="tab" aria-selected={tab === step} disabled={step > reached} onClick={() => setTab(step)} className="tab">
           {step}. {STEP_NAMES[step]}
         </button>
       ))}

@@ -1,5 +1,6 @@
 'use client';
 
+import { type CustomWorkflow, type ApiGraph } from '@/lib/comfy/graph-schema';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   detectMapping,
@@ -9,13 +10,11 @@ import {
   parseWorkflowJson,
   REQUIRED_ROLES,
   ROLE_LABELS,
-  type CustomWorkflow,
   type MappingDetection,
   type MappingNodes,
   type MappingRole,
 } from '@/lib/comfy/custom-workflow';
 import { TEMPLATES, type TemplateId } from '@/lib/comfy/templates';
-import type { ApiGraph } from '@/lib/comfy/workflow';
 import { messageOf } from '@/lib/api/errors';
 
 type Choice = 'standard' | TemplateId | 'custom';
@@ -47,8 +46,7 @@ interface Evaluation {
 function evaluate(text: string, chosen: MappingNodes | null, name: string): Evaluation {
   if (text.trim() === '') return { graph: null, parseError: null, detection: null, nodes: null, problems: [], workflow: null };
   const parsed = parseWorkflowJson(text);
-  if (parsed.graph === null)
-    return { graph: null, parseError: parsed.error, detection: null, nodes: null, problems: [], workflow: null };
+  if (parsed.graph === null) return { graph: null, parseError: parsed.error, detection: null, nodes: null, problems: [], workflow: null };
   const graph = parsed.graph;
   const detection = detectMapping(graph);
   const nodes = chosen ?? detection.nodes;
@@ -196,8 +194,7 @@ export function WorkflowField({
               onChange={(e) => setJson(e.target.value)}
             />
             <div className="hint">
-              The graph needs one LoRA loader (LoraLoader or LoraLoaderModelOnly) and one SaveImage; the baseline removes
-              the LoRA loader.
+              The graph needs one LoRA loader (LoraLoader or LoraLoaderModelOnly) and one SaveImage; the baseline removes the LoRA loader.
             </div>
           </div>
           {fileError && (
@@ -212,14 +209,7 @@ export function WorkflowField({
           )}
 
           {ev.graph && ev.detection && ev.nodes && (
-            <MappingTable
-              graph={ev.graph}
-              detection={ev.detection}
-              nodes={ev.nodes}
-              disabled={disabled}
-              idPrefix={id}
-              onRole={setRole}
-            />
+            <MappingTable graph={ev.graph} detection={ev.detection} nodes={ev.nodes} disabled={disabled} idPrefix={id} onRole={setRole} />
           )}
 
           {ev.problems.length > 0 && (
@@ -262,9 +252,10 @@ function MappingTable(props: {
       <tbody>
         {MAPPING_ROLES.map((role) => {
           const current = nodes[role];
-          const options = current !== null && !detection.candidates[role].includes(current)
-            ? [current, ...detection.candidates[role]]
-            : detection.candidates[role];
+          const options =
+            current !== null && !detection.candidates[role].includes(current)
+              ? [current, ...detection.candidates[role]]
+              : detection.candidates[role];
           const required = REQUIRED_ROLES.includes(role);
           const selectId = `${props.idPrefix}-role-${role}`;
           return (

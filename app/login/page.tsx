@@ -14,9 +14,14 @@ export default function Login() {
         className="row"
         onSubmit={async (e) => {
           e.preventDefault();
-          const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+          const res = await fetch('/api/login', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ token }),
+          });
           if (res.ok) window.location.href = '/';
-          else setError(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? 'login failed');
+          else
+            setError(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? 'login failed');
         }}
       >
         <div className="field grow">

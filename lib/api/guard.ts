@@ -33,7 +33,11 @@ const refuse = (status: number, code: ErrorBody['error']['code'], message: strin
 export function guard(method: string, path: string, headers: Headers): GuardVerdict {
   const host = headers.get('host');
   if (!hostAllowed(host)) {
-    return refuse(403, 'forbidden', `requests for the host "${(host ?? '').slice(0, 100)}" are refused; add it to ALLOWED_HOSTS to allow it`);
+    return refuse(
+      403,
+      'forbidden',
+      `requests for the host "${(host ?? '').slice(0, 100)}" are refused; add it to ALLOWED_HOSTS to allow it`,
+    );
   }
   const api = path === '/api' || path.startsWith('/api/');
   if (api && !decodable(path)) return refuse(400, 'bad_request', 'the URL has a malformed percent-encoding');

@@ -49,11 +49,9 @@ export const api = {
   getSession: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}`),
   saveSession: (id: string, base_revision: number, step_1_setup: Setup) =>
     call<{ session: ClientSession }>(`/api/sessions/${id}`, json('PUT', { base_revision, step_1_setup })),
-  saveNotes: (id: string, notes: string) =>
-    call<{ session: ClientSession }>(`/api/sessions/${id}`, json('PUT', { notes })),
+  saveNotes: (id: string, notes: string) => call<{ session: ClientSession }>(`/api/sessions/${id}`, json('PUT', { notes })),
   relaunch: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/relaunch`, json('POST')),
-  copy: (id: string, step_1_setup?: Setup) =>
-    call<{ session: ClientSession }>(`/api/sessions/${id}/copy`, json('POST', { step_1_setup })),
+  copy: (id: string, step_1_setup?: Setup) => call<{ session: ClientSession }>(`/api/sessions/${id}/copy`, json('POST', { step_1_setup })),
   deleteSession: (id: string) => call<{ trashed: string }>(`/api/sessions/${id}`, { method: 'DELETE' }),
   listTrash: () => call<{ entries: Array<{ name: string; session_id: string }> }>('/api/trash'),
   restore: (name: string) => call<{ restored: SessionSummary }>(`/api/trash/${encodeURIComponent(name)}/restore`, json('POST')),
@@ -83,6 +81,5 @@ export const api = {
       method: 'DELETE',
     }),
   report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
-  comfyStatus: (url?: string) =>
-    call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`),
+  comfyStatus: (url?: string) => call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`),
 };

@@ -33,7 +33,10 @@ export function randomSeeds(n: number): number[] {
 /** Parses comma-separated names (metrics): trimmed, empty entries dropped, repeats refused. */
 export function parseNameList(text: string): ParsedList<string> {
   const values: string[] = [];
-  for (const name of text.split(',').map((n) => n.trim()).filter(Boolean)) {
+  for (const name of text
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     if (name.length > 40) return { ok: false, error: `"${name.slice(0, 20)}…" is longer than 40 characters` };
     if (values.includes(name)) return { ok: false, error: `${name} is listed twice` };
     values.push(name);

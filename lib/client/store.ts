@@ -78,7 +78,7 @@ export function createWorkbenchStore(opts: { autosaveMs: number }) {
   const cancelAutosave = () => clearTimeout(autosave);
   // Saves run one after another, each reading the revision the previous one left, so they never race into a 409.
   let writes: Promise<unknown> = Promise.resolve();
-  const queued = <T,>(fn: () => Promise<T>): Promise<T> => {
+  const queued = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = writes.then(fn, fn);
     writes = run.catch(() => undefined);
     return run;

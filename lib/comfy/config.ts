@@ -9,7 +9,14 @@ export interface ComfyConfig {
 
 /** The server URLs of a comma-separated list, trimmed, without trailing slashes, repeats dropped. */
 export function serverList(urls: string): string[] {
-  return [...new Set(urls.split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean))];
+  return [
+    ...new Set(
+      urls
+        .split(',')
+        .map((u) => u.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /**

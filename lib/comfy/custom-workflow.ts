@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { ApiGraphSchema, type ApiGraph, type Link } from './workflow';
 import { messageOf } from '@/lib/api/errors';
+import { ApiGraphSchema, type ApiGraph, type CustomWorkflow, type Link, type WorkflowMapping, WorkflowMappingSchema } from './graph-schema';
 
 /*
  * Custom ComfyUI workflows (API format, "Save (API)" in ComfyUI) and the mapping that says which nodes LoRA Bench
@@ -20,38 +19,6 @@ import { messageOf } from '@/lib/api/errors';
  * - comfy_extras/nodes_flux.py: FluxGuidance (conditioning, guidance → CONDITIONING).
  * - comfy_extras/nodes_sd3.py: EmptySD3LatentImage (width, height, batch_size).
  */
-
-const NodeIdSchema = z.string().min(1);
-
-/** The nodes LoRA Bench changes per image. Node ids are the graph's own keys (never fixed ids). */
-export const WorkflowMappingSchema = z.object({
-  /** The LoRA under test: its name and strengths are set, and the baseline removes this node. */
-  lora: z.object({ node: NodeIdSchema, kind: z.enum(['LoraLoader', 'LoraLoaderModelOnly']) }),
-  /** The text encoder of the positive prompt. */
-  positive: z.object({ node: NodeIdSchema, input: z.literal('text') }),
-  /** The text encoder of the negative prompt; null when the graph has none (Flux). */
-  negative: z.object({ node: NodeIdSchema, input: z.literal('text') }).nullable(),
-  /** The seed: KSampler `seed`, or `noise_seed` of KSamplerAdvanced / SamplerCustom / RandomNoise. */
-  seed: z.object({ node: NodeIdSchema, input: z.enum(['seed', 'noise_seed']) }),
-  /** The one SaveImage node; its `filename_prefix` is set per image. */
-  save: z.object({ node: NodeIdSchema }),
-  /** The checkpoint (`ckpt_name`) or diffusion model (`unet_name`) loader, when the app may choose the file. */
-  checkpoint: z.object({ node: NodeIdSchema, input: z.enum(['ckpt_name', 'unet_name']) }).nullable().optional(),
-  /** Where the step count lives (KSampler or BasicScheduler `steps`). */
-  steps: z.object({ node: NodeIdSchema, input: z.string().min(1) }).nullable().optional(),
-  /** The empty latent (`width`, `height`). */
-  size: z.object({ node: NodeIdSchema }).nullable().optional(),
-});
-export type WorkflowMapping = z.infer<typeof WorkflowMappingSchema>;
-
-/** A workflow the user chose: a built-in template or a pasted/uploaded API-format graph, with its mapping. */
-export const CustomWorkflowSchema = z.object({
-  name: z.string(),
-  source: z.enum(['sd15', 'sdxl', 'flux', 'custom']),
-  graph: ApiGraphSchema,
-  mapping: WorkflowMappingSchema,
-});
-export type CustomWorkflow = z.infer<typeof CustomWorkflowSchema>;
 
 /** The roles of a mapping, in display order. */
 export const MAPPING_ROLES = ['lora', 'positive', 'negative', 'seed', 'save', 'checkpoint', 'steps', 'size'] as const;
@@ -218,10 +185,7 @@ export function entryFor(graph: ApiGraph, role: MappingRole, id: string): Record
  * Builds a mapping from one node id per role (the input names are read from the nodes) and validates it.
  * Returns the mapping only when it has no problems; `problems` names each missing or unfit role.
  */
-export function mappingFromNodes(
-  graph: ApiGraph,
-  nodes: Partial<MappingNodes>,
-): { mapping: WorkflowMapping | null; problems: string[] } {
+export function mappingFromNodes(graph: ApiGraph, nodes: Partial<MappingNodes>): { mapping: WorkflowMapping | null; problems: string[] } {
   const problems: string[] = [];
   const draft: Record<string, unknown> = {};
   for (const role of MAPPING_ROLES) {
@@ -388,7 +352,8 @@ export function detectMapping(graph: ApiGraph): MappingDetection {
     nodes.negative = parts.negative !== null && parts.negative !== parts.positive ? parts.negative : null;
     nodes.steps = parts.steps;
     nodes.size = parts.size;
-    if (nodes.positive === null) problems.push(`no text encoder (a node with a "text" input) feeds the positive of ${nodeName(graph, sampler)}`);
+    if (nodes.positive === null)
+      problems.push(`no text encoder (a node with a "text" input) feeds the positive of ${nodeName(graph, sampler)}`);
     nodes.checkpoint = upstreamOrder(graph, samplerModelNodes(graph, sampler)).find((id) => entryFor(graph, 'checkpoint', id)) ?? null;
   }
 
@@ -419,7 +384,8 @@ export function validateMapping(graph: ApiGraph, mapping: WorkflowMapping): stri
   for (const [id, node] of Object.entries(graph)) {
     for (const [name, v] of Object.entries(node.inputs)) {
       const up = linkNode(v);
-      if (up !== null && !graph[up]) problems.push(`${nodeName(graph, id)}: input "${name}" links to node ${up}, which is not in the workflow`);
+      if (up !== null && !graph[up])
+        problems.push(`${nodeName(graph, id)}: input "${name}" links to node ${up}, which is not in the workflow`);
     }
   }
 
@@ -433,7 +399,10 @@ export function validateMapping(graph: ApiGraph, mapping: WorkflowMapping): stri
     if (!node) return;
     const v = node.inputs[input];
     if (kind === 'string' ? typeof v === 'string' : isNum(v)) return;
-    if (isLink(v)) problems.push(`${ROLE_LABELS[role]}: the "${input}" of ${nodeName(graph, id)} comes from node ${v[0]}; map a node that holds the value itself`);
+    if (isLink(v))
+      problems.push(
+        `${ROLE_LABELS[role]}: the "${input}" of ${nodeName(graph, id)} comes from node ${v[0]}; map a node that holds the value itself`,
+      );
     else problems.push(`${ROLE_LABELS[role]}: ${nodeName(graph, id)} has no ${kind} input "${input}"`);
   };
 
@@ -445,7 +414,9 @@ export function validateMapping(graph: ApiGraph, mapping: WorkflowMapping): stri
       const ins = mapping.lora.kind === 'LoraLoader' ? ['model', 'clip'] : ['model'];
       for (const name of ins)
         if (!isLink(lora.inputs[name]))
-          problems.push(`LoRA loader: ${nodeName(graph, mapping.lora.node)} has no linked "${name}" input, so the baseline cannot bypass it`);
+          problems.push(
+            `LoRA loader: ${nodeName(graph, mapping.lora.node)} has no linked "${name}" input, so the baseline cannot bypass it`,
+          );
     }
   }
   needValue('positive', mapping.positive.node, 'text', 'string');
@@ -472,9 +443,19 @@ export function validateMapping(graph: ApiGraph, mapping: WorkflowMapping): stri
     const feeding = upstream(graph, [mapping.save.node]);
     const samplers = [...feeding].filter((id) => SAMPLER_CLASSES.has(graph[id]!.class_type));
     if (samplers.length === 0) {
-      problems.push(`no sampler (KSampler, KSamplerAdvanced, SamplerCustom or SamplerCustomAdvanced) feeds ${nodeName(graph, mapping.save.node)}`);
-    } else if (lora && !upstream(graph, samplers.flatMap((s) => samplerModelNodes(graph, s))).has(mapping.lora.node)) {
-      problems.push(`LoRA loader: ${nodeName(graph, mapping.lora.node)} is not upstream of the sampler's model, so it would not change the image`);
+      problems.push(
+        `no sampler (KSampler, KSamplerAdvanced, SamplerCustom or SamplerCustomAdvanced) feeds ${nodeName(graph, mapping.save.node)}`,
+      );
+    } else if (
+      lora &&
+      !upstream(
+        graph,
+        samplers.flatMap((s) => samplerModelNodes(graph, s)),
+      ).has(mapping.lora.node)
+    ) {
+      problems.push(
+        `LoRA loader: ${nodeName(graph, mapping.lora.node)} is not upstream of the sampler's model, so it would not change the image`,
+      );
     }
     for (const role of ['positive', 'negative', 'seed', 'checkpoint', 'steps', 'size'] as const) {
       const id = mappingNodes(mapping)[role];
@@ -523,9 +504,7 @@ export function buildFromWorkflow(wf: CustomWorkflow, v: WorkflowValues): ApiGra
 
   const loader = graph[loraId]!;
   const bypass: Link[] =
-    m.lora.kind === 'LoraLoader'
-      ? [loader.inputs.model as Link, loader.inputs.clip as Link]
-      : [loader.inputs.model as Link];
+    m.lora.kind === 'LoraLoader' ? [loader.inputs.model as Link, loader.inputs.clip as Link] : [loader.inputs.model as Link];
   delete graph[loraId];
   for (const [id, node] of Object.entries(graph)) {
     for (const [name, val] of Object.entries(node.inputs)) {

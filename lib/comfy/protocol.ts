@@ -11,9 +11,7 @@ export const PromptResponseSchema = z.object({
 });
 
 const NodeErrorSchema = z.object({
-  errors: z
-    .array(z.object({ type: z.string().optional(), message: z.string().optional(), details: z.string().optional() }))
-    .default([]),
+  errors: z.array(z.object({ type: z.string().optional(), message: z.string().optional(), details: z.string().optional() })).default([]),
   class_type: z.string().optional(),
 });
 

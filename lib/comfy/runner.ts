@@ -1,6 +1,6 @@
+import { type ApiGraph } from './graph-schema';
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import {
@@ -22,7 +22,6 @@ import {
   type ImageRef,
   type SystemStats,
 } from './protocol';
-import type { ApiGraph } from './workflow';
 
 export interface RunImageOptions {
   graph: ApiGraph;

@@ -44,10 +44,7 @@ export function headerLength(first8: Uint8Array): number {
  * (truncated), a header that is not valid UTF-8 JSON or not a JSON object, a `__metadata__` that is not an object or
  * has non-string values.
  */
-export function parseSafetensorsHeader(
-  bytes: ArrayBuffer | Uint8Array,
-  opts: { maxHeaderBytes?: number } = {},
-): SafetensorsHeader {
+export function parseSafetensorsHeader(bytes: ArrayBuffer | Uint8Array, opts: { maxHeaderBytes?: number } = {}): SafetensorsHeader {
   const data = toBytes(bytes);
   const cap = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const n = headerLength(data);

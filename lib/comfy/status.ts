@@ -5,9 +5,7 @@ import { isComfyUnreachable } from './errors';
 import { ComfyRunner } from './runner';
 
 export const ComfyUrlQuery = z.object({
-  url: z
-    .url({ protocol: /^https?$/, error: 'the ComfyUI URL must be an http(s) URL' })
-    .optional(),
+  url: z.url({ protocol: /^https?$/, error: 'the ComfyUI URL must be an http(s) URL' }).optional(),
 });
 
 export const ComfyStatusSchema = z.object({

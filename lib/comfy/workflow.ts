@@ -1,34 +1,5 @@
-import { z } from 'zod';
 import type { Sampler } from '@/lib/sessions/schema';
-
-/** A link to another node's output: `[node_id, output_index]` (ComfyUI API format). */
-export type Link = [string, number];
-
-/** ComfyUI inputs are values or `[node_id, index]` links; deeper nesting only serves to break JSON tools. */
-const MAX_INPUT_DEPTH = 32;
-
-/** Nesting depth of a JSON value, counted without recursion (a 10,000-deep value must not overflow the stack). */
-function depthOf(value: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (d > max) max = d;
-    if (max > MAX_INPUT_DEPTH) return max;
-    if (v && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
-}
-
-export const ApiNodeSchema = z.object({
-  class_type: z.string(),
-  inputs: z
-    .record(z.string(), z.unknown())
-    .refine((inputs) => depthOf(inputs) <= MAX_INPUT_DEPTH, `node inputs nest deeper than ${MAX_INPUT_DEPTH} levels`),
-});
-/** A ComfyUI API-format graph: node id → `{class_type, inputs}`. */
-export const ApiGraphSchema = z.record(z.string(), ApiNodeSchema);
-export type ApiGraph = z.infer<typeof ApiGraphSchema>;
+import type { ApiGraph, Link } from './graph-schema';
 
 export interface GraphSpec {
   checkpoint: string;

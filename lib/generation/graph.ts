@@ -1,5 +1,6 @@
+import { type ApiGraph } from '@/lib/comfy/graph-schema';
 import { buildFromWorkflow } from '@/lib/comfy/custom-workflow';
-import { buildGraph, type ApiGraph } from '@/lib/comfy/workflow';
+import { buildGraph } from '@/lib/comfy/workflow';
 import { usesCheckpoint, type Result, type Setup } from '@/lib/sessions/schema';
 import { positiveText } from './plan';
 
@@ -13,9 +14,7 @@ export function graphFor(setup: Setup, r: Result, sessionId: string): ApiGraph {
   const strength = r.strength ?? 0;
   const values = {
     lora:
-      r.role === 'lora'
-        ? { name: setup.lora_filename, strength_model: strength, strength_clip: setup.strength_clip ?? strength }
-        : null,
+      r.role === 'lora' ? { name: setup.lora_filename, strength_model: strength, strength_clip: setup.strength_clip ?? strength } : null,
     positive: positiveText(setup, r.prompt_index),
     negative: setup.prompt_pairs[r.prompt_index]?.negative ?? '',
     seed: r.seed,

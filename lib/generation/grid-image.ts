@@ -30,7 +30,7 @@ export const GRID_LAYOUT = {
 /** Fill of a cell without an image (missing, failed, still pending, unreadable). */
 export const PLACEHOLDER_GREY = { r: 128, g: 128, b: 128 } as const;
 
-const FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
+const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 /** Rough advance of an average glyph of FONT, in em; used to fit and truncate labels. */
 const EM_PER_CHAR = 0.62;
 /** How many cells are read and resized at once. */
@@ -39,7 +39,6 @@ const CONCURRENCY = 8;
 /** Escapes text for an SVG text node or attribute, dropping characters XML 1.0 cannot hold at all. */
 export function escapeXml(text: string): string {
   return text
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/[\uD800-\uDFFF]/g, (c, i: number, s: string) => {
       // Keep well-formed surrogate pairs, drop lone halves.
@@ -58,7 +57,10 @@ export function escapeXml(text: string): string {
 function truncate(text: string, max: number): string {
   const chars = Array.from(text.replace(/\s+/g, ' ').trim());
   if (chars.length <= max) return chars.join('');
-  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .trimEnd()}…`;
 }
 
 /** A font size (px) at which `text` fits into `width`, at most `max` and at least 7. */
@@ -67,7 +69,13 @@ function fitFont(text: string, width: number, max: number): number {
   return Math.max(7, Math.min(max, Math.floor(width / (chars * EM_PER_CHAR))));
 }
 
-function svgText(text: string, x: number, y: number, size: number, opts: { anchor?: 'start' | 'middle'; fill?: string; weight?: string } = {}): string {
+function svgText(
+  text: string,
+  x: number,
+  y: number,
+  size: number,
+  opts: { anchor?: 'start' | 'middle'; fill?: string; weight?: string } = {},
+): string {
   return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${size}" font-weight="${opts.weight ?? 'normal'}" fill="${opts.fill ?? '#111'}" text-anchor="${opts.anchor ?? 'start'}" dominant-baseline="central">${escapeXml(text)}</text>`;
 }
 
@@ -133,19 +141,13 @@ export async function renderPromptGrid(session: Session, promptIndex: number, op
   const results = session.step_2_generation.results.filter((r) => r.prompt_index === promptIndex);
   // Rows: every seed index of Setup or of the results (migrated sessions may hold more seeds than Setup lists).
   const seedIndexes = [...new Set([...setup.seeds.map((_, s) => s), ...results.map((r) => r.seed_index)])].sort((a, b) => a - b);
-  const strengthCount = Math.max(
-    setup.weight_range.length,
-    ...results.map((r) => (r.strength_index === null ? 0 : r.strength_index + 1)),
-  );
+  const strengthCount = Math.max(setup.weight_range.length, ...results.map((r) => (r.strength_index === null ? 0 : r.strength_index + 1)));
   const columns: (number | null)[] = [null, ...Array.from({ length: strengthCount }, (_, k) => k)];
   if (seedIndexes.length === 0) throw new ApiError('conflict', `prompt ${promptIndex + 1} has no images yet`);
 
   const rows = seedIndexes.length;
   const cols = columns.length;
-  const cell = Math.max(
-    GRID_LAYOUT.MIN_CELL,
-    Math.min(requested, Math.floor(Math.sqrt(GRID_LAYOUT.MAX_CELL_PIXELS / (rows * cols)))),
-  );
+  const cell = Math.max(GRID_LAYOUT.MIN_CELL, Math.min(requested, Math.floor(Math.sqrt(GRID_LAYOUT.MAX_CELL_PIXELS / (rows * cols)))));
   const { TITLE_HEIGHT, HEADER_HEIGHT, LABEL_WIDTH } = GRID_LAYOUT;
   const top = TITLE_HEIGHT + HEADER_HEIGHT;
   const width = LABEL_WIDTH + cols * cell;
@@ -170,7 +172,8 @@ export async function renderPromptGrid(session: Session, promptIndex: number, op
   svg.push(svgText(title, pad, TITLE_HEIGHT / 2, fitFont(title, width - 2 * pad, titleSize), { weight: 'bold' }));
 
   columns.forEach((k, col) => {
-    const label = k === null ? 'Baseline' : strengthLabel(setup.weight_range[k] ?? results.find((r) => r.strength_index === k)?.strength, k);
+    const label =
+      k === null ? 'Baseline' : strengthLabel(setup.weight_range[k] ?? results.find((r) => r.strength_index === k)?.strength, k);
     const x = LABEL_WIDTH + col * cell + cell / 2;
     svg.push(svgText(label, x, TITLE_HEIGHT + HEADER_HEIGHT / 2, fitFont(label, cell - 8, 15), { anchor: 'middle', weight: 'bold' }));
   });

@@ -4,13 +4,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { ApiError, describeZodError } from '@/lib/api/errors';
-import {
-  GeneratedPromptsSchema,
-  SuggestedMetricsSchema,
-  type GenerateRequest,
-  type GeneratedPrompt,
-  type MetricsRequest,
-} from './schema';
+import { GeneratedPromptsSchema, SuggestedMetricsSchema, type GenerateRequest, type GeneratedPrompt, type MetricsRequest } from './schema';
 
 export const LLM_TIMEOUT_MS = 30_000;
 
@@ -117,7 +111,10 @@ async function chat(system: string, user: string, opts: { timeoutMs?: number } =
     } catch {
       /* keep the raw text */
     }
-    throw new LlmError('llm_rejected', `the LLM answered HTTP ${res.status}${detail.trim() ? `: ${scrub(detail.trim(), cfg.apiKey)}` : ''}`);
+    throw new LlmError(
+      'llm_rejected',
+      `the LLM answered HTTP ${res.status}${detail.trim() ? `: ${scrub(detail.trim(), cfg.apiKey)}` : ''}`,
+    );
   }
   let content: unknown;
   try {
@@ -164,9 +161,7 @@ export async function llmPrompts(req: GenerateRequest, opts: { timeoutMs?: numbe
   const list = Array.isArray(json) ? json : (json as { prompts?: unknown } | null)?.prompts;
   const prompts = validate(GeneratedPromptsSchema.min(1, 'no prompts'), list, 'a list of prompts');
   const seen = new Set<string>();
-  return prompts
-    .filter((p) => (seen.has(p.positive) ? false : (seen.add(p.positive), true)))
-    .slice(0, req.n);
+  return prompts.filter((p) => (seen.has(p.positive) ? false : (seen.add(p.positive), true))).slice(0, req.n);
 }
 
 /** Metric names from the configured LLM (1..8, deduplicated). Throws LlmError (502) on any failure of the LLM. */

@@ -86,12 +86,7 @@ function shuffled<T>(list: readonly T[], rng: () => number): T[] {
  * drawn from a seeded shuffle so consecutive prompts differ in every part. Trigger words are not put in the text
  * (Setup's `append_trigger` adds them); they only vary the seed. Same brief + trigger words + seed => same prompts.
  */
-export function offlinePrompts(req: {
-  brief: string;
-  trigger_words?: string;
-  n: number;
-  seed?: string | number;
-}): GeneratedPrompt[] {
+export function offlinePrompts(req: { brief: string; trigger_words?: string; n: number; seed?: string | number }): GeneratedPrompt[] {
   const brief = req.brief.trim().replace(/\s+/g, ' ');
   const n = Math.max(0, Math.floor(req.n));
   const rng = seedrandom(`${brief}\u0000${(req.trigger_words ?? '').trim()}\u0000${req.seed ?? ''}`);
@@ -124,7 +119,10 @@ function clip(text: string, max: number): string {
  */
 export function offlineMetrics(brief: string, trigger_words = ''): string[] {
   const metrics = ['Quality', 'Coherence', 'Style'];
-  const trigger = trigger_words.split(',').map((t) => t.trim()).find(Boolean);
+  const trigger = trigger_words
+    .split(',')
+    .map((t) => t.trim())
+    .find(Boolean);
   if (trigger) metrics.push(clip(`Likeness to ${trigger}`, 40));
   const b = brief.trim();
   if (b) metrics.push(clip(`Fits ${b}`, 40));

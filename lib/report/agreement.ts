@@ -105,9 +105,7 @@ export function raterAgreement(scores: readonly Score[], opts: RaterAgreementOpt
   const metricSet = opts.metrics ? new Set(opts.metrics) : null;
   const pairSet = opts.pairIds ? new Set(opts.pairIds) : null;
   const raterSet = opts.raters ? new Set(opts.raters) : null;
-  const categories: readonly Winner[] = opts.bothBadAsCategory
-    ? ['baseline', 'tie', 'lora', 'both_bad']
-    : ['baseline', 'tie', 'lora'];
+  const categories: readonly Winner[] = opts.bothBadAsCategory ? ['baseline', 'tie', 'lora', 'both_bad'] : ['baseline', 'tie', 'lora'];
 
   // Last score per (item, rater), skips included so a later skip supersedes an earlier verdict.
   const seenRaters: string[] = [];
@@ -143,7 +141,6 @@ export function raterAgreement(scores: readonly Score[], opts: RaterAgreementOpt
   if (table.length === 0) return { raters, subjects: 0, kappa: null, percent_agreement: null };
 
   const n = raters.length;
-  const observed =
-    table.reduce((acc, row) => acc + (row.reduce((a, c) => a + c * c, 0) - n) / (n * (n - 1)), 0) / table.length;
+  const observed = table.reduce((acc, row) => acc + (row.reduce((a, c) => a + c * c, 0) - n) / (n * (n - 1)), 0) / table.length;
   return { raters, subjects: table.length, kappa: fleissKappa(table), percent_agreement: observed };
 }

@@ -90,10 +90,7 @@ export interface BootstrapOptions {
  * @throws RangeError on a prompt_index that is not a whole number >= 0, a count that is negative or not finite,
  *   reps not a whole number >= 1, or confidence outside (0, 1).
  */
-export function bootstrapWinRateByPrompt(
-  items: readonly PromptCounts[],
-  opts: BootstrapOptions = {},
-): Interval | null {
+export function bootstrapWinRateByPrompt(items: readonly PromptCounts[], opts: BootstrapOptions = {}): Interval | null {
   const reps = opts.reps ?? DEFAULT_BOOTSTRAP_REPS;
   const confidence = opts.confidence ?? 0.95;
   checkBootstrapOptions('bootstrapWinRateByPrompt', reps, confidence);

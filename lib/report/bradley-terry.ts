@@ -2,13 +2,7 @@
  * Bradley–Terry strengths for the report (e.g. baseline and each LoRA strength on one scale), fitted by the MM
  * algorithm, with a prompt-level bootstrap. Pure: no I/O, safe in server and client bundles.
  */
-import {
-  DEFAULT_BOOTSTRAP_SEED,
-  checkBootstrapOptions,
-  makeRng,
-  percentileInterval,
-  resampleIndices,
-} from './bootstrap';
+import { DEFAULT_BOOTSTRAP_SEED, checkBootstrapOptions, makeRng, percentileInterval, resampleIndices } from './bootstrap';
 
 /**
  * `count` (default 1) wins of `winner` over `loser`. A tie is passed as half a win each way:
@@ -103,8 +97,7 @@ function reachable(m: number, start: number, edge: (i: number, j: number) => boo
 }
 
 type FitResult =
-  | { ok: true; values: Record<string, number> }
-  | { ok: false; kind: 'no-anchor' | 'no-mle' | 'no-convergence'; reason: string };
+  { ok: true; values: Record<string, number> } | { ok: false; kind: 'no-anchor' | 'no-mle' | 'no-convergence'; reason: string };
 
 /** MM fit of the anchor's connected component. Never throws on data problems; reports them instead. */
 function fit(agg: Aggregated, anchor: string, prior: number, iterations: number, tolerance: number): FitResult {

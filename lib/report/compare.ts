@@ -120,9 +120,7 @@ function byStrength(cells: Cell[]): Map<number, Cell> {
  */
 export function compareReports(entries: CompareEntry[]): Comparison {
   if (entries.length < MIN_COMPARE_SESSIONS || entries.length > MAX_COMPARE_SESSIONS) {
-    throw new RangeError(
-      `compare between ${MIN_COMPARE_SESSIONS} and ${MAX_COMPARE_SESSIONS} sessions (got ${entries.length})`,
-    );
+    throw new RangeError(`compare between ${MIN_COMPARE_SESSIONS} and ${MAX_COMPARE_SESSIONS} sessions (got ${entries.length})`);
   }
 
   const metrics: string[] = [];

@@ -3,17 +3,7 @@
  */
 import type { BlindPair, Session } from '@/lib/sessions/schema';
 
-export const JUDGMENTS_CSV_COLUMNS = [
-  'pair_id',
-  'metric',
-  'winner',
-  'left',
-  'rater',
-  'at',
-  'prompt_index',
-  'seed',
-  'strength',
-] as const;
+export const JUDGMENTS_CSV_COLUMNS = ['pair_id', 'metric', 'winner', 'left', 'rater', 'at', 'prompt_index', 'seed', 'strength'] as const;
 
 /**
  * One CSV field per RFC 4180 section 2: a field containing a comma, a double quote, CR or LF is enclosed
@@ -40,17 +30,7 @@ export function judgmentsCsv(session: Session): string {
   for (const s of session.step_3_evaluation.scores) {
     const pair = pairs.get(s.pair_id);
     lines.push(
-      [
-        s.pair_id,
-        s.metric,
-        s.winner,
-        s.left,
-        s.rater,
-        s.at,
-        pair?.prompt_index,
-        pair ? seeds[pair.seed_index] : undefined,
-        pair?.strength,
-      ]
+      [s.pair_id, s.metric, s.winner, s.left, s.rater, s.at, pair?.prompt_index, pair ? seeds[pair.seed_index] : undefined, pair?.strength]
         .map(csvField)
         .join(','),
     );

@@ -72,9 +72,7 @@ const BASELINE = 'baseline';
  */
 export function reportExtras(session: Session, report: Report): ReportExtras {
   // Repeated control pairs only feed self-consistency; every other figure counts each pair once.
-  const pairs = new Map<string, BlindPair>(
-    session.step_2_generation.shuffled_results.filter((p) => !p.repeat).map((p) => [p.pair_id, p]),
-  );
+  const pairs = new Map<string, BlindPair>(session.step_2_generation.shuffled_results.filter((p) => !p.repeat).map((p) => [p.pair_id, p]));
   const last = new Map<string, (typeof session.step_3_evaluation.scores)[number]>();
   for (const s of session.step_3_evaluation.scores) last.set(`${s.pair_id}\0${s.metric}\0${s.rater}`, s);
   const scores = [...last.values()].filter((s) => pairs.has(s.pair_id));
@@ -224,7 +222,10 @@ function settled(report: Report): { settled: boolean; reason: string } {
   if (!cells.length) return { settled: false, reason: 'No decisive judgments yet.' };
   const best = cells.reduce((a, b) => (b.ci_low! > a.ci_low! ? b : a));
   if (best.ci_low! > 0.5 && cells.every((c) => c === best || c.ci_high! < best.ci_low!)) {
-    return { settled: true, reason: `Settled: strength ${best.strength} is better than the baseline and than every other strength at 95%.` };
+    return {
+      settled: true,
+      reason: `Settled: strength ${best.strength} is better than the baseline and than every other strength at 95%.`,
+    };
   }
   if (cells.every((c) => c.ci_high! < 0.5)) {
     return { settled: true, reason: 'Settled: at every strength the LoRA is worse than the baseline at 95%.' };

@@ -25,8 +25,7 @@ const THUMBNAIL_CONCURRENCY = 8;
 const pct = (v: number | null): string => (v === null ? '–' : `${Math.round(v * 100)}%`);
 const pval = (p: number | null): string => (p === null ? '–' : p < 0.001 ? '<0.001' : p.toFixed(3));
 const ci = (lo: number | null, hi: number | null): string => (lo === null || hi === null ? '–' : `${pct(lo)}–${pct(hi)}`);
-const strengthLabel = (c: { strength: number; placebo: boolean }): string =>
-  `${formatNumber(c.strength)}${c.placebo ? ' (placebo)' : ''}`;
+const strengthLabel = (c: { strength: number; placebo: boolean }): string => `${formatNumber(c.strength)}${c.placebo ? ' (placebo)' : ''}`;
 
 const WINNER_LABEL: Record<string, string> = {
   lora: 'LoRA',
@@ -185,9 +184,7 @@ function setupSection(session: Session, report: Report): string {
   const sm = s.sampler;
   const dd = (label: string, html: string) => `<dt>${label}</dt><dd>${html}</dd>`;
   const codeOrNone = (v: string) => (v.trim() ? `<code>${esc(v)}</code>` : '<span class="muted">none</span>');
-  const checkpoint = usesCheckpoint(s)
-    ? codeOrNone(s.checkpoint)
-    : '<span class="muted">set by the workflow</span>';
+  const checkpoint = usesCheckpoint(s) ? codeOrNone(s.checkpoint) : '<span class="muted">set by the workflow</span>';
   const raters = new Set(session.step_3_evaluation.scores.map((x) => x.rater)).size;
   const prompts = s.prompt_pairs
     .map((p) => {
@@ -206,10 +203,7 @@ function setupSection(session: Session, report: Report): string {
     dd('CLIP strength', s.strength_clip === null ? 'same as model strength' : esc(formatNumber(s.strength_clip))),
     dd(`Seeds (${s.seeds.length})`, esc(s.seeds.join(', ') || '–')),
     dd('Metrics', esc(s.metrics.join(', ') || '–')),
-    dd(
-      'Sampler',
-      esc(`${sm.sampler_name} / ${sm.scheduler}, ${sm.steps} steps, CFG ${formatNumber(sm.cfg)}, ${sm.width}×${sm.height}`),
-    ),
+    dd('Sampler', esc(`${sm.sampler_name} / ${sm.scheduler}, ${sm.steps} steps, CFG ${formatNumber(sm.cfg)}, ${sm.width}×${sm.height}`)),
     dd(
       'Judged',
       `${report.pairs_judged} of ${report.pairs_total} pairs, ${report.judgments} counted judgments` +

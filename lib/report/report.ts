@@ -12,14 +12,7 @@
  *   is left out of the Holm family).
  */
 import { z } from 'zod';
-import {
-  RoleSchema,
-  WinnerSchema,
-  type BlindPair,
-  type Score,
-  type Session,
-  type Winner,
-} from '@/lib/sessions/schema';
+import { RoleSchema, WinnerSchema, type BlindPair, type Score, type Session, type Winner } from '@/lib/sessions/schema';
 import { binomialTestTwoSided, holmAdjust, wilsonInterval } from './stats';
 
 /** The metric name of the pooled (all metrics summed) rows. */

@@ -43,9 +43,7 @@ const r1 = (x: number): string => String(Math.round(x * 10) / 10);
 /** The tooltip of one cell: counts, rate, interval and tests. */
 export function cellTooltip(c: Cell): string {
   const head = `strength ${formatNumber(c.strength)}${c.placebo ? ' (placebo)' : ''}`;
-  const counts =
-    `LoRA ${c.lora_wins} – baseline ${c.baseline_wins}` +
-    ` (ties ${c.ties}, skips ${c.skips}, both bad ${c.both_bad})`;
+  const counts = `LoRA ${c.lora_wins} – baseline ${c.baseline_wins}` + ` (ties ${c.ties}, skips ${c.skips}, both bad ${c.both_bad})`;
   if (c.win_rate === null || c.ci_low === null || c.ci_high === null) return `${head}: no decisive judgments; ${counts}`;
   return (
     `${head}: LoRA won ${pct(c.win_rate)} of ${c.n} decisive judgments, ` +
@@ -98,8 +96,7 @@ export function doseResponseSvg(cells: Cell[], opts: DoseResponseOptions): strin
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   parts.push(`<text x="${m.left}" y="18" font-size="14" font-weight="600">${escapeXml(opts.title)}</text>`);
   parts.push(
-    `<text x="${m.left}" y="32" font-size="10" fill="${GREY}">` +
-      'shaded: 95% Wilson interval · dashed: 50% (no preference)</text>',
+    `<text x="${m.left}" y="32" font-size="10" fill="${GREY}">` + 'shaded: 95% Wilson interval · dashed: 50% (no preference)</text>',
   );
 
   // Y grid, ticks and labels.
@@ -117,8 +114,7 @@ export function doseResponseSvg(cells: Cell[], opts: DoseResponseOptions): strin
   // X ticks: every tested strength when they fit (at least 32 px apart, at most 12), round values otherwise.
   const distinct = [...new Set(strengths)];
   const gaps = distinct.slice(1).map((s, i) => x(s) - x(distinct[i] as number));
-  const tickValues =
-    distinct.length > 0 && distinct.length <= 12 && gaps.every((g) => g >= 32) ? distinct : niceTicks(lo, hi, 6);
+  const tickValues = distinct.length > 0 && distinct.length <= 12 && gaps.every((g) => g >= 32) ? distinct : niceTicks(lo, hi, 6);
   for (const s of tickValues) {
     const xx = r1(x(s));
     parts.push(`<line x1="${xx}" y1="${bottom}" x2="${xx}" y2="${bottom + 5}" stroke="${TEXT}"/>`);
@@ -160,13 +156,9 @@ export function doseResponseSvg(cells: Cell[], opts: DoseResponseOptions): strin
       parts.push(`<text x="${xx}" y="${bottom - 6}" text-anchor="middle" font-size="10" fill="${GREY}">n=0${tip}</text>`);
       continue;
     }
-    parts.push(
-      `<line x1="${xx}" y1="${r1(y(c.ci_low))}" x2="${xx}" y2="${r1(y(c.ci_high))}" stroke="${COLOR}" stroke-opacity="0.6"/>`,
-    );
+    parts.push(`<line x1="${xx}" y1="${r1(y(c.ci_low))}" x2="${xx}" y2="${r1(y(c.ci_high))}" stroke="${COLOR}" stroke-opacity="0.6"/>`);
     const fill = c.placebo ? '#ffffff' : COLOR;
-    parts.push(
-      `<circle cx="${xx}" cy="${r1(y(c.win_rate))}" r="4.5" fill="${fill}" stroke="${COLOR}" stroke-width="2">${tip}</circle>`,
-    );
+    parts.push(`<circle cx="${xx}" cy="${r1(y(c.win_rate))}" r="4.5" fill="${fill}" stroke="${COLOR}" stroke-width="2">${tip}</circle>`);
   }
 
   if (runs.length === 0) {

@@ -111,7 +111,6 @@ const show = (name: string) => JSON.stringify(name.length > 80 ? `${name.slice(0
 function classifyEntryName(name: string): 'meta' | 'manifest' | 'image' | 'dir' {
   if (!name) refuse('the archive has an entry with an empty name');
   if (name.includes('\\')) refuse(`the archive entry ${show(name)} contains a backslash`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) refuse(`the archive entry ${show(name)} contains control characters`);
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) refuse(`the archive entry ${show(name)} is an absolute path`);
   if (name.split('/').some((seg) => seg === '..' || seg === '.')) {

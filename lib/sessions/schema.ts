@@ -1,5 +1,5 @@
+import { CustomWorkflowSchema } from '@/lib/comfy/graph-schema';
 import { z } from 'zod';
-import { CustomWorkflowSchema } from '@/lib/comfy/custom-workflow';
 
 /** Session ids are local-time `YYYYMMDD_HHMMSS`, with `_N` appended on a same-second collision. */
 export const SESSION_ID_PATTERN = /^\d{8}_\d{6}(?:_\d{1,4})?$/;

@@ -50,7 +50,10 @@ export const BehaviourPatch = z.strictObject({
   completion: z.enum(['modern', 'legacy']).optional(),
   failNext: z.number().int().min(0).max(1_000_000).optional(),
   failMessage: z.string().optional(),
-  failType: z.string().regex(/^[A-Za-z_][\w.]*$/, 'a Python exception class name').optional(),
+  failType: z
+    .string()
+    .regex(/^[A-Za-z_][\w.]*$/, 'a Python exception class name')
+    .optional(),
   interruptNext: z.number().int().min(0).max(1_000_000).optional(),
   dropSocketsAfterSteps: z.number().int().min(0).max(1_000_000).nullable().optional(),
   garbage: z

@@ -3,11 +3,7 @@
 // `server.py` (`node_info`, `/models`, `/view_metadata`). Other modules and other tests import these lists.
 
 /** Checkpoint files in `models/checkpoints` (`GET /models/checkpoints`). */
-export const CHECKPOINTS = [
-  'v1-5-pruned-emaonly.safetensors',
-  'sd_xl_base_1.0.safetensors',
-  'dreamshaper_8.safetensors',
-] as const;
+export const CHECKPOINTS = ['v1-5-pruned-emaonly.safetensors', 'sd_xl_base_1.0.safetensors', 'dreamshaper_8.safetensors'] as const;
 
 /** LoRA files in `models/loras` (`GET /models/loras`). */
 export const LORAS = [
@@ -326,10 +322,7 @@ export const NODE_CLASSES: Readonly<Record<string, NodeClass>> = {
   CLIPTextEncode: {
     input: {
       required: {
-        text: [
-          'STRING',
-          { multiline: true, dynamicPrompts: true, tooltip: 'The text to be encoded.' },
-        ],
+        text: ['STRING', { multiline: true, dynamicPrompts: true, tooltip: 'The text to be encoded.' }],
         clip: ['CLIP', { tooltip: 'The CLIP model used for encoding the text.' }],
       },
     },

@@ -101,7 +101,8 @@ interface Run {
   send(type: string, data: Record<string, unknown>, sid: string | null): void;
 }
 
-const TB_EXECUTE = '  File "/ComfyUI/execution.py", line 496, in execute\n    output_data, output_ui, has_subgraph = await get_output_data(...)\n';
+const TB_EXECUTE =
+  '  File "/ComfyUI/execution.py", line 496, in execute\n    output_data, output_ui, has_subgraph = await get_output_data(...)\n';
 
 /**
  * `folder_paths.get_save_image_path` + SaveImage naming: resolves a `filename_prefix` (with `%width%`, `%height%`,
@@ -248,11 +249,14 @@ export class Executor {
   private sleep(ms: number): Promise<void> {
     if (this.disposed) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        this.wake = null;
-        resolve();
-      }, Math.max(0, ms));
+      const t = setTimeout(
+        () => {
+          this.timers.delete(t);
+          this.wake = null;
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       this.timers.add(t);
       this.wake = () => {
         clearTimeout(t);
@@ -426,11 +430,17 @@ export class Executor {
       const type = run.item.prompt[id]?.class_type ?? '';
       const tb = [TB_EXECUTE];
       if (type === 'KSampler') {
-        tb.push('  File "/ComfyUI/nodes.py", line 1525, in sample\n    return common_ksampler(model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image, denoise=denoise)\n');
+        tb.push(
+          '  File "/ComfyUI/nodes.py", line 1525, in sample\n    return common_ksampler(model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image, denoise=denoise)\n',
+        );
       } else if (type === 'SamplerCustomAdvanced') {
-        tb.push('  File "/ComfyUI/comfy_extras/nodes_custom_sampler.py", line 696, in execute\n    samples = guider.sample(noise.generate_noise(latent), latent_image, sampler, sigmas, denoise_mask=noise_mask, callback=callback, disable_pbar=disable_pbar, seed=noise.seed)\n');
+        tb.push(
+          '  File "/ComfyUI/comfy_extras/nodes_custom_sampler.py", line 696, in execute\n    samples = guider.sample(noise.generate_noise(latent), latent_image, sampler, sigmas, denoise_mask=noise_mask, callback=callback, disable_pbar=disable_pbar, seed=noise.seed)\n',
+        );
       }
-      tb.push(`  File "/ComfyUI/comfy/samplers.py", line 1155, in sample\n    raise ${run.plan.fail.type}(${JSON.stringify(run.plan.fail.message)})\n`);
+      tb.push(
+        `  File "/ComfyUI/comfy/samplers.py", line 1155, in sample\n    raise ${run.plan.fail.type}(${JSON.stringify(run.plan.fail.message)})\n`,
+      );
       throw new NodeFailure(id, new Error(run.plan.fail.message), currentInputs(inputs), run.plan.fail.type, tb);
     }
     throw new Interrupted(id);
@@ -494,7 +504,13 @@ export class Executor {
     switch (node.class_type) {
       case 'CheckpointLoaderSimple': {
         const ckpt = String(inp.ckpt_name);
-        return { outputs: [{ t: 'MODEL', ckpt, loras: [] }, { t: 'CLIP', ckpt, loras: [] }, { t: 'VAE', ckpt }] };
+        return {
+          outputs: [
+            { t: 'MODEL', ckpt, loras: [] },
+            { t: 'CLIP', ckpt, loras: [] },
+            { t: 'VAE', ckpt },
+          ],
+        };
       }
       case 'UNETLoader':
         return { outputs: [{ t: 'MODEL', ckpt: String(inp.unet_name), loras: [] }] };

@@ -319,23 +319,134 @@ type Layout = 'portrait' | 'creature' | 'landscape' | 'city' | 'still' | 'abstra
 
 const LAYOUT_WORDS: Record<Layout, string[]> = {
   abstract: ['abstract', 'pattern', 'geometric', 'shapes', 'car', 'robot', 'machine', 'vehicle', 'logo', 'fractal'],
-  portrait: ['portrait', 'woman', 'man', 'girl', 'boy', 'person', 'face', 'character', '1girl', '1boy', 'selfie',
-    'headshot', 'warrior', 'knight', 'wizard', 'witch', 'lady', 'child', 'king', 'queen', 'astronaut', 'people'],
-  creature: ['cat', 'dog', 'fox', 'bird', 'animal', 'dragon', 'horse', 'owl', 'rabbit', 'bear', 'wolf', 'kitten',
-    'puppy', 'creature', 'monster', 'lion', 'tiger'],
-  landscape: ['landscape', 'mountain', 'mountains', 'valley', 'forest', 'lake', 'river', 'hills', 'field', 'meadow',
-    'nature', 'sea', 'ocean', 'beach', 'desert', 'scenery', 'island', 'waterfall', 'sky', 'sunset', 'lighthouse',
-    'boat', 'ship', 'harbor'],
-  city: ['city', 'street', 'building', 'buildings', 'skyline', 'cyberpunk', 'town', 'urban', 'downtown', 'alley',
-    'village', 'castle', 'house', 'architecture'],
-  still: ['still life', 'vase', 'cup', 'fruit', 'apple', 'flower', 'flowers', 'bottle', 'teapot', 'bowl', 'table',
-    'food', 'cake', 'product', 'coffee', 'mug', 'book'],
+  portrait: [
+    'portrait',
+    'woman',
+    'man',
+    'girl',
+    'boy',
+    'person',
+    'face',
+    'character',
+    '1girl',
+    '1boy',
+    'selfie',
+    'headshot',
+    'warrior',
+    'knight',
+    'wizard',
+    'witch',
+    'lady',
+    'child',
+    'king',
+    'queen',
+    'astronaut',
+    'people',
+  ],
+  creature: [
+    'cat',
+    'dog',
+    'fox',
+    'bird',
+    'animal',
+    'dragon',
+    'horse',
+    'owl',
+    'rabbit',
+    'bear',
+    'wolf',
+    'kitten',
+    'puppy',
+    'creature',
+    'monster',
+    'lion',
+    'tiger',
+  ],
+  landscape: [
+    'landscape',
+    'mountain',
+    'mountains',
+    'valley',
+    'forest',
+    'lake',
+    'river',
+    'hills',
+    'field',
+    'meadow',
+    'nature',
+    'sea',
+    'ocean',
+    'beach',
+    'desert',
+    'scenery',
+    'island',
+    'waterfall',
+    'sky',
+    'sunset',
+    'lighthouse',
+    'boat',
+    'ship',
+    'harbor',
+  ],
+  city: [
+    'city',
+    'street',
+    'building',
+    'buildings',
+    'skyline',
+    'cyberpunk',
+    'town',
+    'urban',
+    'downtown',
+    'alley',
+    'village',
+    'castle',
+    'house',
+    'architecture',
+  ],
+  still: [
+    'still life',
+    'vase',
+    'cup',
+    'fruit',
+    'apple',
+    'flower',
+    'flowers',
+    'bottle',
+    'teapot',
+    'bowl',
+    'table',
+    'food',
+    'cake',
+    'product',
+    'coffee',
+    'mug',
+    'book',
+  ],
 };
 
 const COLOR_WORDS: Record<string, number> = {
-  red: 0, crimson: 350, orange: 28, amber: 40, gold: 45, golden: 45, yellow: 55, lime: 90, green: 125, emerald: 140,
-  teal: 175, cyan: 185, blue: 220, azure: 205, navy: 230, indigo: 250, purple: 275, violet: 270, magenta: 305,
-  pink: 330, rose: 340,
+  red: 0,
+  crimson: 350,
+  orange: 28,
+  amber: 40,
+  gold: 45,
+  golden: 45,
+  yellow: 55,
+  lime: 90,
+  green: 125,
+  emerald: 140,
+  teal: 175,
+  cyan: 185,
+  blue: 220,
+  azure: 205,
+  navy: 230,
+  indigo: 250,
+  purple: 275,
+  violet: 270,
+  magenta: 305,
+  pink: 330,
+  rose: 340,
 };
 
 /** The composition text: lower-cased words without LoRA trigger words (they steer the LoRA, not the scene). */
@@ -344,9 +455,7 @@ function compositionText(text: string): string {
   for (const triggers of Object.values(LORA_TRIGGERS)) {
     for (const w of triggers) t = t.split(w.toLowerCase()).join(' ');
   }
-  return t
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+  return t.replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
 function firstIndexOfWord(text: string, word: string): number {
@@ -467,7 +576,8 @@ function buildScene(spec: RenderSpec, ax: number, ay: number): Scene {
       const cy = 0.08 + rs() * 0.3 * ay;
       const s = 0.04 + rs() * 0.05;
       const parts: Array<[number, number, number]> = [];
-      for (let k = 0, m = 3 + Math.floor(rs() * 3); k < m; k++) parts.push([cx + (k - m / 2) * s * 0.9, cy + (rs() - 0.5) * s * 0.5, s * (0.6 + rs() * 0.5)]);
+      for (let k = 0, m = 3 + Math.floor(rs() * 3); k < m; k++)
+        parts.push([cx + (k - m / 2) * s * 0.9, cy + (rs() - 0.5) * s * 0.5, s * (0.6 + rs() * 0.5)]);
       shapes.push(blob(parts, p.night ? hsl(p.hue + 220, 0.15, 0.35) : hsl(p.hue + 200, 0.2, 0.95), { alpha: 0.9 }));
     }
     const layers = water ? 2 : 3;
@@ -513,7 +623,9 @@ function buildScene(spec: RenderSpec, ax: number, ay: number): Scene {
 
   if (layout === 'portrait') {
     for (let i = 0, n = 6 + Math.floor(rs() * 6); i < n; i++) {
-      shapes.push(circle(rs() * ax, rs() * ay, 0.04 + rs() * 0.1, i % 2 ? p.accent : p.light, { alpha: 0.25 + rs() * 0.2, outline: false }));
+      shapes.push(
+        circle(rs() * ax, rs() * ay, 0.04 + rs() * 0.1, i % 2 ? p.accent : p.light, { alpha: 0.25 + rs() * 0.2, outline: false }),
+      );
     }
     const cx = ax / 2 + (rs() - 0.5) * 0.24 * ax;
     const hy = ay * (0.4 + (rs() - 0.5) * 0.08);
@@ -538,7 +650,9 @@ function buildScene(spec: RenderSpec, ax: number, ay: number): Scene {
   if (layout === 'creature') {
     if (p.night) stars(30);
     const gy = ay * (0.7 + rs() * 0.1);
-    shapes.push(box(ax / 2, (gy + ay) / 2 + 0.05, ax / 2 + 0.05, (ay - gy) / 2 + 0.05, vGrad(gy, ay, p.ground, lerpRGB(p.ground, [0, 0, 0], 0.3))));
+    shapes.push(
+      box(ax / 2, (gy + ay) / 2 + 0.05, ax / 2 + 0.05, (ay - gy) / 2 + 0.05, vGrad(gy, ay, p.ground, lerpRGB(p.ground, [0, 0, 0], 0.3))),
+    );
     const cx = ax / 2 + (rs() - 0.5) * 0.3 * ax;
     const s = 0.85 + rs() * 0.35;
     const fur = hsl(p.hue + (rt() < 0.5 ? 0 : 30), 0.45, 0.35 + rt() * 0.3);
@@ -603,14 +717,20 @@ function buildScene(spec: RenderSpec, ax: number, ay: number): Scene {
       const glow = Math.max(0, 1 - Math.hypot(xx - ax * 0.3, yy - ay * 0.2) / 0.9);
       mixInto(out, p.light, glow * 0.25);
     };
-    shapes.push(box(ax / 2, (ty + ay) / 2 + 0.05, ax / 2 + 0.05, (ay - ty) / 2 + 0.05, vGrad(ty, ay, wood, lerpRGB(wood, [0, 0, 0], 0.45)), { outline: true }));
+    shapes.push(
+      box(ax / 2, (ty + ay) / 2 + 0.05, ax / 2 + 0.05, (ay - ty) / 2 + 0.05, vGrad(ty, ay, wood, lerpRGB(wood, [0, 0, 0], 0.45)), {
+        outline: true,
+      }),
+    );
     const vx = ax * (0.3 + rs() * 0.4);
     const vs = 0.85 + rs() * 0.35;
     shapes.push(box(vx, ty - 0.3 * vs, 0.035 * vs, 0.08 * vs, p.accent));
     shapes.push(ellipse(vx, ty - 0.12 * vs, 0.12 * vs, 0.14 * vs, p.accent));
     for (let i = 0, n = 3 + Math.floor(rs() * 5); i < n; i++) {
       const a = rs() * 6.28;
-      shapes.push(circle(vx + Math.cos(a) * 0.09 * vs, ty - 0.42 * vs + Math.sin(a) * 0.07 * vs, 0.04 * vs, hsl(p.hue + 120 + i * 25, 0.7, 0.6)));
+      shapes.push(
+        circle(vx + Math.cos(a) * 0.09 * vs, ty - 0.42 * vs + Math.sin(a) * 0.07 * vs, 0.04 * vs, hsl(p.hue + 120 + i * 25, 0.7, 0.6)),
+      );
     }
     for (let i = 0, n = 2 + Math.floor(rs() * 3); i < n; i++) {
       const fx = rs() * ax;
@@ -744,7 +864,7 @@ export function renderRaw(spec: RenderSpec, size?: { width: number; height: numb
   const cfg = Number.isFinite(spec.cfg) ? spec.cfg : 7;
   const cfgSat = 0.8 + 0.4 * clamp01((cfg - 1) / 14);
   const cfgContrast = 1 + Math.max(0, cfg - 12) * 0.03;
-  const grain = Math.max(0, 10 - (Number.isFinite(spec.steps) ? spec.steps : 20)) / 10 * 0.16;
+  const grain = (Math.max(0, 10 - (Number.isFinite(spec.steps) ? spec.steps : 20)) / 10) * 0.16;
   const noiseSeed = hashString(`${spec.seed}:${spec.batchIndex ?? 0}`, 77);
   const shapes = scene.shapes;
 
@@ -765,9 +885,9 @@ export function renderRaw(spec: RenderSpec, size?: { width: number; height: numb
         if (s.outline) {
           const ocov = clamp01(0.5 - (Math.abs(dpx) - halfOutline));
           if (ocov > 0) {
-            oc[0] = tmp[0] as number * 0.3;
-            oc[1] = tmp[1] as number * 0.3;
-            oc[2] = tmp[2] as number * 0.3;
+            oc[0] = (tmp[0] as number) * 0.3;
+            oc[1] = (tmp[1] as number) * 0.3;
+            oc[2] = (tmp[2] as number) * 0.3;
             for (const l of loras) {
               const t = Math.min(1, l.amount);
               if (l.style === 'neon') mixInto(oc, [1 - (tmp[0] as number) * 0.5, 1 - (tmp[1] as number) * 0.2, 1], t);
@@ -837,7 +957,7 @@ export function renderRaw(spec: RenderSpec, size?: { width: number; height: numb
               }
             } else {
               const levels = Math.max(3, Math.round(24 - 19 * Math.min(1, l.amount)));
-              const dither = (((bx / block) + (by / block)) % 2 === 0 ? 0.25 : -0.25) * t;
+              const dither = ((bx / block + by / block) % 2 === 0 ? 0.25 : -0.25) * t;
               r = Math.round(clamp01(r) * (levels - 1) + dither) / (levels - 1);
               g = Math.round(clamp01(g) * (levels - 1) + dither) / (levels - 1);
               b = Math.round(clamp01(b) * (levels - 1) + dither) / (levels - 1);

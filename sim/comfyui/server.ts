@@ -379,13 +379,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     const url = new URL(req.url ?? '/', 'http://localhost');
     let p = url.pathname;
     if (p === '/' && req.method === 'GET') {
-      return sendText(res, 200, '<!doctype html><title>ComfyUI simulator</title><p>LoRA Bench ComfyUI simulator. See /system_stats.</p>', 'text/html; charset=utf-8');
+      return sendText(
+        res,
+        200,
+        '<!doctype html><title>ComfyUI simulator</title><p>LoRA Bench ComfyUI simulator. See /system_stats.</p>',
+        'text/html; charset=utf-8',
+      );
     }
     if (p === '/api' || p.startsWith('/api/')) p = p.slice(4) || '/';
     const method = req.method ?? 'GET';
     let seg: string[];
     try {
-      seg = p.split('/').slice(1).map((s) => decodeURIComponent(s));
+      seg = p
+        .split('/')
+        .slice(1)
+        .map((s) => decodeURIComponent(s));
     } catch {
       return sendText(res, 404, '404: Not Found');
     }

@@ -74,10 +74,10 @@ function typesMatch(received: string, input: string): boolean {
   return input.split(',').some((t) => r.has(t.trim()));
 }
 
-const TB_LINK = [
-  '  File "/ComfyUI/execution.py", line 1683, in validate_inputs\n    o_class_type = prompt[o_id][\'class_type\']\n',
+const TB_LINK = ['  File "/ComfyUI/execution.py", line 1683, in validate_inputs\n    o_class_type = prompt[o_id][\'class_type\']\n'];
+const TB_SLOT = [
+  '  File "/ComfyUI/execution.py", line 1686, in validate_inputs\n    r = nodes.NODE_CLASS_MAPPINGS[o_class_type].RETURN_TYPES[val[1]]\n',
 ];
-const TB_SLOT = ['  File "/ComfyUI/execution.py", line 1686, in validate_inputs\n    r = nodes.NODE_CLASS_MAPPINGS[o_class_type].RETURN_TYPES[val[1]]\n'];
 
 type Converted = { ok: true; value: unknown } | { ok: false; message: string };
 

@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
@@ -10,12 +10,20 @@ const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 const LEGACY = '20240115_143022';
 const DAMAGED = '20230101_000000';
 
-test("an original-tool folder is migrated only when loaded; a damaged folder says what is wrong and can be deleted", async ({ page }, testInfo) => {
+test('an original-tool folder is migrated only when loaded; a damaged folder says what is wrong and can be deleted', async ({
+  page,
+}, testInfo) => {
   const shot = async (name: string) =>
-    testInfo.attach(name, { body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }), contentType: 'image/png' });
+    testInfo.attach(name, {
+      body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }),
+      contentType: 'image/png',
+    });
   await cp(FIXTURE, path.join(E2E_SESSIONS_DIR, LEGACY), { recursive: true });
   await mkdir(path.join(E2E_SESSIONS_DIR, DAMAGED, 'output'), { recursive: true });
-  await writeFile(path.join(E2E_SESSIONS_DIR, DAMAGED, 'session_meta.json'), '{"schema_version": 2, "session_id": "20230101_000000", "revis');
+  await writeFile(
+    path.join(E2E_SESSIONS_DIR, DAMAGED, 'session_meta.json'),
+    '{"schema_version": 2, "session_id": "20230101_000000", "revis',
+  );
   const legacyFiles = async () => (await readdir(path.join(E2E_SESSIONS_DIR, LEGACY), { recursive: true })).map(String).sort();
   const before = await legacyFiles();
 

@@ -34,7 +34,10 @@ async function judgeAll(page: Page, id: string, rater: string, keys: string[][])
   await evaluation.expectComplete(PAIRS);
 }
 
-test('two raters score the same session; the report shows both and their kappa; the HTML export works offline', async ({ page, context }, testInfo) => {
+test('two raters score the same session; the report shows both and their kappa; the HTML export works offline', async ({
+  page,
+  context,
+}, testInfo) => {
   const sidebar = new Sidebar(page);
   const setup = new SetupTab(page);
   await page.goto('/');
@@ -52,9 +55,15 @@ test('two raters score the same session; the report shows both and their kappa; 
   await new GenerationTab(page).waitUntilComplete(6);
   await new GenerationTab(page).goToEvaluation();
 
-  await judgeAll(page, id, 'alice', [['1', '3'], ['2', '1']]);
+  await judgeAll(page, id, 'alice', [
+    ['1', '3'],
+    ['2', '1'],
+  ]);
   await page.getByRole('button', { name: 'Another rater' }).click();
-  await judgeAll(page, id, 'bob', [['1', '1'], ['3', '2']]);
+  await judgeAll(page, id, 'bob', [
+    ['1', '1'],
+    ['3', '2'],
+  ]);
   await page.getByRole('button', { name: 'See the report' }).click();
 
   const saved = SessionSchema.parse(JSON.parse(await readFile(path.join(E2E_SESSIONS_DIR, id, 'session_meta.json'), 'utf8')));

@@ -7,7 +7,10 @@ import { Sidebar } from './pages/sidebar';
 
 test('sessions: notes, filter, export, delete, import, load the same report, relaunch', async ({ page }, testInfo) => {
   const shot = async (name: string) =>
-    testInfo.attach(name, { body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }), contentType: 'image/png' });
+    testInfo.attach(name, {
+      body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }),
+      contentType: 'image/png',
+    });
   const sidebar = new Sidebar(page);
   const setup = new SetupTab(page);
   await page.goto('/');

@@ -20,7 +20,10 @@ async function openSession(page: Page, id: string): Promise<void> {
   await new Sidebar(page).load(id);
 }
 
-test('two tabs on one session: a stale Setup save gets the conflict banner, Reload shows the other tab\'s save, saving works again', async ({ page: a, context }, testInfo) => {
+test("two tabs on one session: a stale Setup save gets the conflict banner, Reload shows the other tab's save, saving works again", async ({
+  page: a,
+  context,
+}, testInfo) => {
   const sidebarA = new Sidebar(a);
   await a.goto('/');
   const id = await sidebarA.newSession();
@@ -42,7 +45,7 @@ test('two tabs on one session: a stale Setup save gets the conflict banner, Relo
   await sidebarB.pressSave();
   const conflict = new SaveConflict(b);
   await expect(conflict.banner()).toBeVisible();
-  await expect(conflict.banner()).toContainText('drops this tab\'s unsaved Setup edits');
+  await expect(conflict.banner()).toContainText("drops this tab's unsaved Setup edits");
   await expect(conflict.banner().getByRole('button', { name: 'Reload' })).toBeVisible();
   await expect(conflict.banner().getByRole('button', { name: 'Save mine as new' })).toBeVisible();
   await expect(sidebarB.saveStatus()).toHaveText('Not saved: changed in another tab');
@@ -72,7 +75,10 @@ test('two tabs on one session: a stale Setup save gets the conflict banner, Relo
   await expect(conflict.banner()).toBeHidden();
 });
 
-test('two tabs of one rater: a judgment the other tab already made is refused and the tab offers the current pair', async ({ page: a, context }, testInfo) => {
+test('two tabs of one rater: a judgment the other tab already made is refused and the tab offers the current pair', async ({
+  page: a,
+  context,
+}, testInfo) => {
   const setup = new SetupTab(a);
   await a.goto('/');
   const id = await new Sidebar(a).newSession();

@@ -20,7 +20,10 @@ const KEYS = ['1', '2', '3', 'ArrowLeft', 'ArrowDown', 'ArrowRight'];
 
 test('the whole mission: setup, generation, blind evaluation, report, and loading a session back', async ({ page }, testInfo) => {
   const shot = async (name: string) =>
-    testInfo.attach(name, { body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }), contentType: 'image/png' });
+    testInfo.attach(name, {
+      body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }),
+      contentType: 'image/png',
+    });
   const sidebar = new Sidebar(page);
 
   await page.goto('/');

@@ -216,11 +216,18 @@ describe('ComfyUI unreachable, slow or garbled', () => {
   });
 
   describe.concurrent('the slow ones (run side by side)', () => {
-    it('a black hole that accepts and never answers: the probe gives up after 5 s, the job after 30 s (REQUEST_TIMEOUT_MS)', async ({ expect }) => {
+    it('a black hole that accepts and never answers: the probe gives up after 5 s, the job after 30 s (REQUEST_TIMEOUT_MS)', async ({
+      expect,
+    }) => {
       counts.servers += 1;
       const hole = await startBlackHole();
       closers.push(hole.close);
-      const [{ status, ms }, listed, meta, end] = await Promise.all([probe(hole.url), listing(hole.url), metadata(hole.url), generate(hole.url)]);
+      const [{ status, ms }, listed, meta, end] = await Promise.all([
+        probe(hole.url),
+        listing(hole.url),
+        metadata(hole.url),
+        generate(hole.url),
+      ]);
       expect(hole.accepted()).toBeGreaterThan(0);
       expect(status.reachable).toBe(false);
       expect(status.error).toMatch(/did not answer GET \/\S+ within 5 s\. Is it running, and is the URL right\?$/);
@@ -233,11 +240,15 @@ describe('ComfyUI unreachable, slow or garbled', () => {
       expect(meta.body.error?.message).toMatch(/did not answer GET \/view_metadata\/loras within 10 s$/);
       expectClear(meta.body.error?.message, hole.url);
       expect(end.status).toBe('failed');
-      expect(end.error).toBe(`no ComfyUI server is reachable: ComfyUI at ${hole.url} did not open its WebSocket (/ws) within ${REQUEST_TIMEOUT_MS / 1000} s`);
+      expect(end.error).toBe(
+        `no ComfyUI server is reachable: ComfyUI at ${hole.url} did not open its WebSocket (/ws) within ${REQUEST_TIMEOUT_MS / 1000} s`,
+      );
       expectClear(end.error, hole.url);
     });
 
-    it(`a slow server (${SLOW_MS / 1000} s per HTTP answer): the probe gives up after 5 s, generation still completes`, async ({ expect }) => {
+    it(`a slow server (${SLOW_MS / 1000} s per HTTP answer): the probe gives up after 5 s, generation still completes`, async ({
+      expect,
+    }) => {
       counts.servers += 1;
       const s = await sim({ latencyMs: SLOW_MS });
       const [{ status, ms }, end] = await Promise.all([probe(s.url), generate(s.url)]);

@@ -188,7 +188,9 @@ describe('a full disk during saves', () => {
     expect(judged.status).toBe(200);
     expect((await loadSession(id)).step_3_evaluation.scores).toHaveLength(1);
 
-    expect((await listing()).filter((f) => !/^\d{8}_\d{6}(_\d+)?(\/output(\/(baseline|lora)_[\d_]+\.png)?|\/session_meta\.json)?$/.test(f))).toEqual([]);
+    expect(
+      (await listing()).filter((f) => !/^\d{8}_\d{6}(_\d+)?(\/output(\/(baseline|lora)_[\d_]+\.png)?|\/session_meta\.json)?$/.test(f)),
+    ).toEqual([]);
     console.log(
       `faults: disk full via ${disk.mechanism} (${disk.note}; writes fail with ${disk.errno}): ${counts.saves} saves tried on a full disk, ` +
         `${counts.faults} faults injected, ${counts.refused} refused in words (507 disk_full or the job's error), ` +

@@ -25,7 +25,13 @@ async function startApp(): Promise<ChildProcess> {
     stdio: 'ignore',
   });
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false)) return app;
+    if (
+      await fetch(`${BASE}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return app;
     await sleep(50);
   }
   throw new Error('the app did not start');
@@ -38,7 +44,11 @@ async function kill(app: ChildProcess): Promise<void> {
 }
 
 const api = (method: string, url: string, body?: unknown) =>
-  fetch(`${BASE}${url}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${BASE}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 /** The session as stored: session_meta.json plus the judgment journal, read by the app's own loader. */
 async function onDisk(id: string): Promise<Session> {
@@ -100,7 +110,13 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
       }
       await kill(app);
       kills += 1;
-      if (await access(path.join(dir, id, JOURNAL_FILE)).then(() => true, () => false)) withJournal += 1;
+      if (
+        await access(path.join(dir, id, JOURNAL_FILE)).then(
+          () => true,
+          () => false,
+        )
+      )
+        withJournal += 1;
       // Straight after the kill, on disk: the file validates and every acknowledged judgment is there.
       const after = await onDisk(id);
       for (const [rater, n] of acknowledged) {
@@ -125,6 +141,8 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
     const keys = final.step_3_evaluation.scores.map((x) => `${x.rater}|${x.pair_id}|${x.metric}`);
     expect(new Set(keys).size).toBe(keys.length);
     const judged = [...acknowledged.values()].reduce((a, b) => a + b, 0);
-    console.log(`faults: ${RUNS} runs, ${kills} SIGKILLs injected (${withJournal} with a judgment journal not yet folded in), 1 session checked after each, ${judged} acknowledged judgments, 0 lost`);
+    console.log(
+      `faults: ${RUNS} runs, ${kills} SIGKILLs injected (${withJournal} with a judgment journal not yet folded in), 1 session checked after each, ${judged} acknowledged judgments, 0 lost`,
+    );
   });
 });

@@ -42,7 +42,7 @@ async function reset(d: SecurityDirs): Promise<void> {
  * `session_meta.json`, `etc/passwd`), so a traversal that reaches them shows in a response body; `sessions/` is
  * emptied and the secrets planted anew before every test.
  */
-function useDirs(): { dirs: () => SecurityDirs; ready: Promise<SecurityDirs> } {
+function suiteDirs(): { dirs: () => SecurityDirs; ready: Promise<SecurityDirs> } {
   let dirs: SecurityDirs | null = null;
   let settle: (d: SecurityDirs) => void = () => {};
   const ready = new Promise<SecurityDirs>((r) => (settle = r));
@@ -67,7 +67,7 @@ function useDirs(): { dirs: () => SecurityDirs; ready: Promise<SecurityDirs> } {
 
 /** The route modules in this process, SESSIONS_DIR pointed at the suite's folder. */
 export function inProcess(): SuiteContext {
-  const { dirs } = useDirs();
+  const { dirs } = suiteDirs();
   const target = inProcessTarget();
   const previous = process.env.SESSIONS_DIR;
   beforeAll(() => {
@@ -82,7 +82,7 @@ export function inProcess(): SuiteContext {
 
 /** `next start` on the build, with the suite's SESSIONS_DIR and `env` (e.g. COMFYUI_URL of a simulator). */
 export function builtServer(env: () => Record<string, string> = () => ({})): SuiteContext {
-  const { dirs, ready } = useDirs();
+  const { dirs, ready } = suiteDirs();
   let app: BuiltApp | null = null;
   let target: ApiTarget | null = null;
   beforeAll(async () => {

@@ -86,23 +86,20 @@ export function routePath(route: string, params: Record<string, string>): string
 function send(base: string, method: Method, rawPath: string, opts: CallOptions): Promise<Response> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, method, path: rawPath, headers: { ...opts.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-          }
-          const status = res.statusCode ?? 0;
-          const body = [204, 304].includes(status) ? null : Buffer.concat(chunks);
-          resolve(new Response(body, { status, headers }));
-        });
-        res.on('error', reject);
-      },
-    );
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path: rawPath, headers: { ...opts.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        }
+        const status = res.statusCode ?? 0;
+        const body = [204, 304].includes(status) ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers }));
+      });
+      res.on('error', reject);
+    });
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();

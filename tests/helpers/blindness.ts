@@ -30,7 +30,7 @@ export function blindMarkers(s: Session): RegExp[] {
 function pngTextChunks(png: Buffer): string[] {
   const found: string[] = [];
   if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47) return found;
-  for (let pos = 8; pos + 12 <= png.length; ) {
+  for (let pos = 8; pos + 12 <= png.length;) {
     const len = png.readUInt32BE(pos);
     const type = png.toString('latin1', pos + 4, pos + 8);
     if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') found.push(type);

@@ -74,7 +74,13 @@ export async function startBuiltApp(opts: StartOptions): Promise<BuiltApp> {
   if (opts.waitForHealth === false) return app;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null || child.signalCode !== null) break;
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return app;
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return app;
     await new Promise((r) => setTimeout(r, 200));
   }
   await app.kill();

@@ -25,8 +25,6 @@ export function generatedSession(id = '20240115_143022'): Session {
     step_4_report: {},
   });
   draft.step_2_generation.results = planResults(draft.step_1_setup).map((r) => ({ ...r, status: 'done' }));
-  draft.step_2_generation.shuffled_results = makeBlindPairs(id, draft.step_2_generation.results, () =>
-    randomBytes(16).toString('hex'),
-  );
+  draft.step_2_generation.shuffled_results = makeBlindPairs(id, draft.step_2_generation.results, () => randomBytes(16).toString('hex'));
   return draft;
 }

@@ -26,7 +26,9 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
           out[`${r}/`] = 'dir';
           await walk(r);
         } else {
-          out[r] = createHash('sha256').update(await readFile(path.join(dir, r))).digest('hex');
+          out[r] = createHash('sha256')
+            .update(await readFile(path.join(dir, r)))
+            .digest('hex');
         }
       }),
     );
@@ -41,7 +43,9 @@ export async function writeSession(sessionsDir: string, s: Session, withImages =
   await mkdir(path.join(folder, 'output'), { recursive: true });
   await writeFile(path.join(folder, 'session_meta.json'), JSON.stringify(s));
   if (!withImages) return;
-  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
   for (const r of s.step_2_generation.results) await writeFile(path.join(folder, 'output', r.filename), png);
 }
 
@@ -49,7 +53,8 @@ export async function writeSession(sessionsDir: string, s: Session, withImages =
 export async function resetDir(dir: string, template: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const name of await readdir(dir)) if (name !== LOCK_FILE) await rm(path.join(dir, name), { recursive: true, force: true });
-  for (const name of await readdir(template)) if (name !== LOCK_FILE) await cp(path.join(template, name), path.join(dir, name), { recursive: true });
+  for (const name of await readdir(template))
+    if (name !== LOCK_FILE) await cp(path.join(template, name), path.join(dir, name), { recursive: true });
 }
 
 /** The lock file a running app keeps in SESSIONS_DIR (lib/sessions/process-lock.ts). */
@@ -74,5 +79,7 @@ export async function expectClientError(res: Response, where: string): Promise<s
 
 /** Paths added, removed or changed between two snapshots. */
 export function diffSnapshots(before: Record<string, string>, after: Record<string, string>): string[] {
-  return Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]).sort();
+  return Object.keys({ ...before, ...after })
+    .filter((k) => before[k] !== after[k])
+    .sort();
 }

@@ -38,4 +38,3 @@ export async function seedSessions(sessions: string) {
   await writeSession(sessions, pending, false);
   return { done, pending };
 }
-

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 
 /** Points SESSIONS_DIR at a fresh temp folder for each test and removes it afterwards. Returns a getter. */
-export function useTempSessionsDir(): () => string {
+export function tempSessionsDir(): () => string {
   let dir = '';
   const previous = process.env.SESSIONS_DIR;
   beforeEach(async () => {

@@ -43,7 +43,10 @@ function interrupted(loraName: string): { session: Session; images: Record<strin
   s.step_2_generation = {
     generation_started: true,
     generation_complete: false,
-    results: [{ ...baseline!, status: 'done' }, { ...lora!, filename: loraName }],
+    results: [
+      { ...baseline!, status: 'done' },
+      { ...lora!, filename: loraName },
+    ],
     shuffled_results: [],
   };
   Object.assign(s, { status: 'interrupted', error_message: 'Paused' });
@@ -56,8 +59,19 @@ const post = (app: BuiltApp, url: string, body: Buffer | string, type = 'applica
 /** POSTs `zip` to the import route 1 MiB at a time with 20 ms pauses; resolves (never rejects) when the request ends. */
 function slowUpload(app: BuiltApp, zip: Buffer): Promise<void> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port: app.port, method: 'POST', path: '/api/sessions/import', headers: { 'content-type': 'application/zip', 'content-length': zip.length } });
-    req.on('response', (res) => res.resume().on('end', () => resolve()).on('error', () => resolve()));
+    const req = request({
+      host: '127.0.0.1',
+      port: app.port,
+      method: 'POST',
+      path: '/api/sessions/import',
+      headers: { 'content-type': 'application/zip', 'content-length': zip.length },
+    });
+    req.on('response', (res) =>
+      res
+        .resume()
+        .on('end', () => resolve())
+        .on('error', () => resolve()),
+    );
     req.on('error', () => resolve());
     let at = 0;
     const step = () => {
@@ -97,7 +111,15 @@ describe('an imported session naming files outside its folder', () => {
 
       const before = await snapshot(root);
       // Relative to sessions/<id>/output/: the test root, SESSIONS_DIR itself, and a session folder's own top.
-      const names = ['../../../victim.txt', '../../victim.txt', '../session_meta.json', 'lora_0_0_0.png/../../../../victim.txt', 'x/../../../../victim.txt', '/victim.txt', 'lora_0_0_0.txt'];
+      const names = [
+        '../../../victim.txt',
+        '../../victim.txt',
+        '../session_meta.json',
+        'lora_0_0_0.png/../../../../victim.txt',
+        'x/../../../../victim.txt',
+        '/victim.txt',
+        'lora_0_0_0.txt',
+      ];
       const imported: string[] = [];
       for (const name of names) {
         const evil = interrupted(name);
@@ -121,14 +143,18 @@ describe('an imported session naming files outside its folder', () => {
         if (resume.status === 422) counts.refused++;
         else if (resume.status === 202) await settle(app, planted.session_id).catch(() => undefined);
         const own = await snapshot(root);
-        const wrote = Object.keys({ ...plantedBefore, ...own }).filter((k) => plantedBefore[k] !== own[k] && !k.startsWith(`sessions/${planted.session_id}/output/`));
+        const wrote = Object.keys({ ...plantedBefore, ...own }).filter(
+          (k) => plantedBefore[k] !== own[k] && !k.startsWith(`sessions/${planted.session_id}/output/`),
+        );
         counts.outsideChanged += wrote.filter((k) => !k.startsWith(`sessions/${planted.session_id}/`)).length;
         await rm(path.join(sessions, planted.session_id), { recursive: true, force: true });
       }
       // What changed outside the folders of the sessions this test imported (which a refused import never creates).
       const after = await snapshot(root);
       const ownFolder = (k: string) => imported.some((id) => k.startsWith(`sessions/${id}/`) || k === `sessions/${id}/`);
-      const outside = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k] && !ownFolder(k) && !k.startsWith('sessions/20240202_000000'));
+      const outside = Object.keys({ ...before, ...after }).filter(
+        (k) => before[k] !== after[k] && !ownFolder(k) && !k.startsWith('sessions/20240202_000000'),
+      );
       counts.outsideChanged += outside.length;
       console.log(
         `import attack: ${counts.attacks} hostile file names tried (import and planted), ${counts.refused} refused, ` +
@@ -168,7 +194,8 @@ describe('an imported session naming files outside its folder', () => {
       const app = await startBuiltApp({ sessionsDir: dir, comfyUrl: sim.url });
       // A slow upload (1 MiB every 20 ms, as over a network), cut off by the kill after a few MiB.
       const upload = slowUpload(app, zip);
-      for (let i = 0; i < 400 && !(await readdir(dir)).some((n) => n.startsWith('.import-')); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 400 && !(await readdir(dir)).some((n) => n.startsWith('.import-')); i++)
+        await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 60 + run * 60));
       await app.kill();
       await upload;

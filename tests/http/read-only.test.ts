@@ -33,7 +33,9 @@ async function identities(dir: string): Promise<Record<string, string>> {
     // A folder's mtime changes when the thumbnail cache is made in it; its entries are listed on their own.
     out[rel] = st.isDirectory()
       ? `dir ${st.ino}`
-      : `${st.ino} ${st.mtimeMs} ${st.size} ${createHash('sha256').update(await readFile(path.join(dir, rel))).digest('hex')}`;
+      : `${st.ino} ${st.mtimeMs} ${st.size} ${createHash('sha256')
+          .update(await readFile(path.join(dir, rel)))
+          .digest('hex')}`;
   }
   return out;
 }

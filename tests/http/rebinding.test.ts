@@ -43,10 +43,18 @@ describe('DNS rebinding', () => {
     const target = httpTarget(app.base);
     const before = await snapshot(root);
     const counts = { foreign: 0, refused: 0, allowed: 0 };
-    for (const host of [`rebind.evil.example:${app.port}`, 'rebind.evil.example', `localhost.evil.example:${app.port}`, `127.0.0.1.nip.io:${app.port}`]) {
+    for (const host of [
+      `rebind.evil.example:${app.port}`,
+      'rebind.evil.example',
+      `localhost.evil.example:${app.port}`,
+      `127.0.0.1.nip.io:${app.port}`,
+    ]) {
       for (const [what, method, url] of REQUESTS) {
         const headers = { host, origin: `http://${host}`, 'content-type': 'application/json' };
-        const res = await target.raw(method, url, { headers, body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify({ notes: 'rebound' }) });
+        const res = await target.raw(method, url, {
+          headers,
+          body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify({ notes: 'rebound' }),
+        });
         counts.foreign++;
         const text = await res.text();
         if (res.status === 403 && JSON.parse(text).error?.code === 'forbidden') counts.refused++;
@@ -65,6 +73,8 @@ describe('DNS rebinding', () => {
       body: JSON.stringify({ notes: 'saved from the app itself' }),
     });
     expect(ok.status).toBe(200);
-    console.log(`rebinding: ${counts.foreign} requests with a foreign Host, ${counts.refused} refused 403, 0 files changed; ${counts.allowed} own hosts served`);
+    console.log(
+      `rebinding: ${counts.foreign} requests with a foreign Host, ${counts.refused} refused 403, 0 files changed; ${counts.allowed} own hosts served`,
+    );
   });
 });

@@ -6,17 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BEHAVIOUR } from '../../sim/comfyui/behaviour';
 import { startSimulator, type RunningSimulator } from '../../sim/comfyui/server';
-import {
-  fluxGraph,
-  getJson,
-  postJson,
-  RecordingSocket,
-  sequence,
-  t2iGraph,
-  viewImage,
-  waitHistory,
-  type Graph,
-} from './sim-helpers';
+import { fluxGraph, getJson, postJson, RecordingSocket, sequence, t2iGraph, viewImage, waitHistory, type Graph } from './sim-helpers';
 
 let sim: RunningSimulator;
 let base: string;
@@ -275,7 +265,10 @@ describe('garbage', () => {
     const view = await text(`${base}/api/view?filename=a.png`);
     expect(view).toMatchObject({ status: 502, type: 'text/plain; charset=utf-8' });
     expect(() => JSON.parse(view.body)).toThrow();
-    const post = await fetch(`${base}/prompt`, { method: 'POST', body: JSON.stringify({ prompt: t2iGraph({ steps: 1, seed: 1, prefix: 'g/a', size: 64 }) }) });
+    const post = await fetch(`${base}/prompt`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt: t2iGraph({ steps: 1, seed: 1, prefix: 'g/a', size: 64 }) }),
+    });
     expect(post.status).toBe(502);
     expect(await post.text()).toMatch(/^upstream connect error/);
 

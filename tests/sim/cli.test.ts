@@ -66,7 +66,13 @@ describe('parseArgs', () => {
       behaviour: { completion: 'legacy' },
     });
     const env = { SIM_RENDER_MS: '800', SIM_LATENCY_MS: '25', SIM_PREVIEWS: '1', SIM_COMPLETION: 'legacy', SIM_STEP_DELAY_MS: '3' };
-    expect(parseArgs([], env)).toMatchObject({ renderMs: 800, latencyMs: 25, previews: true, stepDelayMs: 3, behaviour: { completion: 'legacy' } });
+    expect(parseArgs([], env)).toMatchObject({
+      renderMs: 800,
+      latencyMs: 25,
+      previews: true,
+      stepDelayMs: 3,
+      behaviour: { completion: 'legacy' },
+    });
     expect(parseArgs(['--render-ms', '0', '--latency-ms', '10', '--completion=modern'], env)).toMatchObject({
       renderMs: 0,
       latencyMs: 10,

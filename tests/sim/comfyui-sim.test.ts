@@ -7,17 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS, LORAS, SAMPLERS, SCHEDULERS } from '../../sim/comfyui/catalog';
 import { readPngText } from '../../sim/comfyui/png';
 import { startSimulator, type RunningSimulator } from '../../sim/comfyui/server';
-import {
-  getJson,
-  meanAbsDiff,
-  pixels,
-  postJson,
-  RecordingSocket,
-  t2iGraph,
-  viewImage,
-  waitHistory,
-  type Graph,
-} from './sim-helpers';
+import { getJson, meanAbsDiff, pixels, postJson, RecordingSocket, t2iGraph, viewImage, waitHistory, type Graph } from './sim-helpers';
 
 let sim: RunningSimulator;
 let base: string;
@@ -62,9 +52,11 @@ describe('a text-to-image prompt', () => {
     const id: string = res.json.prompt_id;
     await ws.waitDone(id);
 
-    const seq = ws.forPrompt(id).map((m) =>
-      m.type === 'executing' ? `executing:${m.data.node}` : m.type === 'progress' ? `progress:${m.data.value}/${m.data.max}` : m.type,
-    );
+    const seq = ws
+      .forPrompt(id)
+      .map((m) =>
+        m.type === 'executing' ? `executing:${m.data.node}` : m.type === 'progress' ? `progress:${m.data.value}/${m.data.max}` : m.type,
+      );
     expect(seq).toEqual([
       'execution_start',
       'execution_cached',
@@ -146,11 +138,19 @@ describe('a text-to-image prompt', () => {
     const clientId = randomUUID();
     const ws = await connect(clientId);
     const chosen = randomUUID();
-    const a = await postJson(`${base}/prompt`, { prompt: t2iGraph({ seed: 11, prefix: 'count/p' }), client_id: clientId, prompt_id: chosen });
+    const a = await postJson(`${base}/prompt`, {
+      prompt: t2iGraph({ seed: 11, prefix: 'count/p' }),
+      client_id: clientId,
+      prompt_id: chosen,
+    });
     expect(a.json.prompt_id).toBe(chosen);
     await ws.waitDone(chosen);
     const upper = randomUUID().toUpperCase();
-    const b = await postJson(`${base}/prompt`, { prompt: t2iGraph({ seed: 12, prefix: 'count/p' }), client_id: clientId, prompt_id: upper });
+    const b = await postJson(`${base}/prompt`, {
+      prompt: t2iGraph({ seed: 12, prefix: 'count/p' }),
+      client_id: clientId,
+      prompt_id: upper,
+    });
     expect(b.json.prompt_id).not.toBe(upper);
     expect(b.json.prompt_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     await ws.waitDone(b.json.prompt_id);
@@ -196,7 +196,10 @@ describe('validation', () => {
     g['3'] = { class_type: 'KSamplerTurbo', inputs: {} };
     const unknown = await post({ prompt: g });
     expect(unknown.status).toBe(400);
-    expect(unknown.json.error).toMatchObject({ type: 'invalid_prompt', message: 'Cannot execute because node KSamplerTurbo does not exist.' });
+    expect(unknown.json.error).toMatchObject({
+      type: 'invalid_prompt',
+      message: 'Cannot execute because node KSamplerTurbo does not exist.',
+    });
     const g2 = t2iGraph();
     delete g2['9'];
     const noOut = await post({ prompt: g2 });
@@ -219,7 +222,11 @@ describe('validation', () => {
     const ne = res.json.node_errors;
     expect(ne['5'].errors.map((e: any) => e.type)).toEqual(['required_input_missing']);
     expect(ne['5'].errors[0].extra_info).toEqual({ input_name: 'height' });
-    expect(ne['10'].errors[0]).toMatchObject({ type: 'value_bigger_than_max', message: 'Value 101.0 bigger than max of 100.0', details: 'strength_model' });
+    expect(ne['10'].errors[0]).toMatchObject({
+      type: 'value_bigger_than_max',
+      message: 'Value 101.0 bigger than max of 100.0',
+      details: 'strength_model',
+    });
     expect(ne['3'].errors.map((e: any) => e.type)).toEqual(['value_smaller_than_min', 'invalid_input_type']);
     expect(ne['3'].errors[1].details).toBe("cfg, lots, could not convert string to float: 'lots'");
     expect(ne['7'].errors[0]).toMatchObject({
@@ -234,7 +241,10 @@ describe('validation', () => {
     const res2 = await post({ prompt: g2 });
     expect(res2.status).toBe(400);
     expect(res2.json.node_errors['3'].errors[0]).toMatchObject({ type: 'exception_during_inner_validation', details: "'99'" });
-    expect(res2.json.node_errors['8'].errors[0]).toMatchObject({ type: 'exception_during_inner_validation', details: 'tuple index out of range' });
+    expect(res2.json.node_errors['8'].errors[0]).toMatchObject({
+      type: 'exception_during_inner_validation',
+      details: 'tuple index out of range',
+    });
   });
 
   it('converts numeric strings like ComfyUI and still runs', async () => {
@@ -318,7 +328,10 @@ describe('queue and interrupt', () => {
     const ws = await connect(clientId);
     const slow = await postJson(`${base}/prompt`, { prompt: t2iGraph({ steps: 400, seed: 1001, prefix: 'q/slow' }), client_id: clientId });
     const queued = await postJson(`${base}/prompt`, { prompt: t2iGraph({ steps: 2, seed: 1002, prefix: 'q/next' }), client_id: clientId });
-    const cleared = await postJson(`${base}/prompt`, { prompt: t2iGraph({ steps: 2, seed: 1003, prefix: 'q/cleared' }), client_id: clientId });
+    const cleared = await postJson(`${base}/prompt`, {
+      prompt: t2iGraph({ steps: 2, seed: 1003, prefix: 'q/cleared' }),
+      client_id: clientId,
+    });
     const slowId: string = slow.json.prompt_id;
     await ws.waitFor((m) => m.type === 'progress' && m.data.prompt_id === slowId);
 
@@ -428,7 +441,12 @@ describe('catalog routes', () => {
     expect((await getJson(`${base}/models`)).json).toEqual(expect.arrayContaining(['checkpoints', 'loras', 'vae']));
     expect((await getJson(`${base}/models/nope`)).status).toBe(404);
     const meta = (await getJson(`${base}/view_metadata/loras?filename=watercolor_style_v1.safetensors`)).json;
-    expect(meta).toMatchObject({ ss_network_dim: '16', ss_network_alpha: '8', ss_base_model_version: 'sd_v1', ss_resolution: '(768, 768)' });
+    expect(meta).toMatchObject({
+      ss_network_dim: '16',
+      ss_network_alpha: '8',
+      ss_base_model_version: 'sd_v1',
+      ss_resolution: '(768, 768)',
+    });
     expect(JSON.parse(meta.ss_tag_frequency)).toHaveProperty('5_wcstyle.wcstyle', 120);
     expect((await getJson(`${base}/view_metadata/loras?filename=nope.safetensors`)).status).toBe(404);
     const stats = (await getJson(`${base}/system_stats`)).json;

@@ -128,7 +128,13 @@ describe('a Flux graph', () => {
       }
     }
     const at = seq.indexOf('executing:13');
-    expect(seq.slice(at + 1, at + 6)).toEqual(['progress:1/5@13', 'progress:2/5@13', 'progress:3/5@13', 'progress:4/5@13', 'progress:5/5@13']);
+    expect(seq.slice(at + 1, at + 6)).toEqual([
+      'progress:1/5@13',
+      'progress:2/5@13',
+      'progress:3/5@13',
+      'progress:4/5@13',
+      'progress:5/5@13',
+    ]);
     expect(seq.filter((x) => x.startsWith('progress'))).toHaveLength(5);
     expect(history.status).toMatchObject({ status_str: 'success', completed: true });
     expect(history.outputs).toEqual({ '9': { images: [{ filename: 'run_00001_.png', subfolder: 'flux', type: 'output' }] } });

@@ -35,7 +35,10 @@ describe('renderRaw / renderPng', () => {
   });
 
   it('gives byte-identical PNGs for equal inputs and keeps the tEXt chunks', async () => {
-    const text: Array<[string, string]> = [['prompt', pyJsonDumps({ a: 'é' })], ['workflow', '{}']];
+    const text: Array<[string, string]> = [
+      ['prompt', pyJsonDumps({ a: 'é' })],
+      ['workflow', '{}'],
+    ];
     const a = await renderPng(spec(), text);
     const b = await renderPng(spec(), text);
     expect(a.equals(b)).toBe(true);
@@ -70,7 +73,9 @@ describe('renderRaw / renderPng', () => {
 
 describe('insertPngText', () => {
   it('writes chunks with valid CRCs that other decoders accept', async () => {
-    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#123456' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
     const out = insertPngText(png, [['prompt', '{"1": 2}']]);
     expect(readPngText(out)).toEqual({ prompt: '{"1": 2}' });
     expect(out.subarray(-12, -8).readUInt32BE(0)).toBe(0); // IEND still last
@@ -118,7 +123,11 @@ describe('parseArgs', () => {
       previews: false,
       outputDir: '/tmp/x',
     });
-    expect(parseArgs([], { SIM_PORT: '9000', SIM_STEP_DELAY_MS: '7', SIM_PREVIEWS: '1' })).toMatchObject({ port: 9000, stepDelayMs: 7, previews: true });
+    expect(parseArgs([], { SIM_PORT: '9000', SIM_STEP_DELAY_MS: '7', SIM_PREVIEWS: '1' })).toMatchObject({
+      port: 9000,
+      stepDelayMs: 7,
+      previews: true,
+    });
     expect(parseArgs([])).toMatchObject({ port: 8188, stepDelayMs: 50 });
     expect(() => parseArgs(['--port', 'abc'])).toThrow(/port/);
     expect(() => parseArgs(['--bogus'])).toThrow(/unknown argument/);

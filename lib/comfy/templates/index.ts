@@ -1,5 +1,5 @@
-import { ApiGraphSchema } from '../workflow';
-import { detectMapping, type CustomWorkflow } from '../custom-workflow';
+import { detectMapping } from '../custom-workflow';
+import { ApiGraphSchema, type CustomWorkflow } from '../graph-schema';
 import flux from './flux.json';
 import sd15 from './sd15.json';
 import sdxl from './sdxl.json';

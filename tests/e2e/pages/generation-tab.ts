@@ -17,7 +17,7 @@ export class GenerationTab {
    */
   async thumbnailsShown(): Promise<Set<string>> {
     const seen = new Set<string>();
-    for (let y = 0; ; ) {
+    for (let y = 0; ;) {
       await this.page.evaluate((top) => window.scrollTo(0, top), y);
       // Rows follow a scroll at the next animation frame; two frames later they are in the DOM.
       await this.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));

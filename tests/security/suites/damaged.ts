@@ -82,7 +82,10 @@ export function damagedSuite(s: SuiteContext): void {
       const before = await snapshot(root);
       const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
       const problems: string[] = [];
-      const cases: Array<[string, string]> = [...DAMAGED.map(([label], i): [string, string] => [label, idOf(i)]), ['no session_meta.json', NO_META]];
+      const cases: Array<[string, string]> = [
+        ...DAMAGED.map(([label], i): [string, string] => [label, idOf(i)]),
+        ['no session_meta.json', NO_META],
+      ];
       try {
         const list = await target.call('GET', 'sessions', {});
         expect(list.status).toBe(200);
@@ -94,7 +97,10 @@ export function damagedSuite(s: SuiteContext): void {
             problems.push(`list ${label}: ${JSON.stringify(row)?.slice(0, 200)}`);
           } else expect(row.reason.length, `${label}: reason length`).toBeLessThan(2_000);
         }
-        const expectations: Array<[string, string, number]> = [...cases.map(([label, id]): [string, string, number] => [label, id, 422]), ['unknown session', UNKNOWN, 404]];
+        const expectations: Array<[string, string, number]> = [
+          ...cases.map(([label, id]): [string, string, number] => [label, id, 422]),
+          ['unknown session', UNKNOWN, 404],
+        ];
         for (const [label, id, status] of expectations) {
           for (const [what, method, route, body] of ABOUT_A_SESSION) {
             const params: Record<string, string> = { id, format: 'zip' };
@@ -114,7 +120,9 @@ export function damagedSuite(s: SuiteContext): void {
       }
       const changed = await changedSince(s, before);
       if (changed.length) problems.push(`files changed: ${changed.join(', ')}`);
-      console.log(`security (${s.kind}): ${cases.length} damaged folders + 1 unknown × ${ABOUT_A_SESSION.length} requests tried, ${changed.length} files changed`);
+      console.log(
+        `security (${s.kind}): ${cases.length} damaged folders + 1 unknown × ${ABOUT_A_SESSION.length} requests tried, ${changed.length} files changed`,
+      );
       expect(problems).toEqual([]);
     });
 
@@ -124,7 +132,7 @@ export function damagedSuite(s: SuiteContext): void {
       await writeFile(path.join(sessions, idOf(2), 'session_meta.json'), DAMAGED[2]![1](idOf(2)));
       await mkdir(path.join(sessions, NO_META, 'output'), { recursive: true });
       for (const id of [idOf(2), NO_META]) {
-        const folder = (await snapshot(root));
+        const folder = await snapshot(root);
         const del = await s.target().call('DELETE', 'sessions/[id]', { id });
         expect(del.status, await del.clone().text()).toBe(200);
         const trashed = (await del.json()).trashed as string;
@@ -147,10 +155,19 @@ export function damagedSuite(s: SuiteContext): void {
         name: 'deep',
         source: 'custom',
         graph: { '1': { class_type: 'KSampler', inputs: { deep: 'X' } } },
-        mapping: { lora: { node: '1', kind: 'LoraLoader' }, positive: { node: '1', input: 'text' }, negative: null, seed: { node: '1', input: 'seed' }, save: { node: '1' } },
+        mapping: {
+          lora: { node: '1', kind: 'LoraLoader' },
+          positive: { node: '1', input: 'text' },
+          negative: null,
+          seed: { node: '1', input: 'seed' },
+          save: { node: '1' },
+        },
       };
       await mkdir(path.join(sessions, session.session_id, 'output'), { recursive: true });
-      await writeFile(path.join(sessions, session.session_id, 'session_meta.json'), JSON.stringify(session).replace('"deep":"X"', `"deep":${nest(10_000, '[', ']')}`));
+      await writeFile(
+        path.join(sessions, session.session_id, 'session_meta.json'),
+        JSON.stringify(session).replace('"deep":"X"', `"deep":${nest(10_000, '[', ']')}`),
+      );
       const before = await snapshot(root);
       const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
       const statuses: number[] = [];
@@ -160,7 +177,10 @@ export function damagedSuite(s: SuiteContext): void {
       } finally {
         errors.mockRestore();
       }
-      expect(statuses.filter((x) => x >= 500), `statuses ${statuses.join(', ')}`).toEqual([]);
+      expect(
+        statuses.filter((x) => x >= 500),
+        `statuses ${statuses.join(', ')}`,
+      ).toEqual([]);
       expect(await changedSince(s, before)).toEqual([]);
     });
 
@@ -178,8 +198,17 @@ export function damagedSuite(s: SuiteContext): void {
         const get = await s.target().call('GET', 'sessions/[id]', { id: '20240103_000001' });
         const body = await get.json();
         const shownId = body.session?.session_id;
-        expect.soft(get.status === 422 || shownId === '20240103_000001', `GET answered ${get.status} with session_id ${shownId}`).toBe(true);
-        await s.target().call('PUT', 'sessions/[id]', { id: '20240103_000001' }, { body: JSON.stringify({ notes: 'written through the impostor' }), headers: JSON_TYPE });
+        expect
+          .soft(get.status === 422 || shownId === '20240103_000001', `GET answered ${get.status} with session_id ${shownId}`)
+          .toBe(true);
+        await s
+          .target()
+          .call(
+            'PUT',
+            'sessions/[id]',
+            { id: '20240103_000001' },
+            { body: JSON.stringify({ notes: 'written through the impostor' }), headers: JSON_TYPE },
+          );
       } finally {
         errors.mockRestore();
       }

@@ -14,10 +14,46 @@ import { ID, JSON_BODY_ROUTES, PENDING, seedSessions } from '../../helpers/secur
 const RUNS = 200;
 const SEED = 20240115;
 
-const KEYS = ['name', 'index', 'choices', 'notes', 'base_revision', 'step_1_setup', 'ids', 'token', 'brief', 'n', 'seed', 'trigger_words', 'rating', 'same_image'];
+const KEYS = [
+  'name',
+  'index',
+  'choices',
+  'notes',
+  'base_revision',
+  'step_1_setup',
+  'ids',
+  'token',
+  'brief',
+  'n',
+  'seed',
+  'trigger_words',
+  'rating',
+  'same_image',
+];
 const NEAR = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom<unknown>('alice', '', ' ', 'a\u0000b', 'x'.repeat(600), 0, 1, 3, -1, 1.5, 1e308, [], {}, [ID], [PENDING], ['../x'], { Quality: 'left', Style: 'tie', Coherence: 'right' }, { Quality: 'sideways' }, { seeds: [1, 2], weight_range: [0, 1] }, { seeds: [-1] }),
+  fc.constantFrom<unknown>(
+    'alice',
+    '',
+    ' ',
+    'a\u0000b',
+    'x'.repeat(600),
+    0,
+    1,
+    3,
+    -1,
+    1.5,
+    1e308,
+    [],
+    {},
+    [ID],
+    [PENDING],
+    ['../x'],
+    { Quality: 'left', Style: 'tie', Coherence: 'right' },
+    { Quality: 'sideways' },
+    { seeds: [1, 2], weight_range: [0, 1] },
+    { seeds: [-1] },
+  ),
 );
 
 /** Raw body texts: arbitrary JSON, arbitrary JS values serialized, arbitrary strings, and near-valid objects. */
@@ -52,57 +88,58 @@ async function invalidSessions(sessions: string): Promise<string[]> {
 }
 
 export function fuzzSuite(s: SuiteContext): void {
-describe(`fuzzed JSON bodies (${s.kind})`, () => {
-const saved: Record<string, string | undefined> = {};
-beforeAll(() => {
-  // The prompt routes must use the offline generator, never a network LLM.
-  for (const k of ['LLM_BASE_URL', 'LLM_MODEL', 'ACCESS_TOKEN']) {
-    saved[k] = process.env[k];
-    delete process.env[k];
-  }
-});
-afterAll(() => {
-  for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
-});
-
-
-  it(`answers ${RUNS} arbitrary bodies per route with 4xx (nothing written) or a valid 2xx, never 500`, async () => {
-    const { root, sessions } = s.dirs();
-    await seedSessions(sessions);
-    const template = await mkdtemp(path.join(os.tmpdir(), 'lorabench-sec-template-'));
-    await resetDir(template, sessions);
-    let tried = 0;
-    let accepted = 0;
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      for (const r of JSON_BODY_ROUTES) {
-        await fc.assert(
-          fc.asyncProperty(BODY, async (body) => {
-            const before = await snapshot(root);
-            const res = await s.target().call(r.method, r.route, r.params, { body, headers: { 'content-type': 'application/json' } });
-            tried++;
-            const text = await res.text();
-            expect(text.includes(SECRET)).toBe(false);
-            expect(res.status, `${r.method} ${r.name}: ${text.slice(0, 300)}`).toBeLessThan(500);
-            if (res.status >= 400) {
-              const err = JSON.parse(text).error;
-              expect(typeof err?.code).toBe('string');
-              expect(typeof err?.message).toBe('string');
-              expect(await changedSince(s, before)).toEqual([]);
-            } else {
-              accepted++;
-              expect(await invalidSessions(sessions)).toEqual([]);
-              await resetDir(sessions, template);
-            }
-          }),
-          { numRuns: RUNS, seed: SEED, endOnFailure: true },
-        );
+  describe(`fuzzed JSON bodies (${s.kind})`, () => {
+    const saved: Record<string, string | undefined> = {};
+    beforeAll(() => {
+      // The prompt routes must use the offline generator, never a network LLM.
+      for (const k of ['LLM_BASE_URL', 'LLM_MODEL', 'ACCESS_TOKEN']) {
+        saved[k] = process.env[k];
+        delete process.env[k];
       }
-    } finally {
-      errors.mockRestore();
-      await rm(template, { recursive: true, force: true });
-    }
-    console.log(`security (${s.kind}): ${tried} fuzzed bodies tried over ${JSON_BODY_ROUTES.length} routes, ${accepted} accepted as valid, 0 files changed on 4xx`);
-  }, 60_000);
-});
+    });
+    afterAll(() => {
+      for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    });
+
+    it(`answers ${RUNS} arbitrary bodies per route with 4xx (nothing written) or a valid 2xx, never 500`, async () => {
+      const { root, sessions } = s.dirs();
+      await seedSessions(sessions);
+      const template = await mkdtemp(path.join(os.tmpdir(), 'lorabench-sec-template-'));
+      await resetDir(template, sessions);
+      let tried = 0;
+      let accepted = 0;
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        for (const r of JSON_BODY_ROUTES) {
+          await fc.assert(
+            fc.asyncProperty(BODY, async (body) => {
+              const before = await snapshot(root);
+              const res = await s.target().call(r.method, r.route, r.params, { body, headers: { 'content-type': 'application/json' } });
+              tried++;
+              const text = await res.text();
+              expect(text.includes(SECRET)).toBe(false);
+              expect(res.status, `${r.method} ${r.name}: ${text.slice(0, 300)}`).toBeLessThan(500);
+              if (res.status >= 400) {
+                const err = JSON.parse(text).error;
+                expect(typeof err?.code).toBe('string');
+                expect(typeof err?.message).toBe('string');
+                expect(await changedSince(s, before)).toEqual([]);
+              } else {
+                accepted++;
+                expect(await invalidSessions(sessions)).toEqual([]);
+                await resetDir(sessions, template);
+              }
+            }),
+            { numRuns: RUNS, seed: SEED, endOnFailure: true },
+          );
+        }
+      } finally {
+        errors.mockRestore();
+        await rm(template, { recursive: true, force: true });
+      }
+      console.log(
+        `security (${s.kind}): ${tried} fuzzed bodies tried over ${JSON_BODY_ROUTES.length} routes, ${accepted} accepted as valid, 0 files changed on 4xx`,
+      );
+    }, 60_000);
+  });
 }

@@ -65,7 +65,10 @@ export function statesSuite(s: SuiteContext, comfyUrl: () => string): void {
       await expectRefused(await call('POST', 'sessions/[id]/generation/pause', RUNNING, {}), 409, 'conflict', 'pause, nothing running');
       await expectRefused(await call('POST', 'sessions/[id]/generation/cancel', RUNNING, {}), 409, 'conflict', 'cancel, nothing running');
       await expectRefused(
-        await call('PUT', 'sessions/[id]', RUNNING, { base_revision: after.revision, step_1_setup: { ...readySession(RUNNING, comfyUrl(), 2, 4).step_1_setup } }),
+        await call('PUT', 'sessions/[id]', RUNNING, {
+          base_revision: after.revision,
+          step_1_setup: { ...readySession(RUNNING, comfyUrl(), 2, 4).step_1_setup },
+        }),
         409,
         'locked',
         'Setup change after the start',
@@ -81,7 +84,12 @@ export function statesSuite(s: SuiteContext, comfyUrl: () => string): void {
       await expectRefused(await call('POST', 'sessions/[id]/generation/pause', ID, {}), 409, 'conflict', 'pause after completion');
       await expectRefused(await call('POST', 'sessions/[id]/generation/cancel', ID, {}), 409, 'conflict', 'cancel after completion');
       await expectRefused(await call('POST', 'sessions/[id]/generation/pause', PENDING, {}), 409, 'conflict', 'pause before any start');
-      await expectRefused(await call('PUT', 'sessions/[id]', PENDING, { base_revision: 99, step_1_setup: {} }), 409, 'conflict', 'stale save');
+      await expectRefused(
+        await call('PUT', 'sessions/[id]', PENDING, { base_revision: 99, step_1_setup: {} }),
+        409,
+        'conflict',
+        'stale save',
+      );
       await expectRefused(await call('GET', 'sessions/[id]/evaluation', PENDING), 409, 'conflict', 'evaluation before generation');
       await expectRefused(await call('GET', 'sessions/[id]/report', PENDING), 409, 'conflict', 'report before generation');
       await expectUnchanged(s, before, 'refused on a completed session');
@@ -92,8 +100,18 @@ export function statesSuite(s: SuiteContext, comfyUrl: () => string): void {
       const view = await rater.json();
       const mid = await snapshot(root);
       const choices = Object.fromEntries(view.metrics.map((m: string) => [m, 'left']));
-      await expectRefused(await call('POST', 'sessions/[id]/judgments', ID, { index: view.index + 1, choices, rater: 'alice' }), 409, 'conflict', 'judgment of another pair');
-      await expectRefused(await call('DELETE', 'sessions/[id]/judgments/last', ID, undefined, 'rater=alice'), 409, 'conflict', 'undo with nothing to undo');
+      await expectRefused(
+        await call('POST', 'sessions/[id]/judgments', ID, { index: view.index + 1, choices, rater: 'alice' }),
+        409,
+        'conflict',
+        'judgment of another pair',
+      );
+      await expectRefused(
+        await call('DELETE', 'sessions/[id]/judgments/last', ID, undefined, 'rater=alice'),
+        409,
+        'conflict',
+        'undo with nothing to undo',
+      );
       await expectUnchanged(s, mid, 'refused judgments');
     });
 
@@ -114,7 +132,9 @@ export function statesSuite(s: SuiteContext, comfyUrl: () => string): void {
       const results = session.step_2_generation.results as Array<{ status: string; comfy_prompt_id: string }>;
       expect(results.every((r) => r.status === 'done')).toBe(true);
       // The images done before kept their prompt ids: nothing was rendered twice.
-      expect(results.filter((_, i) => i % 2 === 0).map((r) => r.comfy_prompt_id)).toEqual(results.map((_, i) => `done-${i}`).filter((_, i) => i % 2 === 0));
+      expect(results.filter((_, i) => i % 2 === 0).map((r) => r.comfy_prompt_id)).toEqual(
+        results.map((_, i) => `done-${i}`).filter((_, i) => i % 2 === 0),
+      );
     }, 90_000);
   });
 }

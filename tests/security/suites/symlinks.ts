@@ -26,85 +26,90 @@ async function redPixels(bytes: Buffer): Promise<number> {
 
 export function symlinksSuite(s: SuiteContext): void {
   const dirs = s.dirs;
-  const get = (route: string, params: Record<string, string>, query?: string) => s.target().call('GET', route, { id: ID, ...params }, { query });
+  const get = (route: string, params: Record<string, string>, query?: string) =>
+    s.target().call('GET', route, { id: ID, ...params }, { query });
   let outside: Buffer;
-beforeEach(async () => {
-  outside = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } }).png().toBuffer();
-  await writeFile(path.join(dirs().root, 'outside.png'), outside);
-  await writeSession(dirs().sessions, session);
-});
-
-describe(`symlinks out of the data directory (${s.kind})`, () => {
-  it('an image linked out is refused by every route that reads images, and left out of grids, zips and reports', async () => {
-    const file = path.join(dirs().sessions, ID, 'output', LINKED);
-    await rename(file, `${file}.moved`);
-    await symlink(path.join(dirs().root, 'outside.png'), file);
-    let checked = 0;
-
-    const direct = await get('sessions/[id]/images/[file]', { file: LINKED });
-    expect(direct.status).toBe(403);
-    expect((await direct.json()).error.code).toBe('forbidden');
-    const thumb = await get('sessions/[id]/thumbs/[file]', { file: LINKED }, 'size=128');
-    expect(thumb.status).toBe(403);
-    checked += 2;
-
-    const pair = session.step_2_generation.shuffled_results.find((p) => p.lora_image_id === LINKED.replace('.png', ''))!;
-    const loraSide = pair.left === 'lora' ? 'left' : 'right';
-    // The blind route needs a started evaluation: it answers for any token of the session's pairs.
-    const blind = await get('sessions/[id]/blind/[token]/[side]', { token: pair.token, side: loraSide });
-    expect([403, 404, 409]).toContain(blind.status);
-    expect(Buffer.from(await blind.arrayBuffer()).includes(outside)).toBe(false);
-    checked++;
-
-    const grid = await get('sessions/[id]/grid/[prompt]', { prompt: String(pair.prompt_index) });
-    expect(grid.status).toBe(200);
-    expect(await redPixels(Buffer.from(await grid.arrayBuffer()))).toBe(0);
-    checked++;
-
-    const zip = await get('sessions/[id]/export/[format]', { format: 'zip' });
-    expect(zip.status).toBe(200);
-    expect(Buffer.from(await zip.arrayBuffer()).includes(outside)).toBe(false);
-    checked++;
-
-    const html = await get('sessions/[id]/export/[format]', { format: 'html' });
-    expect(html.status).toBe(200);
-    const images = [...(await html.text()).matchAll(/data:image\/webp;base64,([A-Za-z0-9+/=]+)/g)].map((m) => Buffer.from(m[1]!, 'base64'));
-    expect(images.length).toBeGreaterThan(0);
-    for (const img of images) expect(await redPixels(img)).toBe(0);
-    checked++;
-
-    const sessionThumb = await get('sessions/[id]/thumbnail', {});
-    if (sessionThumb.status === 200) expect(await redPixels(Buffer.from(await sessionThumb.arrayBuffer()))).toBe(0);
-    checked++;
-    console.log(`symlinks (${s.kind}): ${checked} routes checked with an image linked out of SESSIONS_DIR, 0 served it`);
+  beforeEach(async () => {
+    outside = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
+    await writeFile(path.join(dirs().root, 'outside.png'), outside);
+    await writeSession(dirs().sessions, session);
   });
 
-  it('an output/ folder linked out is refused', async () => {
-    const out = path.join(dirs().sessions, ID, 'output');
-    const elsewhere = path.join(dirs().root, 'elsewhere');
-    await rename(out, elsewhere);
-    await symlink(elsewhere, out);
-    const res = await get('sessions/[id]/images/[file]', { file: LINKED });
-    expect(res.status).toBe(403);
-    const thumb = await get('sessions/[id]/thumbs/[file]', { file: LINKED });
-    expect(thumb.status).toBe(403);
-    expect(await readdir(elsewhere)).not.toContain('.thumbs');
-  });
+  describe(`symlinks out of the data directory (${s.kind})`, () => {
+    it('an image linked out is refused by every route that reads images, and left out of grids, zips and reports', async () => {
+      const file = path.join(dirs().sessions, ID, 'output', LINKED);
+      await rename(file, `${file}.moved`);
+      await symlink(path.join(dirs().root, 'outside.png'), file);
+      let checked = 0;
 
-  it('a .thumbs cache linked out is neither read nor written', async () => {
-    const cache = path.join(dirs().root, 'cache');
-    await mkdir(cache);
-    await symlink(cache, path.join(dirs().sessions, ID, 'output', '.thumbs'));
-    const res = await get('sessions/[id]/thumbs/[file]', { file: LINKED }, 'size=128');
-    expect(res.status).toBe(403);
-    expect(await readdir(cache)).toEqual([]);
-    // A planted cache entry outside is not served either.
-    const planted = await sharp(outside).webp().toBuffer();
-    await writeFile(path.join(cache, `${LINKED.replace('.png', '')}.128.webp`), planted);
-    const again = await get('sessions/[id]/thumbs/[file]', { file: LINKED }, 'size=128');
-    expect(again.status).toBe(403);
-    expect(Buffer.from(await again.arrayBuffer()).includes(planted)).toBe(false);
-    expect(await readFile(path.join(cache, `${LINKED.replace('.png', '')}.128.webp`))).toEqual(planted);
+      const direct = await get('sessions/[id]/images/[file]', { file: LINKED });
+      expect(direct.status).toBe(403);
+      expect((await direct.json()).error.code).toBe('forbidden');
+      const thumb = await get('sessions/[id]/thumbs/[file]', { file: LINKED }, 'size=128');
+      expect(thumb.status).toBe(403);
+      checked += 2;
+
+      const pair = session.step_2_generation.shuffled_results.find((p) => p.lora_image_id === LINKED.replace('.png', ''))!;
+      const loraSide = pair.left === 'lora' ? 'left' : 'right';
+      // The blind route needs a started evaluation: it answers for any token of the session's pairs.
+      const blind = await get('sessions/[id]/blind/[token]/[side]', { token: pair.token, side: loraSide });
+      expect([403, 404, 409]).toContain(blind.status);
+      expect(Buffer.from(await blind.arrayBuffer()).includes(outside)).toBe(false);
+      checked++;
+
+      const grid = await get('sessions/[id]/grid/[prompt]', { prompt: String(pair.prompt_index) });
+      expect(grid.status).toBe(200);
+      expect(await redPixels(Buffer.from(await grid.arrayBuffer()))).toBe(0);
+      checked++;
+
+      const zip = await get('sessions/[id]/export/[format]', { format: 'zip' });
+      expect(zip.status).toBe(200);
+      expect(Buffer.from(await zip.arrayBuffer()).includes(outside)).toBe(false);
+      checked++;
+
+      const html = await get('sessions/[id]/export/[format]', { format: 'html' });
+      expect(html.status).toBe(200);
+      const images = [...(await html.text()).matchAll(/data:image\/webp;base64,([A-Za-z0-9+/=]+)/g)].map((m) =>
+        Buffer.from(m[1]!, 'base64'),
+      );
+      expect(images.length).toBeGreaterThan(0);
+      for (const img of images) expect(await redPixels(img)).toBe(0);
+      checked++;
+
+      const sessionThumb = await get('sessions/[id]/thumbnail', {});
+      if (sessionThumb.status === 200) expect(await redPixels(Buffer.from(await sessionThumb.arrayBuffer()))).toBe(0);
+      checked++;
+      console.log(`symlinks (${s.kind}): ${checked} routes checked with an image linked out of SESSIONS_DIR, 0 served it`);
+    });
+
+    it('an output/ folder linked out is refused', async () => {
+      const out = path.join(dirs().sessions, ID, 'output');
+      const elsewhere = path.join(dirs().root, 'elsewhere');
+      await rename(out, elsewhere);
+      await symlink(elsewhere, out);
+      const res = await get('sessions/[id]/images/[file]', { file: LINKED });
+      expect(res.status).toBe(403);
+      const thumb = await get('sessions/[id]/thumbs/[file]', { file: LINKED });
+      expect(thumb.status).toBe(403);
+      expect(await readdir(elsewhere)).not.toContain('.thumbs');
+    });
+
+    it('a .thumbs cache linked out is neither read nor written', async () => {
+      const cache = path.join(dirs().root, 'cache');
+      await mkdir(cache);
+      await symlink(cache, path.join(dirs().sessions, ID, 'output', '.thumbs'));
+      const res = await get('sessions/[id]/thumbs/[file]', { file: LINKED }, 'size=128');
+      expect(res.status).toBe(403);
+      expect(await readdir(cache)).toEqual([]);
+      // A planted cache entry outside is not served either.
+      const planted = await sharp(outside).webp().toBuffer();
+      await writeFile(path.join(cache, `${LINKED.replace('.png', '')}.128.webp`), planted);
+      const again = await get('sessions/[id]/thumbs/[file]', { file: LINKED }, 'size=128');
+      expect(again.status).toBe(403);
+      expect(Buffer.from(await again.arrayBuffer()).includes(planted)).toBe(false);
+      expect(await readFile(path.join(cache, `${LINKED.replace('.png', '')}.128.webp`))).toEqual(planted);
+    });
   });
-});
 }

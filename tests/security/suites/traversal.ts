@@ -120,7 +120,11 @@ export function traversalSuite(s: SuiteContext): void {
       // Positive control: the harness does reach real files with valid params.
       const ok = await target.call('GET', 'sessions/[id]/images/[file]', { id: ID, file });
       expect(ok.status).toBe(200);
-      expect(Buffer.from(await ok.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+      expect(
+        Buffer.from(await ok.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
 
       const before = await snapshot(root);
       const problems: string[] = [];

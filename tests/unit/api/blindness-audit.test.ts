@@ -10,9 +10,9 @@ import * as sessionRoute from '@/app/api/sessions/[id]/route';
 import { loadSession } from '@/lib/sessions/store';
 import { auditResponse, blindMarkers, type Leak } from '../../helpers/blindness';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
 const post = (body: unknown) => new Request('http://test/api', { method: 'POST', body: JSON.stringify(body) });
 
@@ -22,7 +22,9 @@ async function seed() {
   await mkdir(path.join(dir(), s.session_id, 'output'), { recursive: true });
   await writeFile(path.join(dir(), s.session_id, 'session_meta.json'), JSON.stringify(s));
   for (const r of s.step_2_generation.results) {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#446688' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#446688' } })
+      .png()
+      .toBuffer();
     const text = Buffer.from(`prompt\0{"lora_name":"my_lora.safetensors","strength_model":${r.strength},"role":"${r.role}"}`, 'latin1');
     const head = Buffer.alloc(8);
     head.writeUInt32BE(text.length, 0);
@@ -52,7 +54,11 @@ async function walkAndAudit(id: string, tamper?: (body: string) => string): Prom
     while (!view.complete) {
       for (const side of ['left', 'right']) {
         const token = view.pair.token;
-        await audit(`GET blind ${side}`, await blindRoute.GET(new Request(`http://test${view.pair[`${side}_url`]}`), ctx({ id, token, side })), true);
+        await audit(
+          `GET blind ${side}`,
+          await blindRoute.GET(new Request(`http://test${view.pair[`${side}_url`]}`), ctx({ id, token, side })),
+          true,
+        );
       }
       const choices = Object.fromEntries(view.metrics.map((m: string, i: number) => [m, ['left', 'tie', 'right'][i % 3]]));
       // The session itself lists the grid (not blind by design), but never the token → image mapping.
@@ -93,9 +99,17 @@ describe('blindness audit', () => {
     const markers = blindMarkers(s);
     const png = (await import('node:fs/promises')).readFile(path.join(dir(), s.session_id, 'output', 'lora_0_0_1.png'));
     expect(auditResponse(markers, 'png', { url: '/x', headers: {}, body: await png })[0]?.what).toMatch(/PNG text chunks tEXt/);
-    expect(auditResponse(markers, 'h', { url: '/x', headers: { 'content-disposition': 'inline; filename=lora_0_0_1.png' }, body: '' })).not.toEqual([]);
+    expect(
+      auditResponse(markers, 'h', { url: '/x', headers: { 'content-disposition': 'inline; filename=lora_0_0_1.png' }, body: '' }),
+    ).not.toEqual([]);
     expect(auditResponse(markers, 'u', { url: '/api/x/p0_s1_k2/left', headers: {}, body: '' })).not.toEqual([]);
-    expect(auditResponse(markers, 'ok', { url: '/api/sessions/x/blind/0123/left', headers: { 'content-type': 'image/png' }, body: '{"index":1}' })).toEqual([]);
+    expect(
+      auditResponse(markers, 'ok', {
+        url: '/api/sessions/x/blind/0123/left',
+        headers: { 'content-type': 'image/png' },
+        body: '{"index":1}',
+      }),
+    ).toEqual([]);
   });
 
   it('gives each rater a reproducible order of their own', async () => {
@@ -103,7 +117,8 @@ describe('blindness audit', () => {
     const id = s.session_id;
     for (const r of ['alice', 'bob']) await ratersRoute.POST(post({ name: r }), ctx({ id }));
     const first = await loadSession(id);
-    const order = (name: string, x = first) => x.step_3_evaluation.raters.find((r) => r.name === name)!.order.map((p) => `${p.pair_id}:${p.left}`);
+    const order = (name: string, x = first) =>
+      x.step_3_evaluation.raters.find((r) => r.name === name)!.order.map((p) => `${p.pair_id}:${p.left}`);
     expect(order('alice')).not.toEqual(order('bob'));
     expect(order('alice')).not.toEqual(first.step_2_generation.shuffled_results.map((p) => `${p.pair_id}:${p.left}`));
     // Starting again (a reload) keeps the stored order; a fresh session with the same id would draw the same one.

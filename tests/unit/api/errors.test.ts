@@ -45,10 +45,15 @@ describe('errors recognised across bundles', () => {
     expect(new a.ApiError('not_found', 'x') instanceof b.ApiError).toBe(false);
   });
 
-  it("answers an ApiError thrown by the other copy with its own status, not 500", async () => {
+  it('answers an ApiError thrown by the other copy with its own status, not 500', async () => {
     const { a, b, handlerB } = await twoCopies();
     expect(b.isApiError(new a.ApiError('conflict', 'no generation is running'))).toBe(true);
-    for (const [code, status] of [['not_found', 404], ['damaged', 422], ['conflict', 409], ['llm_bad_answer', 502]] as const) {
+    for (const [code, status] of [
+      ['not_found', 404],
+      ['damaged', 422],
+      ['conflict', 409],
+      ['llm_bad_answer', 502],
+    ] as const) {
       const res = handlerB.errorResponse(new a.ApiError(code, `from the other copy: ${code}`));
       expect(res.status, code).toBe(status);
       expect(await res.json()).toEqual({ error: { code, message: `from the other copy: ${code}` } });

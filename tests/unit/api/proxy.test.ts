@@ -24,7 +24,9 @@ describe('proxy: CSRF and access token', () => {
     expect(evil.status).toBe(403);
     expect(await evil.json()).toEqual({ error: { code: 'forbidden', message: 'cross-site request refused' } });
     expect(proxy(req('/api/sessions', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
-    expect(proxy(req('/api/sessions', { method: 'POST', headers: { origin: 'http://127.0.0.1:3000' } })).headers.get('x-middleware-next')).toBe('1');
+    expect(
+      proxy(req('/api/sessions', { method: 'POST', headers: { origin: 'http://127.0.0.1:3000' } })).headers.get('x-middleware-next'),
+    ).toBe('1');
     expect(proxy(req('/api/sessions', { method: 'POST' })).headers.get('x-middleware-next')).toBe('1');
     // Reads are not state-changing: a cross-site GET of the list is left to the browser's same-origin policy.
     expect(proxy(req('/api/sessions', { headers: { origin: 'http://evil.example' } })).headers.get('x-middleware-next')).toBe('1');
@@ -38,8 +40,12 @@ describe('proxy: CSRF and access token', () => {
     expect(page.status).toBe(307);
     expect(new URL(page.headers.get('location')!).pathname).toBe('/login');
     expect(proxy(req('/login')).headers.get('x-middleware-next')).toBe('1');
-    expect(proxy(req('/api/sessions', { headers: { cookie: 'lorabench_token=s3cret-token-value' } })).headers.get('x-middleware-next')).toBe('1');
-    expect(proxy(req('/api/sessions', { headers: { authorization: 'Bearer s3cret-token-value' } })).headers.get('x-middleware-next')).toBe('1');
+    expect(
+      proxy(req('/api/sessions', { headers: { cookie: 'lorabench_token=s3cret-token-value' } })).headers.get('x-middleware-next'),
+    ).toBe('1');
+    expect(proxy(req('/api/sessions', { headers: { authorization: 'Bearer s3cret-token-value' } })).headers.get('x-middleware-next')).toBe(
+      '1',
+    );
     expect(proxy(req('/api/sessions', { headers: { cookie: 'lorabench_token=wrong' } })).status).toBe(401);
   });
 
@@ -99,7 +105,9 @@ describe('proxy: CSRF and access token', () => {
     process.env.ACCESS_TOKEN = 's3cret-token-value';
     const bare = await healthRoute.GET(new Request('http://t/api/health')).json();
     expect(bare).toEqual({ ok: true });
-    const withToken = await healthRoute.GET(new Request('http://t/api/health', { headers: { authorization: 'Bearer s3cret-token-value' } })).json();
+    const withToken = await healthRoute
+      .GET(new Request('http://t/api/health', { headers: { authorization: 'Bearer s3cret-token-value' } }))
+      .json();
     expect(withToken).toMatchObject({ ok: true, comfyui: { url: expect.any(String) } });
     delete process.env.ACCESS_TOKEN;
     process.env.HOST = '127.0.0.1';

@@ -10,9 +10,9 @@ import * as sessionRoute from '@/app/api/sessions/[id]/route';
 import * as sessionsRoute from '@/app/api/sessions/route';
 import { loadSession } from '@/lib/sessions/store';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
 const json = (method: string, body: unknown) =>
   new Request('http://test/api', { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -25,7 +25,9 @@ async function seedSession() {
   await writeFile(path.join(folder, 'session_meta.json'), JSON.stringify(s));
   const sharp = (await import('sharp')).default;
   for (const r of s.step_2_generation.results) {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     const text = Buffer.from(`prompt\0{"lora_name":"my_lora.safetensors","role":"${r.role}"}`, 'latin1');
     const head = Buffer.alloc(8);
     head.writeUInt32BE(text.length, 0);
@@ -56,7 +58,10 @@ describe('route handlers', () => {
       expect(bytes.subarray(1, 4).toString()).toBe('PNG');
       expect(bytes.toString('latin1')).not.toMatch(/lora|baseline/i);
     }
-    const answer = await judgmentsRoute.POST(json('POST', { index: 0, choices: { Quality: 'left', Style: 'tie', Coherence: 'right' } }), ctx({ id }));
+    const answer = await judgmentsRoute.POST(
+      json('POST', { index: 0, choices: { Quality: 'left', Style: 'tie', Coherence: 'right' } }),
+      ctx({ id }),
+    );
     expect(answer.status).toBe(200);
     expect(JSON.stringify(await answer.json())).not.toMatch(/baseline|lora|strength/i);
     expect((await loadSession(id)).step_3_evaluation.scores).toHaveLength(3);
@@ -69,7 +74,11 @@ describe('route handlers', () => {
       [sessionRoute.GET(new Request('http://test'), ctx({ id: '..%2Fetc' })), 400, 'bad_request'],
       [sessionRoute.GET(new Request('http://test'), ctx({ id: '20991231_235959' })), 404, 'not_found'],
       [judgmentsRoute.POST(new Request('http://test', { method: 'POST', body: '{oops' }), ctx({ id })), 400, 'bad_request'],
-      [judgmentsRoute.POST(json('POST', { index: 5, choices: { Quality: 'left', Style: 'left', Coherence: 'left' } }), ctx({ id })), 409, 'conflict'],
+      [
+        judgmentsRoute.POST(json('POST', { index: 5, choices: { Quality: 'left', Style: 'left', Coherence: 'left' } }), ctx({ id })),
+        409,
+        'conflict',
+      ],
       [judgmentsRoute.POST(json('POST', { index: 0, choices: { Quality: 'sideways' } }), ctx({ id })), 400, 'bad_request'],
       [blindRoute.GET(new Request('http://test'), ctx({ id, token: 'a'.repeat(32), side: 'left' })), 404, 'not_found'],
       [blindRoute.GET(new Request('http://test'), ctx({ id, token: '../../session_meta', side: 'left' })), 400, 'bad_request'],

@@ -163,7 +163,7 @@ describe('workbench store: a session saved in another tab', () => {
     expect(server.get()).toMatchObject({ revision: 2, step_1_setup: { lora_filename: 'after.safetensors' } });
   });
 
-  it('Save mine as new keeps the edits in a new session and leaves the other tab\'s save alone', async () => {
+  it("Save mine as new keeps the edits in a new session and leaves the other tab's save alone", async () => {
     const { store } = await inConflict();
     await store.getState().saveAsNew();
     expect(store.getState()).toMatchObject({ conflict: false, draft: null });

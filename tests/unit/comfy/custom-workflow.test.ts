@@ -1,19 +1,10 @@
+import { CustomWorkflowSchema, type CustomWorkflow, type WorkflowMapping, type ApiGraph } from '@/lib/comfy/graph-schema';
 import { describe, expect, it } from 'vitest';
-import {
-  buildFromWorkflow,
-  CustomWorkflowSchema,
-  detectMapping,
-  mappingFromNodes,
-  parseWorkflowJson,
-  validateMapping,
-  type CustomWorkflow,
-  type WorkflowMapping,
-} from '@/lib/comfy/custom-workflow';
+import { buildFromWorkflow, detectMapping, mappingFromNodes, parseWorkflowJson, validateMapping } from '@/lib/comfy/custom-workflow';
 import { TEMPLATES } from '@/lib/comfy/templates';
 import fluxJson from '@/lib/comfy/templates/flux.json';
 import sd15Json from '@/lib/comfy/templates/sd15.json';
 import sdxlJson from '@/lib/comfy/templates/sdxl.json';
-import type { ApiGraph } from '@/lib/comfy/workflow';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -175,14 +166,25 @@ const renumbered: ApiGraph = {
   '88': {
     class_type: 'KSampler',
     inputs: {
-      seed: 5, steps: 30, cfg: 6, sampler_name: 'dpmpp_2m', scheduler: 'karras', denoise: 1,
-      model: ['40', 0], positive: ['2', 0], negative: ['21', 0], latent_image: ['33', 0],
+      seed: 5,
+      steps: 30,
+      cfg: 6,
+      sampler_name: 'dpmpp_2m',
+      scheduler: 'karras',
+      denoise: 1,
+      model: ['40', 0],
+      positive: ['2', 0],
+      negative: ['21', 0],
+      latent_image: ['33', 0],
     },
   },
   '21': { class_type: 'CLIPTextEncode', inputs: { text: 'neg', clip: ['40', 1] } },
   '2': { class_type: 'CLIPTextEncode', inputs: { text: 'pos', clip: ['40', 1] } },
   '33': { class_type: 'EmptyLatentImage', inputs: { width: 768, height: 512, batch_size: 1 } },
-  '40': { class_type: 'LoraLoader', inputs: { lora_name: 'a.safetensors', strength_model: 1, strength_clip: 1, model: ['12', 0], clip: ['12', 1] } },
+  '40': {
+    class_type: 'LoraLoader',
+    inputs: { lora_name: 'a.safetensors', strength_model: 1, strength_clip: 1, model: ['12', 0], clip: ['12', 1] },
+  },
   '12': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'model.safetensors' } },
 };
 
@@ -219,9 +221,19 @@ describe('custom graphs', () => {
     g['88'] = {
       class_type: 'KSamplerAdvanced',
       inputs: {
-        add_noise: 'enable', noise_seed: 9, steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal',
-        start_at_step: 0, end_at_step: 10000, return_with_leftover_noise: 'disable',
-        model: ['40', 0], positive: ['2', 0], negative: ['21', 0], latent_image: ['33', 0],
+        add_noise: 'enable',
+        noise_seed: 9,
+        steps: 20,
+        cfg: 7,
+        sampler_name: 'euler',
+        scheduler: 'normal',
+        start_at_step: 0,
+        end_at_step: 10000,
+        return_with_leftover_noise: 'disable',
+        model: ['40', 0],
+        positive: ['2', 0],
+        negative: ['21', 0],
+        latent_image: ['33', 0],
       },
     };
     expect(detectMapping(g).mapping?.seed).toEqual({ node: '88', input: 'noise_seed' });
@@ -231,7 +243,10 @@ describe('custom graphs', () => {
 describe('problems', () => {
   it('two LoRA loaders: no mapping, both listed as candidates', () => {
     const g = clone(renumbered);
-    g['41'] = { class_type: 'LoraLoader', inputs: { lora_name: 'b.safetensors', strength_model: 1, strength_clip: 1, model: ['40', 0], clip: ['40', 1] } };
+    g['41'] = {
+      class_type: 'LoraLoader',
+      inputs: { lora_name: 'b.safetensors', strength_model: 1, strength_clip: 1, model: ['40', 0], clip: ['40', 1] },
+    };
     g['88']!.inputs.model = ['41', 0];
     g['2']!.inputs.clip = ['41', 1];
     g['21']!.inputs.clip = ['41', 1];

@@ -88,8 +88,6 @@ describe('ComfyRunner against the simulator', () => {
     const r = new ComfyRunner(url);
     runners.push(r);
     await expect(r.systemStats()).rejects.toBeInstanceOf(ComfyUnreachableError);
-    await expect(r.runImage({ graph: buildGraph(spec()) })).rejects.toBeInstanceOf(
-      ComfyUnreachableError,
-    );
+    await expect(r.runImage({ graph: buildGraph(spec()) })).rejects.toBeInstanceOf(ComfyUnreachableError);
   });
 });

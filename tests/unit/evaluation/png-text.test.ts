@@ -12,7 +12,9 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 async function pngWithText(): Promise<Buffer> {
-  const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#ff8800' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#ff8800' } })
+    .png()
+    .toBuffer();
   const iend = png.length - 12;
   return Buffer.concat([
     png.subarray(0, iend),

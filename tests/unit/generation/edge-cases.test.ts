@@ -10,9 +10,9 @@ import { planResults } from '@/lib/generation/plan';
 import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
 import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
 import { startSimProcess } from '../../helpers/sim-process';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 let sim: RunningSimulator;
 let clock = 0;
 
@@ -237,4 +237,3 @@ describe('several ComfyUI servers', () => {
     }
   }, 60_000);
 });
-

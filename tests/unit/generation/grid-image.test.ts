@@ -7,9 +7,9 @@ import { ApiError } from '@/lib/api/errors';
 import { escapeXml, renderPromptGrid } from '@/lib/generation/grid-image';
 import type { Session } from '@/lib/sessions/schema';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
 
 type RGB = [number, number, number];
@@ -115,7 +115,11 @@ describe('renderPromptGrid', () => {
     const grey = (row: number, col: number) => {
       const o = cellOrigin(cell, row, col);
       // Corners, away from the centred "failed"/"missing" text.
-      for (const [dx, dy] of [[4, 4], [cell - 5, 4], [4, cell - 5]] as const) {
+      for (const [dx, dy] of [
+        [4, 4],
+        [cell - 5, 4],
+        [4, cell - 5],
+      ] as const) {
         const c = img.at(o.x + dx, o.y + dy);
         expect(Math.max(...c) - Math.min(...c), `cell ${row},${col} is grey`).toBeLessThanOrEqual(2);
         expect(c[0]).toBeGreaterThan(100);
@@ -132,7 +136,10 @@ describe('renderPromptGrid', () => {
 
   it('refuses an unknown prompt index with bad_request and a prompt without images with conflict', async () => {
     const s = generatedSession();
-    await seed(s, s.step_2_generation.results.filter((r) => r.prompt_index === 1).map((r) => r.filename));
+    await seed(
+      s,
+      s.step_2_generation.results.filter((r) => r.prompt_index === 1).map((r) => r.filename),
+    );
     for (const bad of [2, -1, 0.5, 99]) {
       const err = await renderPromptGrid(s, bad).catch((e: unknown) => e);
       expect(err, `prompt ${bad}`).toBeInstanceOf(ApiError);

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
 import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
 import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 let sim: RunningSimulator;
 
 beforeAll(async () => {
@@ -91,7 +91,9 @@ describe('generation job', () => {
     await generationJobs.start(s.session_id);
     await second;
     off();
-    const rendered = events.filter((e) => e.type === 'image' && e.result.status === 'running').map((e) => (e as { result: { image_id: string } }).result.image_id);
+    const rendered = events
+      .filter((e) => e.type === 'image' && e.result.status === 'running')
+      .map((e) => (e as { result: { image_id: string } }).result.image_id);
     expect(rendered).toEqual(['baseline_0_1', 'lora_0_1_0']);
     const after = await loadSession(s.session_id);
     expect(after.status).toBe('completed');

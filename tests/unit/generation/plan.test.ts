@@ -91,7 +91,11 @@ describe('ReadySetupSchema messages', () => {
     expect(await first({ prompt_pairs: [] })).toBe('prompt_pairs: give at least one prompt');
     expect(await first({ seeds: [1.5] })).toBe('seeds.0: seeds must be whole numbers from 0 to 2^53-1');
     expect(await first({ seeds: [2 ** 53] })).toBe('seeds.0: seeds must be whole numbers from 0 to 2^53-1');
-    expect(await first({ sampler: { steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 513, height: 512 } })).toMatch(/^sampler\.width: /);
-    expect(await first({ sampler: { steps: 151, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 512, height: 512 } })).toMatch(/^sampler\.steps: /);
+    expect(await first({ sampler: { steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 513, height: 512 } })).toMatch(
+      /^sampler\.width: /,
+    );
+    expect(await first({ sampler: { steps: 151, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 512, height: 512 } })).toMatch(
+      /^sampler\.steps: /,
+    );
   });
 });

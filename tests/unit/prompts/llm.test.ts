@@ -33,7 +33,12 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(data || '{}') });
     if (reply.hang) return; // never answers: exercises the timeout
     const body =
-      reply.raw ?? JSON.stringify({ id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: reply.content } }] });
+      reply.raw ??
+      JSON.stringify({
+        id: 'x',
+        object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', content: reply.content } }],
+      });
     res.writeHead(reply.status, { 'content-type': 'application/json' });
     res.end(body);
   });

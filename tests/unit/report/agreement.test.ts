@@ -42,22 +42,56 @@ describe('fleissKappa', () => {
 
   it('is 1 with perfect agreement', () => {
     // fleiss_kappa([[3,0],[0,3],[3,0]], method='fleiss') -> 1.0
-    expect(fleissKappa([[3, 0], [0, 3], [3, 0]])).toBe(1);
+    expect(
+      fleissKappa([
+        [3, 0],
+        [0, 3],
+        [3, 0],
+      ]),
+    ).toBe(1);
   });
 
   it('is 0 when agreement is at chance, and negative below it', () => {
     // fleiss_kappa([[2,0],[0,2],[1,1],[1,1]], method='fleiss') -> 0.0
-    expect(fleissKappa([[2, 0], [0, 2], [1, 1], [1, 1]])).toBeCloseTo(0, DIGITS);
+    expect(
+      fleissKappa([
+        [2, 0],
+        [0, 2],
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toBeCloseTo(0, DIGITS);
     // fleiss_kappa([[1,1],[1,1],[1,1]], method='fleiss') -> -1.0
-    expect(fleissKappa([[1, 1], [1, 1], [1, 1]])).toBeCloseTo(-1, DIGITS);
+    expect(
+      fleissKappa([
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toBeCloseTo(-1, DIGITS);
   });
 
   it('is null when undefined: one category used, fewer than 2 ratings per subject, no subjects', () => {
     // fleiss_kappa([[3,0],[3,0]], method='fleiss') -> nan (0/0)
-    expect(fleissKappa([[3, 0], [3, 0]])).toBeNull();
+    expect(
+      fleissKappa([
+        [3, 0],
+        [3, 0],
+      ]),
+    ).toBeNull();
     expect(fleissKappa([[3], [3]])).toBeNull();
-    expect(fleissKappa([[1, 0], [0, 1]])).toBeNull();
-    expect(fleissKappa([[0, 0], [0, 0]])).toBeNull();
+    expect(
+      fleissKappa([
+        [1, 0],
+        [0, 1],
+      ]),
+    ).toBeNull();
+    expect(
+      fleissKappa([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toBeNull();
     expect(fleissKappa([])).toBeNull();
   });
 
@@ -74,17 +108,46 @@ describe('fleissKappa', () => {
   });
 
   it('throws on unequal raters per subject, ragged rows or bad counts', () => {
-    expect(() => fleissKappa([[2, 1], [1, 1]])).toThrow(RangeError);
-    expect(() => fleissKappa([[2, 1], [1, 1, 1]])).toThrow(RangeError);
-    expect(() => fleissKappa([[2, -1], [1, 0]])).toThrow(RangeError);
-    expect(() => fleissKappa([[1.5, 0.5], [1, 1]])).toThrow(RangeError);
+    expect(() =>
+      fleissKappa([
+        [2, 1],
+        [1, 1],
+      ]),
+    ).toThrow(RangeError);
+    expect(() =>
+      fleissKappa([
+        [2, 1],
+        [1, 1, 1],
+      ]),
+    ).toThrow(RangeError);
+    expect(() =>
+      fleissKappa([
+        [2, -1],
+        [1, 0],
+      ]),
+    ).toThrow(RangeError);
+    expect(() =>
+      fleissKappa([
+        [1.5, 0.5],
+        [1, 1],
+      ]),
+    ).toThrow(RangeError);
   });
 });
 
 let clock = 0;
 function score(rater: string, pair_id: string, metric: string, winner: Winner, left: 'baseline' | 'lora' = 'baseline'): Score {
   clock++;
-  return { pair_id, metric, winner, left, rater, rating: null, same_image: false, at: `2024-01-01T00:00:${String(clock).padStart(2, '0')}Z` };
+  return {
+    pair_id,
+    metric,
+    winner,
+    left,
+    rater,
+    rating: null,
+    same_image: false,
+    at: `2024-01-01T00:00:${String(clock).padStart(2, '0')}Z`,
+  };
 }
 
 // Role-level verdicts (0 = baseline, 1 = tie, 2 = lora) of alice, bob, carol on the items every one of them judged:

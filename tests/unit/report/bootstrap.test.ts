@@ -50,7 +50,7 @@ describe('bootstrapWinRateByPrompt', () => {
   });
 
   it('is reproducible with the same seed and differs with another', () => {
-    const items = Array.from({ length: 8 }, (_, i) => ({ prompt_index: i, lora: (i * 7) % 11, baseline: (i * 5) % 9 + 1 }));
+    const items = Array.from({ length: 8 }, (_, i) => ({ prompt_index: i, lora: (i * 7) % 11, baseline: ((i * 5) % 9) + 1 }));
     const a = bootstrapWinRateByPrompt(items, { seed: 'one', reps: 500 });
     const b = bootstrapWinRateByPrompt(items, { seed: 'one', reps: 500 });
     const c = bootstrapWinRateByPrompt(items, { seed: 'two', reps: 500 });
@@ -68,9 +68,7 @@ describe('bootstrapWinRateByPrompt', () => {
       { prompt_index: 2, lora: 2, baseline: 5 },
       { prompt_index: 0, lora: 3, baseline: 0 },
     ];
-    expect(bootstrapWinRateByPrompt(split, { seed: 'x', reps: 300 })).toEqual(
-      bootstrapWinRateByPrompt(P, { seed: 'x', reps: 300 }),
-    );
+    expect(bootstrapWinRateByPrompt(split, { seed: 'x', reps: 300 })).toEqual(bootstrapWinRateByPrompt(P, { seed: 'x', reps: 300 }));
   });
 
   it('is wider than a per-judgment interval when prompts disagree', () => {
@@ -95,9 +93,7 @@ describe('bootstrapWinRateByPrompt', () => {
 
   it('leaves out prompts without decisive judgments', () => {
     const withEmpty = [...P, { prompt_index: 9, lora: 0, baseline: 0 }];
-    expect(bootstrapWinRateByPrompt(withEmpty, { seed: 's', reps: 300 })).toEqual(
-      bootstrapWinRateByPrompt(P, { seed: 's', reps: 300 }),
-    );
+    expect(bootstrapWinRateByPrompt(withEmpty, { seed: 's', reps: 300 })).toEqual(bootstrapWinRateByPrompt(P, { seed: 's', reps: 300 }));
   });
 
   it('rejects bad input', () => {

@@ -74,8 +74,7 @@ describe('bradleyTerry: pure MLE (prior 0)', () => {
     //       ('a','c',0.5),('c','a',0.5)]   # the last two: one a–c tie
     // bt_mle(['a','b','c','d'], d2, 'b')
     //   -> {'a': 0.3902334586899273, 'b': 0.0, 'c': 0.6351712527664111, 'd': -0.31295192506397057}
-    const unit = (winner: string, loser: string, times: number): Comparison[] =>
-      Array.from({ length: times }, () => ({ winner, loser }));
+    const unit = (winner: string, loser: string, times: number): Comparison[] => Array.from({ length: times }, () => ({ winner, loser }));
     const d2: Comparison[] = [
       ...unit('a', 'b', 3),
       ...unit('b', 'a', 1),
@@ -178,7 +177,13 @@ describe('bradleyTerry: edge cases', () => {
       prior: 0,
     });
     expect(Object.keys(r).sort()).toEqual(['baseline', 's0.5', 's1']);
-    const alone = bradleyTerry([{ winner: 'p', loser: 'q' }, { winner: 'x', loser: 'baseline', count: 0 }], { anchor: 'baseline' });
+    const alone = bradleyTerry(
+      [
+        { winner: 'p', loser: 'q' },
+        { winner: 'x', loser: 'baseline', count: 0 },
+      ],
+      { anchor: 'baseline' },
+    );
     expect(alone).toEqual({ baseline: 0 });
   });
 
@@ -227,7 +232,10 @@ describe('bradleyTerryBootstrap', () => {
     [...d1.slice(0, 2), { winner: 's1', loser: 'baseline', count: 1 }],
     d1.slice(2, 4),
     [...d1.slice(4), { winner: 'baseline', loser: 's0.5', count: 2 }],
-    [{ winner: 's0.5', loser: 's1', count: 3 }, { winner: 'baseline', loser: 's1' }],
+    [
+      { winner: 's0.5', loser: 's1', count: 3 },
+      { winner: 'baseline', loser: 's1' },
+    ],
   ];
 
   it('is reproducible with the same seed, differs with another, and brackets the estimate', () => {

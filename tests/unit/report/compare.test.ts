@@ -8,7 +8,7 @@ import { planResults } from '@/lib/generation/plan';
 import { ComparisonSchema, compareReports, type CompareEntry, type Comparison } from '@/lib/report/compare';
 import { POOLED_METRIC, buildReport } from '@/lib/report/report';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
 type Verdict = 'lora' | 'baseline' | 'tie';
 
@@ -199,7 +199,7 @@ describe('compareReports', () => {
 });
 
 describe('GET /api/compare', () => {
-  const dir = useTempSessionsDir();
+  const dir = tempSessionsDir();
   const ctx = { params: Promise.resolve({}) };
   const get = (query: string) => compareRoute.GET(new Request(`http://test/api/compare${query}`), ctx);
 

@@ -9,9 +9,9 @@ import { buildReport, type Cell } from '@/lib/report/report';
 import { doseResponseSvg } from '@/lib/report/svg-chart';
 import type { Session } from '@/lib/sessions/schema';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const ID = '20240115_143022';
 const XSS = '<script>alert(1)</script>';
 const AMP_METRIC = 'Look & feel';
@@ -19,7 +19,12 @@ const NOTES = 'checked on <b>monday</b> & "tuesday"';
 
 /** Undoes the five XML entities (enough for text this module escapes). */
 const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** The generated session with an XSS prompt, a metric with "&", notes, and the first `count` pairs judged. */
 function judged(count = Infinity): Session {
@@ -125,9 +130,46 @@ describe('renderReportHtml', () => {
     const tags = new Set([...html.matchAll(/<\/?([a-zA-Z!][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
     expect([...tags].sort()).toEqual(
       [
-        '!doctype', 'body', 'circle', 'code', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2',
-        'head', 'header', 'html', 'img', 'li', 'line', 'meta', 'ol', 'p', 'polygon', 'polyline', 'rect', 'section',
-        'span', 'strong', 'style', 'svg', 'table', 'tbody', 'td', 'text', 'th', 'thead', 'title', 'tr', 'ul', 'br',
+        '!doctype',
+        'body',
+        'circle',
+        'code',
+        'dd',
+        'div',
+        'dl',
+        'dt',
+        'figcaption',
+        'figure',
+        'footer',
+        'h1',
+        'h2',
+        'head',
+        'header',
+        'html',
+        'img',
+        'li',
+        'line',
+        'meta',
+        'ol',
+        'p',
+        'polygon',
+        'polyline',
+        'rect',
+        'section',
+        'span',
+        'strong',
+        'style',
+        'svg',
+        'table',
+        'tbody',
+        'td',
+        'text',
+        'th',
+        'thead',
+        'title',
+        'tr',
+        'ul',
+        'br',
       ].sort(),
     );
   });
@@ -152,8 +194,14 @@ describe('renderReportHtml', () => {
       const figs = [...card!.matchAll(/<figure data-side="(left|right)" data-role="(lora|baseline)">([\s\S]*?)<\/figure>/g)];
       expect(figs.map((f) => [f[1], f[2]])).toEqual(
         row.left === 'lora'
-          ? [['left', 'lora'], ['right', 'baseline']]
-          : [['left', 'baseline'], ['right', 'lora']],
+          ? [
+              ['left', 'lora'],
+              ['right', 'baseline'],
+            ]
+          : [
+              ['left', 'baseline'],
+              ['right', 'lora'],
+            ],
       );
       // The left figure shows the left role's image and says so.
       const leftFile = `${row.left === 'lora' ? row.lora_image_id : row.baseline_image_id}.png`;

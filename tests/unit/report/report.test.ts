@@ -211,9 +211,39 @@ describe('buildReport: session A (LoRA helps at 1.0)', () => {
 
   it('pools the metrics per strength', () => {
     const [p0, p1, p2] = r.pooled;
-    expect(p0).toMatchObject({ metric: POOLED_METRIC, strength: 0, strength_index: 0, placebo: true, lora_wins: 3, baseline_wins: 3, ties: 13, skips: 1, n: 6 });
-    expect(p1).toMatchObject({ metric: POOLED_METRIC, strength: 0.5, strength_index: 1, placebo: false, lora_wins: 11, baseline_wins: 5, ties: 2, skips: 2, n: 16 });
-    expect(p2).toMatchObject({ metric: POOLED_METRIC, strength: 1, strength_index: 2, placebo: false, lora_wins: 17, baseline_wins: 1, ties: 2, skips: 0, n: 18 });
+    expect(p0).toMatchObject({
+      metric: POOLED_METRIC,
+      strength: 0,
+      strength_index: 0,
+      placebo: true,
+      lora_wins: 3,
+      baseline_wins: 3,
+      ties: 13,
+      skips: 1,
+      n: 6,
+    });
+    expect(p1).toMatchObject({
+      metric: POOLED_METRIC,
+      strength: 0.5,
+      strength_index: 1,
+      placebo: false,
+      lora_wins: 11,
+      baseline_wins: 5,
+      ties: 2,
+      skips: 2,
+      n: 16,
+    });
+    expect(p2).toMatchObject({
+      metric: POOLED_METRIC,
+      strength: 1,
+      strength_index: 2,
+      placebo: false,
+      lora_wins: 17,
+      baseline_wins: 1,
+      ties: 2,
+      skips: 0,
+      n: 18,
+    });
     // binomtest(17, 18, 0.5).pvalue -> 0.00014495849609375
     expect(p2!.p_value).toBeCloseTo(0.00014495849609375, 12);
     expect(p2!.p_holm).toBe(p2!.p_value);
@@ -301,11 +331,7 @@ describe('buildReport: session B (no evidence, biased placebo)', () => {
     makeSession({
       weightRange: [0, 0.5, 1],
       metrics: ['Quality', 'Style'],
-      outcomes: [
-        { Quality: Array<Winner>(10).fill(L), Style: Array<Winner>(10).fill(L) },
-        outcomesA[1]!,
-        { Quality: alt, Style: alt },
-      ],
+      outcomes: [{ Quality: Array<Winner>(10).fill(L), Style: Array<Winner>(10).fill(L) }, outcomesA[1]!, { Quality: alt, Style: alt }],
       leftFor: () => 'lora',
       complete: false,
     }),

@@ -87,13 +87,27 @@ describe('sdVersionOf', () => {
     });
 
   it('recognises SD 1.x checkpoint names', () => {
-    for (const name of ['v1-5-pruned-emaonly.safetensors', 'sd15_base.ckpt', 'SD 1.5/dreamshaper_8.safetensors', 'sd-v1-4.ckpt', 'stable-diffusion-v1-5.safetensors']) {
+    for (const name of [
+      'v1-5-pruned-emaonly.safetensors',
+      'sd15_base.ckpt',
+      'SD 1.5/dreamshaper_8.safetensors',
+      'sd-v1-4.ckpt',
+      'stable-diffusion-v1-5.safetensors',
+    ]) {
       expect(v(name), name).toBe('SD1');
     }
   });
 
   it('recognises SDXL, including Pony and Illustrious', () => {
-    for (const name of ['sd_xl_base_1.0.safetensors', 'juggernautXL_v9.safetensors', 'RealVisXL_V4.0.safetensors', 'ponyDiffusionV6.safetensors', 'illustriousXL.safetensors', 'SDXL/model.safetensors', 'checkpoints\\Pony\\autismmix.safetensors']) {
+    for (const name of [
+      'sd_xl_base_1.0.safetensors',
+      'juggernautXL_v9.safetensors',
+      'RealVisXL_V4.0.safetensors',
+      'ponyDiffusionV6.safetensors',
+      'illustriousXL.safetensors',
+      'SDXL/model.safetensors',
+      'checkpoints\\Pony\\autismmix.safetensors',
+    ]) {
       expect(v(name), name).toBe('SDXL');
     }
     expect(v('sdxl_lightning_1.5.safetensors')).toBe('SDXL');
@@ -106,7 +120,15 @@ describe('sdVersionOf', () => {
   });
 
   it('says Unknown when unsure, or for families A1111 does not name', () => {
-    for (const name of ['', 'dreamshaper_8.safetensors', 'model_v15.safetensors', 'realisticVision_v1.5.safetensors', 'flux1-dev.safetensors', 'sd3.5_large.safetensors', 'sd3_medium.safetensors']) {
+    for (const name of [
+      '',
+      'dreamshaper_8.safetensors',
+      'model_v15.safetensors',
+      'realisticVision_v1.5.safetensors',
+      'flux1-dev.safetensors',
+      'sd3.5_large.safetensors',
+      'sd3_medium.safetensors',
+    ]) {
       expect(v(name), name).toBe('Unknown');
     }
   });

@@ -15,9 +15,9 @@ import { createSession, loadSession, updateSession } from '@/lib/sessions/store'
 import { sessionsDir } from '@/lib/sessions/paths';
 import { generatedSession } from '../../helpers/generated-session';
 import { manifestOf } from '../../helpers/session-zip';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const root = useTempSessionsDir();
+const root = tempSessionsDir();
 const ctx = { params: Promise.resolve({}) };
 
 // SESSIONS_DIR two levels below the test's own temp folder, so "nothing outside SESSIONS_DIR" is observable.

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { writeSessionImage } from '@/lib/sessions/images';
 import { ResultSchema, SessionSchema } from '@/lib/sessions/schema';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const ID = '20240115_143022';
 
 describe('where image files may be written', () => {

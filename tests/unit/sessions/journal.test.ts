@@ -8,9 +8,9 @@ import { SessionSchema } from '@/lib/sessions/schema';
 import { JOURNAL_FILE } from '@/lib/sessions/journal';
 import { loadSession, updateSession } from '@/lib/sessions/store';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
 const post = (body: unknown) => new Request('http://t/api', { method: 'POST', body: JSON.stringify(body) });
 const choices = { Quality: 'left', Style: 'tie', Coherence: 'right' };

@@ -8,10 +8,10 @@ import { buildReport } from '@/lib/report/report';
 import { readSessionImage } from '@/lib/sessions/images';
 import { openSession } from '@/lib/sessions/migrate';
 import { listSessions, loadSession, updateSession } from '@/lib/sessions/store';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/legacy-v2/20240115_143022');
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 
 describe('a session folder of the original Python tool', () => {
   it('is listed as "20240115_143022 - my_lora.safetensors (01/15 …)" at step 3 without a byte written; Load migrates it', async () => {

@@ -6,9 +6,9 @@ import { generationJobs } from '@/lib/generation/jobs';
 import { copySession, findEmptySessions, listTrash, relaunchSession, restoreFromTrash, trashSession } from '@/lib/sessions/lifecycle';
 import { createSession, listSessions, loadSession, updateSession } from '@/lib/sessions/store';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const notRunning = () => false;
 
 async function writeGenerated(id: string) {

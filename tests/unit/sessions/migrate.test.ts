@@ -7,9 +7,9 @@ import { isLegacyV2, migrateLegacyV2 } from '@/lib/sessions/legacy';
 import { LEGACY_BACKUP_FILE, importLegacyV1, migrateLegacyFolder } from '@/lib/sessions/migrate';
 import { currentStep, SessionSchema, type Session } from '@/lib/sessions/schema';
 import { listSessions, loadSession } from '@/lib/sessions/store';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 
 const ID = '20240115_143022';
 const FIXTURE = '/work/shared/fixtures/legacy-v2/20240115_143022';

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE, lockDataDir } from '@/lib/sessions/process-lock';
 import { removeOrphans } from '@/lib/sessions/startup';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 
 /** Field 22 of /proc/<pid>/stat, as the lock records it. */
 async function procStart(pid: number): Promise<string> {

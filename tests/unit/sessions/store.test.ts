@@ -5,7 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { ApiError } from '@/lib/api/errors';
 import { currentStep, SessionSchema } from '@/lib/sessions/schema';
 import { createSession, formatSessionId, listSessions, loadSession, updateSession } from '@/lib/sessions/store';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
 // Counts the session writes, to see that concurrent updates share them.
 vi.mock('write-file-atomic', async (importOriginal) => {
@@ -13,7 +13,7 @@ vi.mock('write-file-atomic', async (importOriginal) => {
   return { default: vi.fn(real) };
 });
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const at = (iso: string) => new Date(iso);
 
 describe('session store', () => {

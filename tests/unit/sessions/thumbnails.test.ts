@@ -6,9 +6,9 @@ import * as thumbsRoute from '@/app/api/sessions/[id]/thumbs/[file]/route';
 import { ApiError } from '@/lib/api/errors';
 import { thumbnail, THUMBNAIL_SIZES } from '@/lib/sessions/thumbnails';
 import { generatedSession } from '../../helpers/generated-session';
-import { useTempSessionsDir } from '../../helpers/temp-sessions';
+import { tempSessionsDir } from '../../helpers/temp-sessions';
 
-const dir = useTempSessionsDir();
+const dir = tempSessionsDir();
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
 const ID = '20240115_143022';
 
