@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
 import { JOURNAL_FILE } from '@/lib/sessions/journal';
 import { loadSession } from '@/lib/sessions/store';
+import { freePort } from '../helpers/built-app';
 import { startSimProcess } from '../helpers/sim-process';
 
 const RUNS = 20;
-const PORT = 3477;
-const BASE = `http://127.0.0.1:${PORT}`;
+// One free port for the whole run, so every restarted app answers where the raters send.
+let PORT = 0;
+let BASE = '';
 const rng = seedrandom('kill-server');
 let dir = '';
 let sim: { url: string; child: ChildProcess };
@@ -57,6 +59,8 @@ async function onDisk(id: string): Promise<Session> {
 }
 
 beforeAll(async () => {
+  PORT = await freePort();
+  BASE = `http://127.0.0.1:${PORT}`;
   dir = await mkdtemp(path.join(os.tmpdir(), 'lorabench-faults-'));
   sim = await startSimProcess(['--step-delay-ms', '3']);
 });
