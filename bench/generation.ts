@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ComfyRunner } from '@/lib/comfy/runner';
 import { buildGraph } from '@/lib/comfy/workflow';
 import { generationJobs } from '@/lib/generation/jobs';
-import { createSession, updateSession } from '@/lib/sessions/store';
+import { createSession } from '@/lib/sessions/store';
 import { startSimulator } from '@/sim/comfyui/server';
 
 const RENDER_MS = Number(process.env.BENCH_RENDER_MS ?? 500);
@@ -27,16 +27,14 @@ let second = 0;
 
 /** Runs the workbench's generation job for one session on `urls`; returns wall milliseconds. */
 async function jobWall(urls: string[], seeds = SEEDS, strengths = STRENGTHS): Promise<{ ms: number; images: number }> {
-  const s = await createSession(new Date(2024, 0, 1, 0, 0, second++), { comfyui_url: urls.join(', ') });
-  await updateSession(s.session_id, (d) => {
-    Object.assign(d.step_1_setup, {
-      checkpoint: 'v1-5-pruned-emaonly.safetensors',
-      lora_filename: 'my_lora.safetensors',
-      weight_range: strengths,
-      seeds,
-      prompt_pairs: [{ positive: 'a bench of lighthouses', negative: '', append_trigger: false }],
-    });
-    Object.assign(d.step_1_setup.sampler, SAMPLER);
+  const s = await createSession(new Date(2024, 0, 1, 0, 0, second++), {
+    comfyui_url: urls.join(', '),
+    checkpoint: 'v1-5-pruned-emaonly.safetensors',
+    lora_filename: 'my_lora.safetensors',
+    weight_range: strengths,
+    seeds,
+    prompt_pairs: [{ positive: 'a bench of lighthouses', negative: '', append_trigger: false }],
+    sampler: SAMPLER,
   });
   const finished = new Promise<string>((resolve) => {
     const off = generationJobs.subscribe(s.session_id, (ev) => {

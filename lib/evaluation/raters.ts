@@ -1,5 +1,5 @@
 import { ApiError } from '@/lib/api/errors';
-import { DEFAULT_RATER, type BlindPair, type Session } from '@/lib/sessions/schema';
+import { DEFAULT_RATER, type BlindPair, type Rater, type Session } from '@/lib/sessions/schema';
 import { wilsonInterval } from '@/lib/report/stats';
 import { makeBlindPairs } from './pairing';
 
@@ -40,21 +40,24 @@ export function startedRaters(s: Session): RaterState[] {
 }
 
 /**
- * Adds rater `name` to `draft` with their own order: the same pairs, shuffled and sided by
- * `seedrandom("<session id>:<name>")`, so a rater's order is reproducible and differs between raters. No-op for
+ * The event that adds rater `name` with their own order: the same pairs, shuffled and sided by
+ * `seedrandom("<session id>:<name>")`, so a rater's order is reproducible and differs between raters. Null for
  * DEFAULT_RATER or a rater who exists. Throws ApiError conflict before generation is complete.
  */
-export function ensureRater(draft: Session, name: string, newToken: () => string): void {
-  if (!draft.step_2_generation.generation_complete) {
+export function raterAddedEvent(s: Session, name: string, newToken: () => string): { kind: 'rater_added'; rater: Rater } | null {
+  if (!s.step_2_generation.generation_complete) {
     throw new ApiError('conflict', 'evaluation opens once generation is complete');
   }
-  if (name === DEFAULT_RATER || draft.step_3_evaluation.raters.some((r) => r.name === name)) return;
-  draft.step_3_evaluation.raters.push({
-    name,
-    order: makeBlindPairs(`${draft.session_id}:${name}`, draft.step_2_generation.results, newToken, draft.step_1_setup.repeat_share),
-    current_eval_index: 0,
-    evaluation_complete: false,
-  });
+  if (name === DEFAULT_RATER || s.step_3_evaluation.raters.some((r) => r.name === name)) return null;
+  return {
+    kind: 'rater_added',
+    rater: {
+      name,
+      order: makeBlindPairs(`${s.session_id}:${name}`, s.step_2_generation.results, newToken, s.step_1_setup.repeat_share),
+      current_eval_index: 0,
+      evaluation_complete: false,
+    },
+  };
 }
 
 /** Moves rater `name` to `index` and keeps the session-level `evaluation_complete` in step (see evaluationComplete). */

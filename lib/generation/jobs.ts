@@ -1,15 +1,14 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
-import { ApiError, describeZodError, diskFullError, messageOf } from '@/lib/api/errors';
+import { ApiError, diskFullError, messageOf } from '@/lib/api/errors';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
 import { isComfyCancelled, isComfyExecution, isComfyUnreachable } from '@/lib/comfy/errors';
 import { ComfyRunner } from '@/lib/comfy/runner';
-import { makeBlindPairs } from '@/lib/evaluation/pairing';
-import { ReadySetupSchema, type Result, type Session } from '@/lib/sessions/schema';
+import type { Result, ResultPatch, Session } from '@/lib/sessions/schema';
 import { writeSessionImage } from '@/lib/sessions/images';
-import { listSessions, loadSession, updateSession } from '@/lib/sessions/store';
+import { listSessions, loadSession } from '@/lib/sessions/store';
+import { commit } from '@/lib/sessions/writer';
+import { generationFinishedEvent, generationStartedEvent, type JobMode } from './events';
 import { graphFor } from './graph';
-import { planResults } from './plan';
 
 /** Per-server throughput, for the ETA. */
 export interface ServerStat {
@@ -67,7 +66,7 @@ interface Item {
 
 /** One running job: its mode, the prompts in flight, and how to stop it. */
 interface Job {
-  mode: 'run' | 'pause' | 'cancel';
+  mode: JobMode;
   abort: AbortController;
   inflight: Map<string, { server: Server; promptId: string }>;
 }
@@ -110,23 +109,7 @@ class GenerationJobs {
     this.jobs.set(sessionId, job);
     let session: Session;
     try {
-      session = await updateSession(sessionId, (s) => {
-        const setup = ReadySetupSchema.safeParse(s.step_1_setup);
-        if (!setup.success) throw new ApiError('invalid_setup', describeZodError(setup.error));
-        const gen = s.step_2_generation;
-        if (gen.generation_complete) throw new ApiError('conflict', 'generation is already complete');
-        if (!gen.generation_started) {
-          gen.results = planResults(setup.data);
-          gen.generation_started = true;
-        }
-        for (const r of gen.results) {
-          if (r.status === 'failed') Object.assign(r, { status: 'queued', error: null, comfy_prompt_id: null, server: null });
-          if (r.status === 'running') r.status = 'queued';
-        }
-        s.status = 'running';
-        s.started_at ??= now();
-        s.error_message = null;
-      });
+      session = await commit(sessionId, generationStartedEvent);
     } catch (err) {
       this.jobs.delete(sessionId);
       throw err;
@@ -200,13 +183,11 @@ class GenerationJobs {
       }));
     const byId = new Map(results.map((r) => [r.image_id, r]));
 
-    const setResult = async (imageId: string, patch: Partial<Result>): Promise<void> => {
-      let updated: Result | undefined;
-      await updateSession(id, (s) => {
-        updated = s.step_2_generation.results.find((r) => r.image_id === imageId);
-        if (updated) Object.assign(updated, patch);
+    const setResult = async (imageId: string, patch: ResultPatch): Promise<void> => {
+      const updated = await commit(id, () => ({ kind: 'image_updated', image_id: imageId, patch }), {
+        project: (s) => ({ ...s.step_2_generation.results.find((r) => r.image_id === imageId)! }),
       });
-      if (updated) this.emit(id, { type: 'image', result: updated, done, total });
+      this.emit(id, { type: 'image', result: updated, done, total });
     };
 
     const stats = (): ServerStat[] =>
@@ -334,27 +315,8 @@ class GenerationJobs {
   }
 
   private async finish(id: string, job: Job, fatal: string | null): Promise<void> {
-    const final = await updateSession(id, (s) => {
-      const gen = s.step_2_generation;
-      for (const r of gen.results) if (r.status === 'running') r.status = 'queued';
-      const failed = gen.results.filter((r) => r.status === 'failed').length;
-      const complete = gen.results.every((r) => r.status === 'done');
-      if (complete) {
-        gen.generation_complete = true;
-        gen.shuffled_results = makeBlindPairs(id, gen.results, () => randomBytes(16).toString('hex'), s.step_1_setup.repeat_share);
-        s.status = 'completed';
-        s.completed_at = now();
-        s.error_message = null;
-      } else if (fatal) {
-        s.status = 'failed';
-        s.error_message = fatal;
-      } else if (job.mode !== 'run') {
-        s.status = 'interrupted';
-        s.error_message = job.mode === 'pause' ? 'Paused' : 'Cancelled';
-      } else {
-        s.status = 'failed';
-        s.error_message = `${failed} image(s) failed; start again to retry them`;
-      }
+    const final = await commit(id, (s) => generationFinishedEvent(s, fatal, job.mode), {
+      project: (s) => ({ status: s.status, error_message: s.error_message }),
     }).catch((err: unknown) => {
       console.error(`[generation] ${id}: could not record the end of the job`, err);
       return null;
@@ -370,10 +332,7 @@ class GenerationJobs {
   private async reconcile(sessionId: string): Promise<Session> {
     const s = await loadSession(sessionId);
     if (s.status !== 'running' || this.jobs.has(sessionId)) return s;
-    return updateSession(sessionId, (d) => {
-      if (d.status === 'running' && !this.jobs.has(sessionId)) d.status = 'interrupted';
-      for (const r of d.step_2_generation.results) if (r.status === 'running') r.status = 'queued';
-    });
+    return commit(sessionId, (d) => (d.status === 'running' && !this.jobs.has(sessionId) ? { kind: 'marked_interrupted' } : null));
   }
 
   /**

@@ -3,7 +3,7 @@ import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '@/lib/api/errors';
 import { SESSION_ID_PATTERN, type Session, type SessionSummary, type Setup } from './schema';
-import { createSession, listSessions, loadSession, sessionSummary, updateSession } from './store';
+import { createSession, listSessions, loadSession, sessionSummary } from './store';
 import { outputPath, sessionPath, sessionsDir } from './paths';
 
 export const TRASH_DIR = '.trash';
@@ -22,45 +22,31 @@ const TRASH_NAME_PATTERN = /^(\d{8}_\d{6}(?:_\d{1,4})?)(?:__\d+)?$/;
  */
 export async function relaunchSession(id: string, now = new Date()): Promise<Session> {
   const source = await loadSession(id);
-  const fresh = await createSession(now, source.step_1_setup);
-  return updateSession(fresh.session_id, (d) => {
-    d.notes = [source.notes, `Relaunch of ${id}.`].filter(Boolean).join('\n');
-  });
+  return createSession(now, source.step_1_setup, { notes: [source.notes, `Relaunch of ${id}.`].filter(Boolean).join('\n') });
 }
 
 /**
- * "Save as new": the whole state of `id` (Setup, optionally replaced by unsaved edits, images, blind order, scores)
- * under a new session id. A job running on the source does not follow the copy, so a copy of a running session is
- * `interrupted` and can be resumed. Throws ApiError not_found / damaged.
+ * "Save as new": the whole state of `id` (Setup, optionally replaced by unsaved edits while Setup may still change,
+ * images, blind order, scores) under a new session id. A job running on the source does not follow the copy, so a copy
+ * of a running session is `interrupted` and can be resumed. Throws ApiError not_found / damaged.
  */
 export async function copySession(id: string, setup?: Setup, now = new Date()): Promise<Session> {
   const source = await loadSession(id);
-  const fresh = await createSession(now);
+  const { session_id: _id, timestamp: _t, revision: _r, log_offset: _o, schema_version: _v, step_1_setup, ...rest } = structuredClone(source);
+  for (const r of rest.step_2_generation.results) if (r.status === 'running') r.status = 'queued';
+  const fresh = await createSession(now, setup && !source.step_2_generation.generation_started ? setup : step_1_setup, {
+    ...rest,
+    status: source.status === 'running' ? 'interrupted' : source.status,
+    notes: [source.notes, `Saved as new from ${id}.`].filter(Boolean).join('\n'),
+  });
   try {
     await cp(outputPath(id), outputPath(fresh.session_id), { recursive: true, errorOnExist: false });
-    return await fill(fresh.session_id, source, setup, id);
+    return fresh;
   } catch (err) {
     // No half-made copy stays behind.
     await rm(sessionPath(fresh.session_id), { recursive: true, force: true });
     throw err;
   }
-}
-
-function fill(freshId: string, source: Session, setup: Setup | undefined, id: string): Promise<Session> {
-  return updateSession(freshId, (d) => {
-    const generationStarted = source.step_2_generation.generation_started;
-    Object.assign(d, {
-      ...structuredClone(source),
-      session_id: d.session_id,
-      timestamp: d.timestamp,
-      revision: d.revision,
-      status: source.status === 'running' ? 'interrupted' : source.status,
-      notes: [source.notes, `Saved as new from ${id}.`].filter(Boolean).join('\n'),
-    });
-    // Setup edits apply only while Setup may still change.
-    if (setup && !generationStarted) d.step_1_setup = setup;
-    for (const r of d.step_2_generation.results) if (r.status === 'running') r.status = 'queued';
-  });
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -9,6 +9,7 @@ import { baseName, isLegacyV2, legacyImagePaths, type LegacyCopy, migrateParsed,
 import { withSessionLock } from './lock';
 import { META_FILE, OUTPUT_DIR, sessionPath, sessionsDir } from './paths';
 import type { Session } from './schema';
+import { writeSnapshot } from './snapshot';
 import { createSession, loadSession } from './store';
 
 // Migration on disk of the original Python tool's sessions: its folders in place, its v1 single file as a new session.
@@ -65,8 +66,6 @@ function checkCopies(copies: LegacyCopy[], sourceOf: (c: LegacyCopy) => string, 
   }
 }
 
-const metaText = (s: Session) => `${JSON.stringify(s, null, 2)}\n`;
-
 /**
  * Migrates the original tool's session folder `sessionsDir()/<sessionId>/` in place (format: the fixture README):
  * 1. copies (never moves or deletes) each legacy image in `output/` to its new name there, skipping a copy whose
@@ -107,7 +106,7 @@ export async function migrateLegacyFolder(sessionId: string): Promise<Session> {
 
     const backup = path.join(dir, LEGACY_BACKUP_FILE);
     if (!(await isFile(backup))) await writeAtomic(backup, original, { fsync: true });
-    await writeAtomic(metaFile, metaText(session), { fsync: true });
+    await writeSnapshot(session);
     if (warnings.length) console.warn(`[migrate] ${sessionId}: ${warnings.join(' ')}`);
     return session;
   });
@@ -117,13 +116,16 @@ export async function migrateLegacyFolder(sessionId: string): Promise<Session> {
  * What Load does with a folder: the session, migrated first (migrateLegacyFolder) when the original tool wrote it.
  * The only way a GET-listed legacy folder is written. Throws as loadSession / migrateLegacyFolder.
  */
-export async function openSession(id: string): Promise<Session> {
-  try {
-    return await loadSession(id);
-  } catch (err) {
-    if (isApiError(err) && err.code === 'needs_migration') return migrateLegacyFolder(id);
-    throw err;
-  }
+export function openSession(id: string): Promise<Session> {
+  // Two Loads of one folder at once: the second finds it migrated.
+  return withSessionLock(`open:${id}`, async () => {
+    try {
+      return await loadSession(id);
+    } catch (err) {
+      if (isApiError(err) && err.code === 'needs_migration') return migrateLegacyFolder(id);
+      throw err;
+    }
+  });
 }
 
 /** A free name for the imported v1 file: `current_session.json.imported`, else `.imported.2`, `.3`, … */
@@ -167,7 +169,7 @@ export async function importLegacyV1(file?: string): Promise<Session | null> {
     await mkdir(out, { recursive: true });
     for (const c of copies) await copyImage(resolveImage(c.image_path), path.join(out, c.to));
     await writeAtomic(path.join(sessionPath(id), LEGACY_BACKUP_FILE), original, { fsync: true });
-    await writeAtomic(path.join(sessionPath(id), META_FILE), metaText(session), { fsync: true });
+    await writeSnapshot(session);
     await rename(source, await importedName(source));
     if (warnings.length) console.warn(`[migrate] v1 import ${id}: ${warnings.join(' ')}`);
     return session;

@@ -109,6 +109,21 @@ export type Role = z.infer<typeof RoleSchema>;
 
 export const ImageStatusSchema = z.enum(['queued', 'running', 'done', 'failed']);
 
+/** The fields of an image that a generation job changes as it goes: its status, where it was sent, and when. */
+const TRACKING = {
+  status: ImageStatusSchema,
+  comfy_prompt_id: PromptIdSchema.nullable(),
+  /** The ComfyUI server the prompt was submitted to, so a restarted workbench can re-attach to it. */
+  server: z.string().nullable(),
+  error: z.string().nullable(),
+  started_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+};
+
+/** A change of an image's tracking fields (an `image_updated` event); fields left out stay as they are. */
+export const ResultPatchSchema = z.object(TRACKING).partial().strict();
+export type ResultPatch = z.infer<typeof ResultPatchSchema>;
+
 /** One image of the grid. Baselines have `strength` and `strength_index` null. */
 export const ResultSchema = z
   .object({
@@ -120,13 +135,12 @@ export const ResultSchema = z
     strength: StrengthSchema.nullable(),
     strength_index: z.number().int().min(0).nullable(),
     filename: z.string().regex(IMAGE_FILE_PATTERN, 'an image file name is baseline_P_S.png or lora_P_S_K.png'),
-    status: ImageStatusSchema,
-    comfy_prompt_id: PromptIdSchema.nullable().default(null),
-    /** The ComfyUI server the prompt was submitted to, so a restarted workbench can re-attach to it. */
-    server: z.string().nullable().default(null),
-    error: z.string().nullable().default(null),
-    started_at: z.string().nullable().default(null),
-    completed_at: z.string().nullable().default(null),
+    status: TRACKING.status,
+    comfy_prompt_id: TRACKING.comfy_prompt_id.default(null),
+    server: TRACKING.server.default(null),
+    error: TRACKING.error.default(null),
+    started_at: TRACKING.started_at.default(null),
+    completed_at: TRACKING.completed_at.default(null),
   })
   .refine((r) => r.filename === `${r.image_id}.png`, { message: 'the file name must be the image id and .png', path: ['filename'] });
 export type Result = z.infer<typeof ResultSchema>;
@@ -191,6 +205,8 @@ export const SessionSchema = z.object({
   /** Seconds since the epoch, a float as the original tool wrote it. */
   timestamp: z.number(),
   revision: z.number().int().min(0),
+  /** Bytes of `events.jsonl` this snapshot already holds (lib/sessions/writer.ts); a load replays the log from here. */
+  log_offset: z.number().int().min(0).default(0),
   status: SessionStatusSchema,
   /** ISO 8601: when generation first started, and when it completed. */
   started_at: z.string().nullable().default(null),

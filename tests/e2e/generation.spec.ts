@@ -1,11 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SessionSchema } from '../../lib/sessions/schema';
 import { E2E_SESSIONS_DIR } from '../../playwright.config';
 import { GenerationTab } from './pages/generation-tab';
 import { SetupTab } from './pages/setup-tab';
 import { Sidebar } from './pages/sidebar';
+import { foldedSession } from '../helpers/folded-session';
 
 test('generation: start, cancel halfway, resume, reach 100% with no duplicate image', async ({ page }, testInfo) => {
   const shot = async (name: string) => {
@@ -45,7 +45,7 @@ test('generation: start, cancel halfway, resume, reach 100% with no duplicate im
   await new GenerationTab(page).waitUntilComplete(12);
   await testInfo.attach('resumed', { path: await shot('2-resumed') });
 
-  const meta = SessionSchema.parse(JSON.parse(await readFile(path.join(E2E_SESSIONS_DIR, id, 'session_meta.json'), 'utf8')));
+  const meta = await foldedSession(E2E_SESSIONS_DIR, id);
   const ids = meta.step_2_generation.results.map((r) => r.image_id);
   expect(new Set(ids).size).toBe(12);
   expect(meta.step_2_generation.results.every((r) => r.status === 'done')).toBe(true);

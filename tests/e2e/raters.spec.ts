@@ -1,19 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { SessionSchema } from '../../lib/sessions/schema';
 import { E2E_SESSIONS_DIR } from '../../playwright.config';
 import { auditResponse, blindMarkers } from '../helpers/blindness';
 import { EvaluationTab } from './pages/evaluation-tab';
 import { GenerationTab } from './pages/generation-tab';
 import { SetupTab } from './pages/setup-tab';
 import { Sidebar } from './pages/sidebar';
+import { foldedSession } from '../helpers/folded-session';
 
 const PAIRS = 4; // 1 prompt × 2 seeds × strengths 0 and 1
 
 /** Judges every pair as `rater`, auditing the rendered evaluation panel (DOM, attributes, alt text) on each screen. */
 async function judgeAll(page: Page, id: string, rater: string, keys: string[][]) {
-  const session = SessionSchema.parse(JSON.parse(await readFile(path.join(E2E_SESSIONS_DIR, id, 'session_meta.json'), 'utf8')));
+  const session = await foldedSession(E2E_SESSIONS_DIR, id);
   const markers = blindMarkers(session);
   const evaluation = new EvaluationTab(page);
   await evaluation.startAs(rater);
@@ -66,7 +64,7 @@ test('two raters score the same session; the report shows both and their kappa; 
   ]);
   await page.getByRole('button', { name: 'See the report' }).click();
 
-  const saved = SessionSchema.parse(JSON.parse(await readFile(path.join(E2E_SESSIONS_DIR, id, 'session_meta.json'), 'utf8')));
+  const saved = await foldedSession(E2E_SESSIONS_DIR, id);
   expect(saved.step_3_evaluation.scores.filter((s) => s.rating === 3)).toHaveLength(2);
   await expect(page.getByTestId('agreement')).toContainText("Fleiss' kappa");
   await expect(page.getByTestId('raters')).toContainText('alice');

@@ -1,17 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { SessionSchema, type Session } from '../../lib/sessions/schema';
+import type { Session } from '../../lib/sessions/schema';
 import { E2E_SESSIONS_DIR } from '../../playwright.config';
 import { EvaluationTab } from './pages/evaluation-tab';
 import { GenerationTab } from './pages/generation-tab';
 import { SaveConflict } from './pages/save-conflict';
 import { SetupTab } from './pages/setup-tab';
 import { Sidebar } from './pages/sidebar';
+import { foldedSession } from '../helpers/folded-session';
 
-/** session_meta.json as it is on disk now. */
+/** The session as its session_meta.json holds it, once the app has folded its event log in. */
 async function onDisk(id: string): Promise<Session> {
-  return SessionSchema.parse(JSON.parse(await readFile(path.join(E2E_SESSIONS_DIR, id, 'session_meta.json'), 'utf8')));
+  return await foldedSession(E2E_SESSIONS_DIR, id);
 }
 
 /** Opens the app in `page` on session `id`, from the Load dropdown. */

@@ -1,13 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SessionSchema } from '../../lib/sessions/schema';
 import { E2E_SESSIONS_DIR } from '../../playwright.config';
 import { EvaluationTab } from './pages/evaluation-tab';
 import { GenerationTab } from './pages/generation-tab';
 import { ReportTab } from './pages/report-tab';
 import { SetupTab } from './pages/setup-tab';
 import { Sidebar } from './pages/sidebar';
+import { foldedSession } from '../helpers/folded-session';
 
 const PROMPTS = ['a portrait of a woman in a red coat, city street', 'a cabin in a snowy forest at dusk'];
 const SEEDS = [898938, 424242];
@@ -96,7 +96,7 @@ test('the whole mission: setup, generation, blind evaluation, report, and loadin
   await shot('6-compare');
 
   const folder = path.join(E2E_SESSIONS_DIR, firstId);
-  const meta = SessionSchema.parse(JSON.parse(await readFile(path.join(folder, 'session_meta.json'), 'utf8')));
+  const meta = await foldedSession(E2E_SESSIONS_DIR, path.basename(folder));
   expect(meta.step_3_evaluation.evaluation_complete).toBe(true);
   expect(meta.step_3_evaluation.scores).toHaveLength(SCREENS * 3);
   const expected = [

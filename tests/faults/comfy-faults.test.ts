@@ -16,6 +16,7 @@ import { PROBE_TIMEOUT_MS, type ComfyStatus } from '@/lib/comfy/status';
 import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
 import { SessionSchema } from '@/lib/sessions/schema';
 import { createSession, loadSession } from '@/lib/sessions/store';
+import { readStoredSession } from '@/lib/sessions/writer';
 import { startSimulator, type BehaviourPatch, type RunningSimulator } from '@/sim/comfyui/server';
 import { refusedUrl, startBlackHole } from '../helpers/fake-comfy';
 
@@ -106,8 +107,8 @@ async function generate(url: string): Promise<GenerationEvent & { type: 'finishe
   const end = await finished;
 
   counts.checked += 1;
-  const raw = JSON.parse(await readFile(path.join(dir, id, 'session_meta.json'), 'utf8')) as unknown;
-  const stored = SessionSchema.safeParse(raw);
+  // What a restarted workbench would read: session_meta.json and the event log after it.
+  const stored = SessionSchema.safeParse(await readStoredSession(id).catch(() => null));
   let whole = stored.success;
   if (stored.success) {
     expect(stored.data.status).toBe(end.status);

@@ -12,7 +12,9 @@ import * as sessionRoute from '@/app/api/sessions/[id]/route';
 import * as sessionsRoute from '@/app/api/sessions/route';
 import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
+import { EVENT_LOG_FILE } from '@/lib/sessions/event-log';
 import { loadSession } from '@/lib/sessions/store';
+import { readStoredSession } from '@/lib/sessions/writer';
 import { FILLER, smallDisk, type SmallDisk } from '../helpers/small-disk';
 import { startSimProcess } from '../helpers/sim-process';
 
@@ -37,7 +39,7 @@ async function listing(): Promise<string[]> {
 
 const metaBytes = (id: string) => readFile(path.join(disk.dir, id, 'session_meta.json'));
 
-const counts = { saves: 0, faults: 0, refused: 0, retried: 0, checked: 0, lost: 0, tempFiles: 0 };
+const counts = { saves: 0, faults: 0, refused: 0, fitted: 0, retried: 0, checked: 0, lost: 0, tempFiles: 0 };
 
 /** Whether `id`'s file on disk is still exactly `before` and validates; counts a session checked, and a loss if not. */
 async function intact(id: string, before: Buffer): Promise<boolean> {
@@ -62,22 +64,39 @@ async function expectDiskFull(res: Response): Promise<void> {
   counts.refused += 1;
 }
 
+/** The event log of `id` as bytes (empty when there is none). */
+const logBytes = (id: string) => readFile(path.join(disk.dir, id, EVENT_LOG_FILE)).catch(() => Buffer.alloc(0));
+
 /**
- * One save on a full disk: fills the disk, sends the request, checks the 507, the session file (byte-identical,
- * valid) and the folder (no file added or removed), frees the room, and sends the request again, which must succeed.
+ * One save on a full disk: fills the disk, sends the request, and checks the answer. A 507 must leave everything as
+ * it was: the session file byte for byte and valid, the event log byte for byte, no file added or removed. A save
+ * whose event is small enough to fit in the space the event log's last block already has (`mayFit`: a judgment, the
+ * start of a job) may instead be stored: then it answers 2xx and a restarted app reads it back. Frees the room and
+ * sends the request again, which must succeed.
  */
-async function saveOnFullDisk(id: string, send: () => Promise<Response>): Promise<Response> {
+async function saveOnFullDisk(id: string, send: () => Promise<Response>, opts: { mayFit?: boolean } = {}): Promise<Response> {
   const before = await metaBytes(id);
+  const log = await logBytes(id);
   const files = await listing();
   disk.fill();
   counts.faults += 1;
   counts.saves += 1;
+  let res: Response;
   try {
-    await expectDiskFull(await send());
+    res = await send();
+    if (opts.mayFit && res.status < 300) counts.fitted += 1;
+    else await expectDiskFull(res);
   } finally {
     disk.free();
   }
+  if (res.status < 300) {
+    counts.checked += 1;
+    expect((await logBytes(id)).length).toBeGreaterThan(log.length);
+    await expect(readStoredSession(id)).resolves.toMatchObject({ session_id: id });
+    return res;
+  }
   expect(await intact(id, before)).toBe(true);
+  expect((await logBytes(id)).equals(log)).toBe(true);
   const after = await listing();
   counts.tempFiles += after.filter((f) => !files.includes(f)).length;
   expect(after).toEqual(files);
@@ -133,8 +152,10 @@ describe('a full disk during saves', () => {
     // Setup, then notes (PUT /api/sessions/:id).
     const saved = await saveOnFullDisk(id, () => sessionRoute.PUT(req('PUT', { base_revision: 0, step_1_setup: setup }), ctx(id)));
     expect(((await saved.json()) as { session: Session }).session.step_1_setup.seeds).toEqual([7]);
-    await saveOnFullDisk(id, () => sessionRoute.PUT(req('PUT', { notes: 'written on a nearly full disk' }), ctx(id)));
-    expect((await loadSession(id)).notes).toBe('written on a nearly full disk');
+    // Notes of 9,000 characters: more than a block, so they need room the disk does not have.
+    const longNotes = `written on a nearly full disk ${'x'.repeat(9_000)}`;
+    await saveOnFullDisk(id, () => sessionRoute.PUT(req('PUT', { notes: longNotes }), ctx(id)));
+    expect((await loadSession(id)).notes).toBe(longNotes);
 
     // A new session (POST /api/sessions): no half-made folder is left to show up as damaged.
     const other = await saveOnFullDisk(id, () => sessionsRoute.POST(req('POST'), { params: Promise.resolve({}) }));
@@ -142,11 +163,15 @@ describe('a full disk during saves', () => {
     expect(otherId).not.toBe(id);
 
     // Starting generation (POST /api/sessions/:id/generation): refused before any job runs.
-    const start = await saveOnFullDisk(id, async () => {
-      const res = await generationRoute.POST(req('POST'), ctx(id));
-      if (res.status === 507) expect(generationJobs.isRunning(id)).toBe(false);
-      return res;
-    });
+    const start = await saveOnFullDisk(
+      id,
+      async () => {
+        const res = await generationRoute.POST(req('POST'), ctx(id));
+        if (res.status === 507) expect(generationJobs.isRunning(id)).toBe(false);
+        return res;
+      },
+      { mayFit: true },
+    );
     expect(start.status).toBe(202);
 
     // The disk fills while images are being made: once the first image is marked running, every later write fails,
@@ -167,12 +192,16 @@ describe('a full disk during saves', () => {
     counts.refused += 1;
     expect(await intact(id, snapshot!)).toBe(true);
     expect(filesAtFill.filter((f) => f.startsWith(`${id}/output/`))).toEqual([]);
-    counts.tempFiles += filesAtFill.filter((f) => !/^\d{8}_\d{6}(_\d+)?(\/output|\/session_meta\.json)?$/.test(f)).length;
+    counts.tempFiles += filesAtFill.filter((f) => !/^\d{8}_\d{6}(_\d+)?(\/output|\/session_meta\.json|\/events\.jsonl)?$/.test(f)).length;
 
-    // Room is back: the session loads (the cut-off job shows as interrupted) and Resume makes every image.
+    // Room is back: the session loads and Resume makes every image.
     const reloaded = await sessionRoute.GET(req('GET'), ctx(id));
     expect(reloaded.status).toBe(200);
-    expect(((await reloaded.json()) as { session: Session }).session.status).toBe('interrupted');
+    // The end of the job is on disk when its small event found room in the event log's last block (failed, with the
+    // reason); otherwise the session was left running and shows as interrupted.
+    const back = ((await reloaded.json()) as { session: Session }).session;
+    expect(back.status).toMatch(/^(interrupted|failed)$/);
+    if (back.status === 'failed') expect(back.error_message).toMatch(/^Could not save: /);
     const done = finished(id);
     expect((await generationRoute.POST(req('POST'), ctx(id))).status).toBe(202);
     expect(await done).toMatchObject({ status: 'completed', error: null });
@@ -184,16 +213,21 @@ describe('a full disk during saves', () => {
     }
 
     // A judgment (POST /api/sessions/:id/judgments).
-    const judged = await saveOnFullDisk(id, () => judgmentsRoute.POST(req('POST', { index: 0, choices: { Quality: 'left' } }), ctx(id)));
+    const judged = await saveOnFullDisk(id, () => judgmentsRoute.POST(req('POST', { index: 0, choices: { Quality: 'left' } }), ctx(id)), {
+      mayFit: true,
+    });
     expect(judged.status).toBe(200);
     expect((await loadSession(id)).step_3_evaluation.scores).toHaveLength(1);
 
     expect(
-      (await listing()).filter((f) => !/^\d{8}_\d{6}(_\d+)?(\/output(\/(baseline|lora)_[\d_]+\.png)?|\/session_meta\.json)?$/.test(f)),
+      (await listing()).filter(
+        (f) => !/^\d{8}_\d{6}(_\d+)?(\/output(\/(baseline|lora)_[\d_]+\.png)?|\/session_meta\.json|\/events\.jsonl)?$/.test(f),
+      ),
     ).toEqual([]);
     console.log(
       `faults: disk full via ${disk.mechanism} (${disk.note}; writes fail with ${disk.errno}): ${counts.saves} saves tried on a full disk, ` +
         `${counts.faults} faults injected, ${counts.refused} refused in words (507 disk_full or the job's error), ` +
+        `${counts.fitted} small enough to fit in the event log's last block and stored, ` +
         `${counts.retried} saved after room came back, ${counts.checked} sessions checked, ${counts.tempFiles} temp files left, ` +
         `${counts.lost} data lost`,
     );

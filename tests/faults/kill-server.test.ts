@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
-import { JOURNAL_FILE } from '@/lib/sessions/journal';
+import { EVENT_LOG_FILE } from '@/lib/sessions/event-log';
 import { loadSession } from '@/lib/sessions/store';
 import { freePort } from '../helpers/built-app';
 import { startSimProcess } from '../helpers/sim-process';
@@ -52,7 +52,7 @@ const api = (method: string, url: string, body?: unknown) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
-/** The session as stored: session_meta.json plus the judgment journal, read by the app's own loader. */
+/** The session as stored: session_meta.json plus the event log after it, read by the app's own loader. */
 async function onDisk(id: string): Promise<Session> {
   process.env.SESSIONS_DIR = dir;
   return SessionSchema.parse(await loadSession(id));
@@ -89,7 +89,7 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
 
     const acknowledged = new Map<string, number>(); // rater -> judgments answered 2xx
     let kills = 0;
-    let withJournal = 0; // kills after which the judgment journal held entries not yet folded in
+    let withJournal = 0; // kills after which the event log held events not yet folded into session_meta.json
     for (let run = 0; run < RUNS; run++) {
       const s = await onDisk(id);
       if (!s.step_2_generation.generation_complete) {
@@ -97,7 +97,7 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
         await sleep(30 + rng() * 400);
       } else {
         // Evaluation: three raters of this run judge at once, as fast as they can, until the kill. Concurrent
-        // judgments are batched into the judgment journal, so kills also land between and inside its appends.
+        // judgments share appends to the event log, so kills also land between and inside them.
         const deadline = Date.now() + 30 + rng() * 400;
         await Promise.all(
           ['a', 'b', 'c'].map(async (suffix) => {
@@ -114,13 +114,13 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
       }
       await kill(app);
       kills += 1;
-      if (
-        await access(path.join(dir, id, JOURNAL_FILE)).then(
-          () => true,
-          () => false,
-        )
-      )
-        withJournal += 1;
+      // Events the snapshot does not hold yet: the kill landed before they were folded in.
+      const logSize = await stat(path.join(dir, id, EVENT_LOG_FILE)).then(
+        (st) => st.size,
+        () => 0,
+      );
+      const snapshot = JSON.parse(await readFile(path.join(dir, id, 'session_meta.json'), 'utf8')) as { log_offset?: number };
+      if (logSize > (snapshot.log_offset ?? 0)) withJournal += 1;
       // Straight after the kill, on disk: the file validates and every acknowledged judgment is there.
       const after = await onDisk(id);
       for (const [rater, n] of acknowledged) {
@@ -146,7 +146,7 @@ describe('SIGKILL of the Next.js server during generation and evaluation', () =>
     expect(new Set(keys).size).toBe(keys.length);
     const judged = [...acknowledged.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `faults: ${RUNS} runs, ${kills} SIGKILLs injected (${withJournal} with a judgment journal not yet folded in), 1 session checked after each, ${judged} acknowledged judgments, 0 lost`,
+      `faults: ${RUNS} runs, ${kills} SIGKILLs injected (${withJournal} with events not yet folded into session_meta.json), 1 session checked after each, ${judged} acknowledged judgments, 0 lost`,
     );
   });
 });

@@ -7,10 +7,11 @@ import { TEMPLATES } from '@/lib/comfy/templates';
 import { graphFor } from '@/lib/generation/graph';
 import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
 import { planResults } from '@/lib/generation/plan';
-import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
+import { createSession, loadSession } from '@/lib/sessions/store';
 import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
 import { startSimProcess } from '../../helpers/sim-process';
 import { tempSessionsDir } from '../../helpers/temp-sessions';
+import { editSession } from '../../helpers/edit-session';
 
 const dir = tempSessionsDir();
 let sim: RunningSimulator;
@@ -29,7 +30,7 @@ afterAll(async () => {
 /** A session on `urls` with 1 prompt × `seeds` seeds × strengths [0.5, 1] at 64 px and 4 steps. */
 async function session(urls: string, seeds = [1, 2]) {
   const s = await createSession(new Date(2024, 0, 1, 0, 0, clock++), { comfyui_url: urls });
-  await updateSession(s.session_id, (d) => {
+  await editSession(s.session_id, (d) => {
     Object.assign(d.step_1_setup, {
       checkpoint: 'v1-5-pruned-emaonly.safetensors',
       lora_filename: 'my_lora.safetensors',
@@ -157,7 +158,7 @@ describe('resume after a workbench restart', () => {
     const id = await session(sim.url, [31]);
     // A previous workbench planned the grid and submitted both first images, then stopped.
     const runner = new ComfyRunner(sim.url);
-    const before = await updateSession(id, (d) => {
+    const before = await editSession(id, (d) => {
       d.step_2_generation.results = planResults(d.step_1_setup);
       d.step_2_generation.generation_started = true;
       d.status = 'interrupted';
@@ -167,7 +168,7 @@ describe('resume after a workbench restart', () => {
       submitted.set(r.image_id, await runner.queuePrompt(graphFor(before.step_1_setup, r, id)));
     }
     runner.close();
-    await updateSession(id, (d) => {
+    await editSession(id, (d) => {
       for (const r of d.step_2_generation.results) {
         const promptId = submitted.get(r.image_id);
         if (promptId) Object.assign(r, { comfy_prompt_id: promptId, server: sim.url });
@@ -189,7 +190,7 @@ describe('resume after a workbench restart', () => {
 describe('workflows', () => {
   it('a Flux template (LoraLoaderModelOnly, RandomNoise) runs through the job; the baseline has no LoRA loader', async () => {
     const id = await session(sim.url);
-    await updateSession(id, (d) => {
+    await editSession(id, (d) => {
       d.step_1_setup.workflow = TEMPLATES.flux;
       d.step_1_setup.lora_filename = 'flux_realism_lora.safetensors';
       d.step_1_setup.checkpoint = '';

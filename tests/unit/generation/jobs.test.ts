@@ -2,9 +2,10 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationJobs, type GenerationEvent } from '@/lib/generation/jobs';
-import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
+import { createSession, loadSession } from '@/lib/sessions/store';
 import { startSimulator, type RunningSimulator } from '@/sim/comfyui/server';
 import { tempSessionsDir } from '../../helpers/temp-sessions';
+import { editSession } from '../../helpers/edit-session';
 
 const dir = tempSessionsDir();
 let sim: RunningSimulator;
@@ -32,7 +33,7 @@ function finished(id: string): Promise<GenerationEvent[]> {
 describe('generation job', () => {
   it('renders the whole grid, persists every image, and makes the blind order', async () => {
     const s = await createSession(new Date(2024, 0, 1, 12, 0, 0), { comfyui_url: sim.url });
-    await updateSession(s.session_id, (d) => {
+    await editSession(s.session_id, (d) => {
       Object.assign(d.step_1_setup, {
         checkpoint: 'v1-5-pruned-emaonly.safetensors',
         lora_filename: 'my_lora.safetensors',
@@ -63,7 +64,7 @@ describe('generation job', () => {
 
   it('resumes an interrupted session by rendering only the images that are missing', async () => {
     const s = await createSession(new Date(2024, 0, 1, 12, 30, 0), { comfyui_url: sim.url });
-    await updateSession(s.session_id, (d) => {
+    await editSession(s.session_id, (d) => {
       Object.assign(d.step_1_setup, {
         checkpoint: 'v1-5-pruned-emaonly.safetensors',
         lora_filename: 'my_lora.safetensors',
@@ -78,7 +79,7 @@ describe('generation job', () => {
     await generationJobs.start(s.session_id);
     await first;
     // Pretend the server stopped after two images: the others are lost, the session is interrupted.
-    const before = await updateSession(s.session_id, (d) => {
+    const before = await editSession(s.session_id, (d) => {
       d.status = 'interrupted';
       d.step_2_generation.generation_complete = false;
       d.step_2_generation.shuffled_results = [];
@@ -112,7 +113,7 @@ describe('generation job', () => {
 
   it('marks the images failed and the session failed when the LoRA is unknown to ComfyUI', async () => {
     const s = await createSession(new Date(2024, 0, 1, 14, 0, 0), { comfyui_url: sim.url });
-    await updateSession(s.session_id, (d) => {
+    await editSession(s.session_id, (d) => {
       Object.assign(d.step_1_setup, {
         checkpoint: 'v1-5-pruned-emaonly.safetensors',
         lora_filename: 'not_there.safetensors',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyJudgment } from '@/lib/evaluation/blind';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
-import { adaptNext, ensureRater, raterState } from '@/lib/evaluation/raters';
+import { adaptNext, raterAddedEvent, raterState } from '@/lib/evaluation/raters';
+import { applyEvent } from '@/lib/sessions/events';
 import { reportExtras } from '@/lib/report/extras';
 import { buildReport } from '@/lib/report/report';
 import { generatedSession } from '../../helpers/generated-session';
@@ -53,7 +54,7 @@ describe('report extras', () => {
   it('adaptive order serves next the strength with the widest interval', () => {
     const s = generatedSession();
     s.step_1_setup.adaptive = true;
-    ensureRater(s, 'ann', token);
+    applyEvent(s, raterAddedEvent(s, 'ann', token)!, '2026-01-01T00:00:00Z');
     // Judge three pairs of whatever comes; then the next one must be a strength not yet tried, if any remains.
     for (let i = 0; i < 3; i++) {
       adaptNext(s, 'ann');

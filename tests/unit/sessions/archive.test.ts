@@ -11,11 +11,12 @@ import * as importRoute from '@/app/api/sessions/import/route';
 import { ApiError } from '@/lib/api/errors';
 import { exportSessionZip, importSessionZip, ManifestSchema } from '@/lib/sessions/archive';
 import { receiveZipUpload } from '@/lib/sessions/upload';
-import { createSession, loadSession, updateSession } from '@/lib/sessions/store';
+import { createSession, loadSession } from '@/lib/sessions/store';
 import { sessionsDir } from '@/lib/sessions/paths';
 import { generatedSession } from '../../helpers/generated-session';
 import { manifestOf } from '../../helpers/session-zip';
 import { tempSessionsDir } from '../../helpers/temp-sessions';
+import { editSession } from '../../helpers/edit-session';
 
 const root = tempSessionsDir();
 const ctx = { params: Promise.resolve({}) };
@@ -34,7 +35,7 @@ async function png(color: string): Promise<Buffer> {
 async function seedSession() {
   const created = await createSession(new Date(2024, 0, 15, 14, 30, 22));
   const g = generatedSession(created.session_id);
-  const s = await updateSession(created.session_id, (d) => {
+  const s = await editSession(created.session_id, (d) => {
     d.step_1_setup = g.step_1_setup;
     d.status = 'completed';
     d.notes = 'first run';

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sessionLabel } from '@/lib/client/labels';
-import { applyJudgment, evaluationView } from '@/lib/evaluation/blind';
+import { evaluationView } from '@/lib/evaluation/blind';
 import { buildReport } from '@/lib/report/report';
 import { readSessionImage } from '@/lib/sessions/images';
 import { openSession } from '@/lib/sessions/migrate';
-import { listSessions, loadSession, updateSession } from '@/lib/sessions/store';
+import { listSessions, loadSession } from '@/lib/sessions/store';
+import { commit } from '@/lib/sessions/writer';
 import { tempSessionsDir } from '../../helpers/temp-sessions';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/legacy-v2/20240115_143022');
@@ -45,9 +46,11 @@ describe('a session folder of the original Python tool', () => {
     expect(view).toMatchObject({ index: 2, total: 4, complete: false });
     // Pair 3 has its Quality verdict from the original tool; the screen starts with it filled in.
     expect(Object.keys(view.answered)).toEqual(['Quality']);
-    const after = await updateSession(s.session_id, (d) =>
-      applyJudgment(d, { index: 2, choices: { ...view.answered, Style: 'tie', Coherence: 'left' } }, '2026-01-01T00:00:00Z'),
-    );
+    const after = await commit(s.session_id, () => ({
+      kind: 'judge',
+      input: { index: 2, choices: { ...view.answered, Style: 'tie', Coherence: 'left' } },
+      at: '2026-01-01T00:00:00Z',
+    }));
     // The half-judged pair is now whole: 7 - 1 + 3 scores, nothing doubled.
     expect(after.step_3_evaluation.scores).toHaveLength(9);
     expect(after.step_3_evaluation.current_eval_index).toBe(3);

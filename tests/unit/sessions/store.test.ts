@@ -1,17 +1,10 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import writeFileAtomic from 'write-file-atomic';
-import { ApiError } from '@/lib/api/errors';
-import { currentStep, SessionSchema } from '@/lib/sessions/schema';
-import { createSession, formatSessionId, listSessions, loadSession, updateSession } from '@/lib/sessions/store';
+import { describe, expect, it } from 'vitest';
+import { SessionSchema } from '@/lib/sessions/schema';
+import { createSession, formatSessionId, listSessions, loadSession } from '@/lib/sessions/store';
+import { commit } from '@/lib/sessions/writer';
 import { tempSessionsDir } from '../../helpers/temp-sessions';
-
-// Counts the session writes, to see that concurrent updates share them.
-vi.mock('write-file-atomic', async (importOriginal) => {
-  const real = ((await importOriginal()) as { default: typeof writeFileAtomic }).default;
-  return { default: vi.fn(real) };
-});
 
 const dir = tempSessionsDir();
 const at = (iso: string) => new Date(iso);
@@ -76,103 +69,6 @@ describe('session store', () => {
     expect(await listSessions()).toEqual([]);
   });
 
-  it('loads what it saved, bumps revision on every write, and derives the step', async () => {
-    const s = await createSession(at('2024-05-05T05:05:05'));
-    expect(currentStep(s)).toBe(1);
-    const saved = await updateSession(s.session_id, (d) => {
-      d.step_1_setup.lora_filename = 'my_lora.safetensors';
-      d.notes = 'first try';
-    }, { baseRevision: 0 });
-    expect(saved.revision).toBe(1);
-    const loaded = await loadSession(s.session_id);
-    expect(loaded).toEqual(saved);
-    expect(loaded.step_1_setup.lora_filename).toBe('my_lora.safetensors');
-    const later = await updateSession(s.session_id, (d) => {
-      d.step_2_generation.generation_started = true;
-    });
-    expect(later.revision).toBe(2);
-    expect(currentStep(later)).toBe(2);
-    expect(currentStep({ ...later, step_2_generation: { ...later.step_2_generation, generation_complete: true } })).toBe(3);
-  });
-
-  it('refuses a stale save with a 409 conflict and changes nothing on disk', async () => {
-    const s = await createSession(at('2024-06-06T06:06:06'));
-    await updateSession(s.session_id, (d) => void (d.notes = 'tab A'), { baseRevision: 0 });
-    const file = path.join(dir(), s.session_id, 'session_meta.json');
-    const before = await readFile(file, 'utf8');
-    const err = await updateSession(s.session_id, (d) => void (d.notes = 'tab B'), { baseRevision: 0 }).catch((e) => e);
-    expect(err).toBeInstanceOf(ApiError);
-    expect(err.code).toBe('conflict');
-    expect(err.status).toBe(409);
-    expect(await readFile(file, 'utf8')).toBe(before);
-  });
-
-  it('does not write a change that breaks the schema', async () => {
-    const s = await createSession(at('2024-07-07T07:07:07'));
-    const file = path.join(dir(), s.session_id, 'session_meta.json');
-    const before = await readFile(file, 'utf8');
-    await expect(
-      updateSession(s.session_id, (d) => {
-        d.step_1_setup.seeds = [1.5];
-      }),
-    ).rejects.toThrow();
-    expect(await readFile(file, 'utf8')).toBe(before);
-  });
-
-  it('serializes concurrent writers so no update is lost', async () => {
-    const s = await createSession(at('2024-08-08T08:08:08'));
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) => updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(i))),
-    );
-    const loaded = await loadSession(s.session_id);
-    expect(loaded.revision).toBe(20);
-    expect([...loaded.step_1_setup.seeds].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-  });
-
-  it('group-commits concurrent updates: fewer writes than calls, and each call fails or lands as if run alone', async () => {
-    const s = await createSession(at('2024-08-09T08:08:08'));
-    const writesBefore = vi.mocked(writeFileAtomic).mock.calls.length;
-    const calls = Array.from({ length: 30 }, (_, i) =>
-      updateSession(s.session_id, (d) => {
-        d.step_1_setup.seeds.push(i);
-        // A mutation that throws after changing the draft must leave no trace.
-        if (i % 10 === 3) throw new ApiError('bad_request', `call ${i} refused`);
-      }),
-    );
-    // Stale by the time it runs: calls before it in its batch count revisions.
-    const stale = updateSession(s.session_id, (d) => void (d.notes = 'stale'), { baseRevision: 0 });
-    const settled = await Promise.allSettled([...calls, stale]);
-    const writes = vi.mocked(writeFileAtomic).mock.calls.length - writesBefore;
-    const refused = settled.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
-    expect(refused).toEqual([3, 13, 23, 30]);
-    expect((settled[30] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
-    const loaded = await loadSession(s.session_id);
-    const landed = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 10 !== 3);
-    expect(loaded.revision).toBe(landed.length);
-    expect(loaded.step_1_setup.seeds).toEqual(landed);
-    expect(loaded.notes).not.toBe('stale');
-    for (const [i, r] of settled.entries()) {
-      if (r.status === 'fulfilled') expect(r.value.step_1_setup.seeds).toContain(i);
-    }
-    expect(writes).toBeGreaterThan(0);
-    expect(writes).toBeLessThan(landed.length);
-  });
-
-  it('finds the one change of a batch that breaks the schema and saves the others', async () => {
-    const s = await createSession(at('2024-08-10T08:08:08'));
-    const results = await Promise.allSettled([
-      updateSession(s.session_id, (d) => void (d.notes = 'first')),
-      updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(7)),
-      updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(1.5)),
-      updateSession(s.session_id, (d) => void d.step_1_setup.seeds.push(9)),
-    ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    const loaded = await loadSession(s.session_id);
-    expect(loaded.notes).toBe('first');
-    expect(loaded.step_1_setup.seeds).toEqual([7, 9]);
-    expect(loaded.revision).toBe(3);
-  });
-
   it('answers not_found for a missing session and bad_request for a path-like id', async () => {
     await expect(loadSession('20991231_235959')).rejects.toMatchObject({ code: 'not_found' });
     await expect(loadSession('../etc')).rejects.toMatchObject({ code: 'bad_request' });
@@ -194,15 +90,13 @@ describe('session store', () => {
 
   it('reads without writing: a listed or loaded session keeps every file, byte for byte and inode for inode', async () => {
     const s = await createSession(at('2024-09-10T09:09:09'));
-    await updateSession(s.session_id, (d) => {
-      d.status = 'running';
-    });
+    await commit(s.session_id, () => ({ kind: 'notes_saved', notes: 'a run' }));
     const folder = path.join(dir(), s.session_id);
     const before = await stat(path.join(folder, 'session_meta.json'));
     const entries = await readdir(folder);
     await listSessions();
     const loaded = await loadSession(s.session_id);
-    expect(loaded.status).toBe('running');
+    expect(loaded.notes).toBe('a run');
     const after = await stat(path.join(folder, 'session_meta.json'));
     expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
     expect(await readdir(folder)).toEqual(entries);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ApiError } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
 import { generationJobs } from '@/lib/generation/jobs';
 import { SetupSchema } from '@/lib/sessions/schema';
 import { trashSession } from '@/lib/sessions/lifecycle';
-import { loadSession, updateSession } from '@/lib/sessions/store';
+import { loadSession } from '@/lib/sessions/store';
+import { commit } from '@/lib/sessions/writer';
 import { toClientSession } from '@/lib/sessions/view';
 
 export const dynamic = 'force-dynamic';
@@ -32,18 +32,12 @@ const SaveBody = z
  * when it is stale (nothing written); 409 `locked` when Setup changes after generation has started.
  */
 export const PUT = withRoute({ params: SessionParams, body: SaveBody }, async ({ params, body }) => {
-  const session = await updateSession(
+  const session = await commit(
     params.id,
-    (s) => {
-      if (body.step_1_setup) {
-        const changed = JSON.stringify(body.step_1_setup) !== JSON.stringify(s.step_1_setup);
-        if (changed && s.step_2_generation.generation_started) {
-          throw new ApiError('locked', 'Setup cannot change once generation has started');
-        }
-        s.step_1_setup = body.step_1_setup;
-      }
-      if (body.notes !== undefined) s.notes = body.notes;
-    },
+    () => [
+      ...(body.step_1_setup ? [{ kind: 'setup_saved' as const, setup: body.step_1_setup }] : []),
+      ...(body.notes !== undefined ? [{ kind: 'notes_saved' as const, notes: body.notes }] : []),
+    ],
     { baseRevision: body.base_revision },
   );
   return { session: toClientSession(session) };

@@ -1,7 +1,7 @@
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
 import { evaluationView, JudgmentInputSchema } from '@/lib/evaluation/blind';
-import { journalUpdate } from '@/lib/sessions/store';
+import { commit } from '@/lib/sessions/writer';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,5 +12,5 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = withRoute({ params: SessionParams, body: JudgmentInputSchema }, async ({ params, body }) => {
   const at = new Date().toISOString();
-  return journalUpdate(params.id, { kind: 'judge', input: body, at }, (s) => evaluationView(s, body.rater));
+  return commit(params.id, () => ({ kind: 'judge', input: body, at }), { project: (s) => evaluationView(s, body.rater) });
 });

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
 import { evaluationView } from '@/lib/evaluation/blind';
-import { ensureRater } from '@/lib/evaluation/raters';
+import { raterAddedEvent } from '@/lib/evaluation/raters';
 import { RaterNameSchema } from '@/lib/sessions/schema';
-import { updateSession } from '@/lib/sessions/store';
+import { commit } from '@/lib/sessions/writer';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,6 +17,7 @@ const Body = z.object({ name: RaterNameSchema });
  * is complete.
  */
 export const POST = withRoute({ params: SessionParams, body: Body }, async ({ params, body }) => {
-  const session = await updateSession(params.id, (d) => ensureRater(d, body.name, () => randomBytes(16).toString('hex')));
-  return evaluationView(session, body.name);
+  return commit(params.id, (s) => raterAddedEvent(s, body.name, () => randomBytes(16).toString('hex')), {
+    project: (s) => evaluationView(s, body.name),
+  });
 });

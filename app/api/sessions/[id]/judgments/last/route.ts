@@ -3,7 +3,7 @@ import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
 import { evaluationView } from '@/lib/evaluation/blind';
 import { DEFAULT_RATER, RaterNameSchema } from '@/lib/sessions/schema';
-import { journalUpdate } from '@/lib/sessions/store';
+import { commit } from '@/lib/sessions/writer';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,5 +19,5 @@ const Query = z.object({
  */
 export const DELETE = withRoute({ params: SessionParams }, async ({ req, params }) => {
   const { rater, index } = Query.parse(Object.fromEntries(new URL(req.url).searchParams));
-  return journalUpdate(params.id, { kind: 'undo', rater, index }, (s) => evaluationView(s, rater));
+  return commit(params.id, () => ({ kind: 'undo', rater, index }), { project: (s) => evaluationView(s, rater) });
 });

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError, describeZodError } from '@/lib/api/errors';
+import { makeBlindPairs } from '@/lib/evaluation/pairing';
+import { ReadySetupSchema, type BlindPair, type Result, type Session } from '@/lib/sessions/schema';
+import { planResults } from './plan';
+
+// The generation events of a session (lib/sessions/events.ts): what the job manager records, made from the session
+// as it stands (`…Event`, which may refuse and may draw random values) and applied to it (`apply…`, pure and
+// deterministic, so a replay of the log gives the same session).
+
+/** How a job ended: it ran to its end, or was paused or cancelled. */
+export type JobMode = 'run' | 'pause' | 'cancel';
+
+/**
+ * The start (or resume) of generation: the planned grid on the first start (`results`), null on a resume. Throws
+ * ApiError invalid_setup when Setup is incomplete (the message says what is missing), conflict when generation is
+ * complete.
+ */
+export function generationStartedEvent(s: Session): { kind: 'generation_started'; results: Result[] | null } {
+  const setup = ReadySetupSchema.safeParse(s.step_1_setup);
+  if (!setup.success) throw new ApiError('invalid_setup', describeZodError(setup.error));
+  if (s.step_2_generation.generation_complete) throw new ApiError('conflict', 'generation is already complete');
+  return { kind: 'generation_started', results: s.step_2_generation.generation_started ? null : planResults(setup.data) };
+}
+
+/** Applies a start: the grid when planned, failed and cut-off images queued again, the session `running`. */
+export function applyGenerationStarted(s: Session, results: Result[] | null, at: string): void {
+  const gen = s.step_2_generation;
+  if (results) {
+    gen.results = results;
+    gen.generation_started = true;
+  }
+  for (const r of gen.results) {
+    if (r.status === 'failed') Object.assign(r, { status: 'queued', error: null, comfy_prompt_id: null, server: null });
+    if (r.status === 'running') r.status = 'queued';
+  }
+  s.status = 'running';
+  s.started_at ??= at;
+  s.error_message = null;
+}
+
+/**
+ * The end of a job: `fatal` (why it stopped early, or null) and how it ended; when every image is done, the blind
+ * pairs of the evaluation, with fresh random tokens.
+ */
+export function generationFinishedEvent(
+  s: Session,
+  fatal: string | null,
+  mode: JobMode,
+): { kind: 'generation_finished'; fatal: string | null; mode: JobMode; pairs: BlindPair[] } {
+  const complete = s.step_2_generation.results.every((r) => r.status === 'done');
+  const pairs = complete
+    ? makeBlindPairs(s.session_id, s.step_2_generation.results, () => randomBytes(16).toString('hex'), s.step_1_setup.repeat_share)
+    : [];
+  return { kind: 'generation_finished', fatal, mode, pairs };
+}
+
+/** Applies the end of a job: completed (with the pairs), failed, or interrupted; images still running go back to queued. */
+export function applyGenerationFinished(s: Session, fatal: string | null, mode: JobMode, pairs: BlindPair[], at: string): void {
+  const gen = s.step_2_generation;
+  for (const r of gen.results) if (r.status === 'running') r.status = 'queued';
+  const failed = gen.results.filter((r) => r.status === 'failed').length;
+  if (gen.results.every((r) => r.status === 'done')) {
+    gen.generation_complete = true;
+    gen.shuffled_results = pairs;
+    s.status = 'completed';
+    s.completed_at = at;
+    s.error_message = null;
+  } else if (fatal) {
+    s.status = 'failed';
+    s.error_message = fatal;
+  } else if (mode !== 'run') {
+    s.status = 'interrupted';
+    s.error_message = mode === 'pause' ? 'Paused' : 'Cancelled';
+  } else {
+    s.status = 'failed';
+    s.error_message = `${failed} image(s) failed; start again to retry them`;
+  }
+}
+
+/** Applies `marked_interrupted`: a session left `running` by a stopped server, its rendering images queued again. */
+export function applyMarkedInterrupted(s: Session): void {
+  if (s.status === 'running') s.status = 'interrupted';
+  for (const r of s.step_2_generation.results) if (r.status === 'running') r.status = 'queued';
+}

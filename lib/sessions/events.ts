@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ApiError } from '@/lib/api/errors';
+import { applyJudgment, JudgmentInputSchema, undoLastJudgment } from '@/lib/evaluation/blind';
+import { applyGenerationFinished, applyGenerationStarted, applyMarkedInterrupted } from '@/lib/generation/events';
+import {
+  BlindPairSchema,
+  IMAGE_ID_PATTERN,
+  RaterNameSchema,
+  RaterSchema,
+  ResultPatchSchema,
+  ResultSchema,
+  SetupSchema,
+  type Session,
+} from './schema';
+
+/**
+ * Every change a session can undergo, as data: one line of its event log (lib/sessions/event-log.ts) each. An event
+ * is made from the session as it stands (random values, e.g. blind tokens, are drawn then and kept in the event) and
+ * applied by applyEvent, which is deterministic: replaying the log onto a snapshot gives the same session.
+ */
+export const SessionEventSchema = z.discriminatedUnion('kind', [
+  /** Setup saved (only while generation has not started, unless unchanged). */
+  z.object({ kind: z.literal('setup_saved'), setup: SetupSchema }),
+  z.object({ kind: z.literal('notes_saved'), notes: z.string().max(10_000) }),
+  /** Generation started or resumed; `results` is the planned grid on the first start. */
+  z.object({ kind: z.literal('generation_started'), results: z.array(ResultSchema).nullable() }),
+  /** One image queued again, sent, done or failed. */
+  z.object({ kind: z.literal('image_updated'), image_id: z.string().regex(IMAGE_ID_PATTERN), patch: ResultPatchSchema }),
+  /** A job ended; `pairs` is the blind order, made when every image is done. */
+  z.object({
+    kind: z.literal('generation_finished'),
+    fatal: z.string().nullable(),
+    mode: z.enum(['run', 'pause', 'cancel']),
+    pairs: z.array(BlindPairSchema),
+  }),
+  /** Found `running` with no job at server start. */
+  z.object({ kind: z.literal('marked_interrupted') }),
+  z.object({ kind: z.literal('rater_added'), rater: RaterSchema }),
+  z.object({ kind: z.literal('judge'), input: JudgmentInputSchema, at: z.string() }),
+  z.object({ kind: z.literal('undo'), rater: RaterNameSchema, index: z.number().int().min(0).optional() }),
+]);
+export type SessionEvent = z.infer<typeof SessionEventSchema>;
+
+/**
+ * Applies `ev` (logged at time `at`, ISO 8601) to `s` in place. Every applier checks before it changes anything, so
+ * when this throws (ApiError: locked, conflict, not_found, bad_request) `s` is as it was and the event is refused.
+ */
+export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
+  switch (ev.kind) {
+    case 'setup_saved':
+      if (s.step_2_generation.generation_started && JSON.stringify(ev.setup) !== JSON.stringify(s.step_1_setup)) {
+        throw new ApiError('locked', 'Setup cannot change once generation has started');
+      }
+      s.step_1_setup = ev.setup;
+      return;
+    case 'notes_saved':
+      s.notes = ev.notes;
+      return;
+    case 'generation_started':
+      if (s.step_2_generation.generation_complete) throw new ApiError('conflict', 'generation is already complete');
+      if (!ev.results && !s.step_2_generation.generation_started) throw new ApiError('conflict', 'generation has no plan yet');
+      applyGenerationStarted(s, ev.results, at);
+      return;
+    case 'image_updated': {
+      const r = s.step_2_generation.results.find((x) => x.image_id === ev.image_id);
+      if (!r) throw new ApiError('not_found', `no image ${ev.image_id} in this session`);
+      Object.assign(r, ev.patch);
+      return;
+    }
+    case 'generation_finished':
+      applyGenerationFinished(s, ev.fatal, ev.mode, ev.pairs, at);
+      return;
+    case 'marked_interrupted':
+      applyMarkedInterrupted(s);
+      return;
+    case 'rater_added':
+      if (!s.step_2_generation.generation_complete) throw new ApiError('conflict', 'evaluation opens once generation is complete');
+      if (s.step_3_evaluation.raters.some((r) => r.name === ev.rater.name)) throw new ApiError('conflict', `rater ${ev.rater.name} exists`);
+      s.step_3_evaluation.raters.push(ev.rater);
+      return;
+    case 'judge':
+      applyJudgment(s, ev.input, ev.at);
+      return;
+    case 'undo':
+      undoLastJudgment(s, ev.rater, ev.index);
+      return;
+  }
+}
