@@ -101,10 +101,11 @@ export function snapshotText(session: Session): string {
 
 /**
  * Writes `session` as its folder's `session_meta.json`: atomically (temp file, fsync, rename), into the folder as it
- * really is (a session folder linked out of the data directory is refused). Returns the new file's identity.
+ * really is (a session folder linked out of the data directory is refused). Returns the new file's identity and size.
  */
-export async function writeSnapshot(session: Session): Promise<string> {
+export async function writeSnapshot(session: Session): Promise<{ identity: string; bytes: number }> {
   const file = path.join(await insideDataDir(sessionPath(session.session_id)), META_FILE);
-  await writeAtomic(file, snapshotText(session), { fsync: true });
-  return fileIdentity(await stat(file));
+  const text = snapshotText(session);
+  await writeAtomic(file, text, { fsync: true });
+  return { identity: fileIdentity(await stat(file)), bytes: Buffer.byteLength(text) };
 }

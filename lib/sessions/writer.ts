@@ -37,7 +37,10 @@ import { damagedError, metaIdentity, parseMeta, readMetaText, snapshotText, vali
  * 9. Reads get copies: nothing outside this module holds the session the writer changes.
  */
 
-/** A snapshot is written after this many events since the last one. */
+/**
+ * A snapshot is written once this many events came since the last one and their log lines add up to half the
+ * snapshot's size: folding then costs at most about twice the bytes of the log, whatever the session's size.
+ */
 const FOLD_AFTER_EVENTS = 1000;
 /** …or after this long without an event. */
 const FOLD_IDLE_MS = 1000;
@@ -69,6 +72,8 @@ interface Loaded {
   sinceFold: number;
   /** The previous store's judgment journal was replayed: removed once a snapshot holds it. */
   legacyJournal: boolean;
+  /** Length of `session_meta.json` as last read or written. */
+  snapshotBytes: number;
 }
 
 /** Reads a session from its files: the snapshot plus the log after it (and a legacy judgment journal, if any). */
@@ -85,7 +90,15 @@ async function readFiles(id: string): Promise<Loaded> {
     throw isApiError(err) ? damagedError(id, EVENT_LOG_FILE, err.message, whereOf(err)) : err;
   });
   const replayed = replay(id, doc, [...legacy, ...log.entries].sort((a, b) => a.rev - b.rev));
-  return { doc, metaId: identity, logSize: log.size, logFileSize: logStat?.size ?? 0, sinceFold: replayed, legacyJournal: legacy.length > 0 };
+  return {
+    doc,
+    metaId: identity,
+    logSize: log.size,
+    logFileSize: logStat?.size ?? 0,
+    sinceFold: replayed,
+    legacyJournal: legacy.length > 0,
+    snapshotBytes: Buffer.byteLength(text),
+  };
 }
 
 const whereOf = (err: unknown) => (err as { details?: { where?: string } }).details?.where;
@@ -225,14 +238,17 @@ class SessionWriter {
     else if (entries.length) this.planFold(l);
   }
 
-  /** Folds at once after FOLD_AFTER_EVENTS events, else after FOLD_IDLE_MS of quiet; evicts after EVICT_IDLE_MS. */
+  /**
+   * Folds at once after FOLD_AFTER_EVENTS events whose log lines add up to half the snapshot, else after FOLD_IDLE_MS
+   * of quiet; evicts after EVICT_IDLE_MS.
+   */
   private planFold(l: Loaded): void {
     if (this.foldTimer) clearTimeout(this.foldTimer);
     if (this.evictTimer) clearTimeout(this.evictTimer);
     this.evictTimer = setTimeout(() => void this.exclusive(() => this.evict()), EVICT_IDLE_MS);
     this.evictTimer.unref();
     this.foldTimer = null;
-    if (l.sinceFold >= FOLD_AFTER_EVENTS) {
+    if (l.sinceFold >= FOLD_AFTER_EVENTS && l.logSize - l.doc.log_offset >= l.snapshotBytes / 2) {
       void this.exclusive(() => this.fold());
       return;
     }
@@ -245,9 +261,12 @@ class SessionWriter {
     const l = this.loaded;
     if (!l?.sinceFold) return;
     try {
-      if ((await this.current()) !== l) return; // changed on disk meanwhile: nothing of ours to fold
+      // Changed on disk meanwhile (or moved away, e.g. to the trash): nothing of ours to fold.
+      if ((await this.current().catch(() => null)) !== l) return;
       const snapshot = SessionSchema.parse({ ...l.doc, log_offset: l.logSize });
-      l.metaId = await writeSnapshot(snapshot);
+      const written = await writeSnapshot(snapshot);
+      l.metaId = written.identity;
+      l.snapshotBytes = written.bytes;
       l.doc.log_offset = l.logSize;
       l.sinceFold = 0;
       if (l.legacyJournal) {
@@ -255,7 +274,6 @@ class SessionWriter {
         l.legacyJournal = false;
       }
     } catch (err) {
-      if (isApiError(err) && err.code === 'not_found') return; // moved away (the trash)
       console.error(`[sessions] ${this.id}: could not write session_meta.json; the event log still holds every change`, err);
     }
   }

@@ -3,6 +3,7 @@
 //                           [--output-dir DIR] [--previews] [--completion modern|legacy]
 // Env fallbacks: SIM_PORT, SIM_HOST, SIM_STEP_DELAY_MS, SIM_RENDER_MS, SIM_LATENCY_MS, SIM_OUTPUT_DIR, SIM_PREVIEWS=1,
 // SIM_COMPLETION. Port 0 picks a free port. Test behaviours of a running simulator: GET/POST /__sim/behaviour,
+// GET /__sim/stats (busy time executing prompts),
 // POST /__sim/restart (see server.ts).
 // Prints exactly one stdout line once listening: `ComfyUI simulator listening on http://127.0.0.1:PORT`
 // (scripts/start.mjs reads the URL from it); stops cleanly on SIGINT / SIGTERM.

@@ -45,6 +45,12 @@ export interface SimulatorOptions {
 export type { BehaviourPatch, SimBehaviour } from './behaviour';
 
 /** A started simulator. */
+/** See {@link RunningSimulator.stats}. */
+export interface SimStats {
+  busy_ms: number;
+  prompts: number;
+}
+
 export interface RunningSimulator {
   /** Base URL, e.g. `http://127.0.0.1:8188`. */
   url: string;
@@ -61,6 +67,11 @@ export interface RunningSimulator {
   setBehaviour(patch: BehaviourPatch): SimBehaviour;
   /** The current behaviour (a copy). Same as `GET /__sim/behaviour`. */
   behaviour(): SimBehaviour;
+  /**
+   * How long the simulator has spent executing prompts (rendering, encoding and saving their images), in ms, and how
+   * many it executed, since it started: the GPU's busy time of a real server. Same as `GET /__sim/stats`.
+   */
+  stats(): SimStats;
   /**
    * Simulates a ComfyUI restart on the same port: terminates every WebSocket, abandons the running prompt (it sends
    * nothing more and gets no history) and the pending ones, forgets all history, the node cache and the prompt
@@ -237,6 +248,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     return plan;
   };
 
+  const stats: SimStats = { busy_ms: 0, prompts: 0 };
+
   // --- worker -----------------------------------------------------------------------------------------------------
   const pump = () => {
     if (closed || running) return;
@@ -250,8 +263,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const runItem = async (item: QueueItem) => {
     const myEpoch = epoch;
     let entry: HistoryEntry;
+    const t0 = performance.now();
     try {
       entry = await executor.execute(item, takePlan());
+      stats.busy_ms += performance.now() - t0;
+      stats.prompts += 1;
     } catch (ex) {
       // execute() reports node failures itself; this only guards against simulator bugs.
       console.error('ComfyUI simulator: internal error while executing', item.promptId, ex);
@@ -512,6 +528,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
           }
           return sendJson(res, 200, { ...behaviour });
         }
+        if (b === 'stats') {
+          allow('GET');
+          return sendJson(res, 200, { ...stats });
+        }
         if (b === 'restart') {
           allow('POST');
           await restart();
@@ -639,6 +659,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     close,
     setBehaviour,
     behaviour: () => ({ ...behaviour }),
+    stats: () => ({ ...stats }),
     restart,
   };
 }
