@@ -7,11 +7,15 @@ const MAX_BODY_BYTES = 1_000_000;
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-interface Parsed<P, B> {
+interface Parsed<P, Q, B> {
   req: Request;
   params: P;
+  query: Q;
   body: B;
 }
+
+/** Answers are checked against their schema in development and tests, where a drift between code and schema shows. */
+const CHECK_RESPONSES = process.env.NODE_ENV !== 'production';
 
 /** The body as JSON, at most 1 MB; throws ApiError bad_request on a missing, oversized or malformed body. */
 async function readJson(req: Request): Promise<unknown> {
@@ -51,21 +55,34 @@ function asApiError(err: unknown): ApiError | null {
 }
 
 /**
- * Wraps a route handler: parses the awaited route params and (when a body schema is given) the JSON body with zod,
- * calls `handler`, and sends its value as JSON (a returned `Response` passes through). Every failure leaves through
- * `errorResponse`.
+ * Wraps a route handler: parses the awaited route params, the query string (`?a=1&b=2` as an object of strings) and
+ * the JSON body (at most 1 MB) with their zod schemas when given, calls `handler`, and sends its value as JSON (a
+ * returned `Response` passes through) with `status` (default 200). Outside production the JSON answer is checked against `response` (a mismatch is
+ * a bug: logged and answered 500). Every failure leaves through `errorResponse`.
  */
-export function withRoute<P extends z.ZodType = z.ZodType<Record<string, never>>, B extends z.ZodType = z.ZodUndefined>(
-  schemas: { params?: P; body?: B },
-  handler: (ctx: Parsed<z.infer<P>, z.infer<B>>) => Promise<unknown>,
+export function withRoute<
+  P extends z.ZodType = z.ZodType<Record<string, never>>,
+  B extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodType<Record<string, string>>,
+  R extends z.ZodType = z.ZodUnknown,
+>(
+  schemas: { params?: P; query?: Q; body?: B; response?: R; status?: number },
+  handler: (ctx: Parsed<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.infer<R> | Response>,
 ): (req: Request, ctx: RouteContext) => Promise<Response> {
   return async (req, ctx) => {
     try {
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = schemas.params ? schemas.params.parse(rawParams) : rawParams;
+      const rawQuery = Object.fromEntries(new URL(req.url).searchParams);
+      const query = schemas.query ? schemas.query.parse(rawQuery) : rawQuery;
       const body = schemas.body ? schemas.body.parse(await readJson(req)) : undefined;
-      const out = await handler({ req, params: params as z.infer<P>, body: body as z.infer<B> });
-      return out instanceof Response ? out : Response.json(out);
+      const out = await handler({ req, params: params as z.infer<P>, query: query as z.infer<Q>, body: body as z.infer<B> });
+      if (out instanceof Response) return out;
+      if (CHECK_RESPONSES && schemas.response) {
+        const checked = schemas.response.safeParse(out);
+        if (!checked.success) throw new Error(`the answer does not fit its schema: ${describeZodError(checked.error)}`);
+      }
+      return Response.json(out, { status: schemas.status ?? 200 });
     } catch (err) {
       return errorResponse(err);
     }

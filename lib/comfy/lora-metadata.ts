@@ -1,10 +1,7 @@
 // Summaries of a LoRA's kohya-ss training metadata (the `__metadata__` map of its safetensors header): base model,
 // model family, rank, alpha, resolution and suggested trigger words, plus a filename heuristic for a checkpoint's
-// family so the UI can warn about an SD1 LoRA on an SDXL checkpoint. No Node or server-only imports: the browser
-// uses `summarizeKohya` on local files too. `fetchLoraMetadata` only uses `fetch`, so it is safe to import anywhere,
-// but it is meant for the server (the browser would hit CORS on a ComfyUI server).
-import { ApiError } from '@/lib/api/errors';
-import { networkFailure } from './errors';
+// family so the UI can warn about an SD1 LoRA on an SDXL checkpoint. Pure: the browser uses `summarizeKohya` on local
+// files too. The metadata itself comes from ComfyUI through ComfyRunner.loraMetadata (lib/comfy/runner.ts).
 
 export type ModelFamily = 'SD1' | 'SD2' | 'SDXL' | 'Flux' | 'SD3';
 
@@ -141,38 +138,4 @@ export function summarizeKohya(meta: Record<string, string>): KohyaSummary {
 export function familyMismatch(lora: ModelFamily | null, checkpoint: ModelFamily | null): string | null {
   if (!lora || !checkpoint || lora === checkpoint) return null;
   return `This LoRA was trained for ${lora} but the checkpoint looks like ${checkpoint}: LoRAs rarely work across model families.`;
-}
-
-const METADATA_TIMEOUT_MS = 10_000;
-
-/**
- * `GET {baseUrl}/view_metadata/loras?filename=` of a ComfyUI server: the LoRA's safetensors `__metadata__` map.
- * 404, an empty body or a non-object answer give `{}` (no metadata); non-string values are dropped. A network
- * error or the 10 s timeout throws ApiError `comfy_unreachable`; another non-2xx status throws `comfy_rejected`.
- */
-export async function fetchLoraMetadata(baseUrl: string, filename: string): Promise<Record<string, string>> {
-  const target = `${baseUrl.replace(/\/+$/, '')}/view_metadata/loras?filename=${encodeURIComponent(filename)}`;
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetch(target, { signal: AbortSignal.timeout(METADATA_TIMEOUT_MS) });
-    text = await res.text();
-  } catch (err) {
-    throw new ApiError('comfy_unreachable', networkFailure(baseUrl, 'GET /view_metadata/loras', err, METADATA_TIMEOUT_MS).message);
-  }
-  if (res.status === 404) return {};
-  if (!res.ok) throw new ApiError('comfy_rejected', `ComfyUI answered ${res.status} for the metadata of ${filename}`);
-  if (!text.trim()) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (typeof value === 'string') out[key] = value;
-  }
-  return out;
 }

@@ -287,6 +287,27 @@ export class ComfyRunner {
   }
 
   /**
+   * `GET /view_metadata/loras?filename=`: the LoRA's safetensors `__metadata__` map (kohya `ss_*` keys). 404, an empty
+   * body or a non-object answer give `{}` (no metadata); non-string values are dropped. Throws ComfyUnreachableError
+   * (network, timeout), ComfyRejectedError for another non-2xx status.
+   */
+  async loraMetadata(filename: string): Promise<Record<string, string>> {
+    const { res, body } = await this.request(`/view_metadata/loras?filename=${encodeURIComponent(filename)}`);
+    if (res.status === 404) return {};
+    if (!res.ok) throw new ComfyRejectedError(`ComfyUI at ${this.baseUrl} answered ${res.status} for the metadata of ${filename}`, null);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  }
+
+  /**
    * The choices of a list input from `GET /object_info/{class}` (`input.required[name][0]`), e.g. KSampler
    * `sampler_name`. Throws ComfyUnreachableError when the server does not describe that input as a list.
    */

@@ -34,3 +34,11 @@ export type SuggestedMetrics = z.infer<typeof SuggestedMetricsSchema>;
 
 /** Which generator answered. */
 export type PromptSource = 'llm' | 'offline';
+
+/** `?offline=1` (or `true`) on the prompt routes: use the offline generator even when an LLM is configured. */
+export const OfflineQuery = z.object({
+  offline: z
+    .string()
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
+});

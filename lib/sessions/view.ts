@@ -1,19 +1,24 @@
-import { currentStep, type Session, type Step } from './schema';
+import { z } from 'zod';
+import { currentStep, SessionSchema, type Session } from './schema';
 
 /**
  * A session as the browser may see it: everything but the blind pairings (`shuffled_results` and the raters' orders,
- * which map tokens to roles) and the raw scores, which are replaced by counts. Before the report nothing here says which side of a
- * pair is the LoRA.
+ * which map tokens to roles) and the raw scores, which are replaced by counts. Before the report nothing here says
+ * which side of a pair is the LoRA.
  */
-export type ClientSession = Omit<Session, 'step_2_generation' | 'step_3_evaluation'> & {
-  step: Step;
-  step_2_generation: Omit<Session['step_2_generation'], 'shuffled_results'> & { pairs_total: number };
-  step_3_evaluation: Omit<Session['step_3_evaluation'], 'scores' | 'raters'> & {
-    judgments: number;
+export const ClientSessionSchema = SessionSchema.omit({ step_2_generation: true, step_3_evaluation: true }).extend({
+  step: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  step_2_generation: SessionSchema.shape.step_2_generation.omit({ shuffled_results: true }).extend({ pairs_total: z.number().int() }),
+  step_3_evaluation: SessionSchema.shape.step_3_evaluation.omit({ scores: true, raters: true }).extend({
+    judgments: z.number().int(),
     /** Named raters without their orders (which map tokens to roles). */
-    raters: Array<{ name: string; current_eval_index: number; evaluation_complete: boolean; total: number }>;
-  };
-};
+    raters: z.array(z.object({ name: z.string(), current_eval_index: z.number().int(), evaluation_complete: z.boolean(), total: z.number().int() })),
+  }),
+});
+export type ClientSession = z.infer<typeof ClientSessionSchema>;
+
+/** The answer of the routes that return one session: `{session}`. */
+export const SessionAnswerSchema = z.object({ session: ClientSessionSchema });
 
 /** Strips the blind pairing and raw scores from a session (see ClientSession). */
 export function toClientSession(s: Session): ClientSession {

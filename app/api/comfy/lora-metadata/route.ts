@@ -2,10 +2,14 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
-import { checkpointFamily, familyMismatch, fetchLoraMetadata, summarizeKohya } from '@/lib/comfy/lora-metadata';
+import { checkpointFamily, familyMismatch, summarizeKohya } from '@/lib/comfy/lora-metadata';
+import { ComfyRunner } from '@/lib/comfy/runner';
 import { ComfyUrlQuery } from '@/lib/comfy/status';
 
 export const dynamic = 'force-dynamic';
+
+/** The metadata is a small read: a server that takes longer is as good as down for the form. */
+const METADATA_TIMEOUT_MS = 10_000;
 
 const Query = ComfyUrlQuery.extend({
   filename: z
@@ -25,10 +29,9 @@ const Query = ComfyUrlQuery.extend({
  * or null)}`. A file without metadata or unknown to ComfyUI gives `metadata_keys: []` and an empty summary.
  * 400 for a missing filename, one with `..`, `\` or a leading `/`, or a non-http(s) URL; 502 when ComfyUI is down.
  */
-export const GET = withRoute({}, async ({ req }) => {
-  const query = Query.parse(Object.fromEntries(new URL(req.url).searchParams));
+export const GET = withRoute({ query: Query }, async ({ query }) => {
   const target = serverList(query.url || comfyConfig().url)[0] ?? '';
-  const metadata = await fetchLoraMetadata(target, query.filename);
+  const metadata = await new ComfyRunner(target, { timeoutMs: METADATA_TIMEOUT_MS }).loraMetadata(query.filename);
   const summary = summarizeKohya(metadata);
   return {
     filename: query.filename,

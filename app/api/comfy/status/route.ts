@@ -7,7 +7,4 @@ export const dynamic = 'force-dynamic';
  * GET /api/comfy/status?url= - ComfyStatus of a ComfyUI server (default `COMFYUI_URL`): reachable, GPU, free VRAM,
  * checkpoint and LoRA file lists, whether it is the built-in simulator. 400 for a URL that is not http(s).
  */
-export const GET = withRoute({}, async ({ req }) => {
-  const query = ComfyUrlQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
-  return probeComfy(query.url);
-});
+export const GET = withRoute({ query: ComfyUrlQuery }, async ({ query }) => probeComfy(query.url));

@@ -6,7 +6,7 @@ import { SetupSchema } from '@/lib/sessions/schema';
 import { trashSession } from '@/lib/sessions/lifecycle';
 import { loadSession } from '@/lib/sessions/store';
 import { commit } from '@/lib/sessions/writer';
-import { toClientSession } from '@/lib/sessions/view';
+import { SessionAnswerSchema, toClientSession } from '@/lib/sessions/view';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
  * GET /api/sessions/:id - `{session: ClientSession}`; 404 unknown, 422 damaged, 409 needs_migration for a folder of
  * the original tool (POST …/migrate). A cut-off job shows as interrupted. Writes nothing.
  */
-export const GET = withRoute({ params: SessionParams }, async ({ params }) => ({
+export const GET = withRoute({ params: SessionParams, response: SessionAnswerSchema }, async ({ params }) => ({
   session: toClientSession(generationJobs.asSeen(await loadSession(params.id))),
 }));
 
@@ -31,7 +31,7 @@ const SaveBody = z
  * `{session}`. `base_revision` is required with Setup (notes alone may be saved while a job runs); 409 `conflict`
  * when it is stale (nothing written); 409 `locked` when Setup changes after generation has started.
  */
-export const PUT = withRoute({ params: SessionParams, body: SaveBody }, async ({ params, body }) => {
+export const PUT = withRoute({ params: SessionParams, body: SaveBody, response: SessionAnswerSchema }, async ({ params, body }) => {
   const session = await commit(
     params.id,
     () => [

@@ -1,7 +1,7 @@
 import { guardRoute } from '@/lib/api/guard';
 import { withRoute } from '@/lib/api/handler';
 import { importUpload } from '@/lib/sessions/archive';
-import { toClientSession } from '@/lib/sessions/view';
+import { SessionAnswerSchema, toClientSession } from '@/lib/sessions/view';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,9 +14,8 @@ export const dynamic = 'force-dynamic';
  * The proxy does not see this route (it would buffer the upload), so the route runs the same guard itself: 403 for
  * a foreign Host or a cross-site request, 401 without the access token.
  */
-export const POST = withRoute({}, async ({ req }) => {
+export const POST = withRoute({ response: SessionAnswerSchema, status: 201 }, async ({ req }) => {
   const refused = guardRoute(req);
   if (refused) return refused;
-  const session = await importUpload(req);
-  return Response.json({ session: toClientSession(session) }, { status: 201 });
+  return { session: toClientSession(await importUpload(req)) };
 });

@@ -3,7 +3,7 @@ import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
 import { copySession } from '@/lib/sessions/lifecycle';
 import { SetupSchema } from '@/lib/sessions/schema';
-import { toClientSession } from '@/lib/sessions/view';
+import { SessionAnswerSchema, toClientSession } from '@/lib/sessions/view';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,6 +13,6 @@ const Body = z.object({ step_1_setup: SetupSchema.optional() });
  * POST /api/sessions/:id/copy - "Save as new": the session's whole state (with unsaved Setup edits from the body,
  * while Setup may still change) under a new id, images included. 201 `{session}`.
  */
-export const POST = withRoute({ params: SessionParams, body: Body }, async ({ params, body }) =>
-  Response.json({ session: toClientSession(await copySession(params.id, body.step_1_setup)) }, { status: 201 }),
-);
+export const POST = withRoute({ params: SessionParams, body: Body, response: SessionAnswerSchema, status: 201 }, async ({ params, body }) => ({
+  session: toClientSession(await copySession(params.id, body.step_1_setup)),
+}));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
-import { evaluationView } from '@/lib/evaluation/blind';
+import { evaluationView, EvaluationViewSchema } from '@/lib/evaluation/blind';
 import { raterAddedEvent } from '@/lib/evaluation/raters';
 import { RaterNameSchema } from '@/lib/sessions/schema';
 import { commit } from '@/lib/sessions/writer';
@@ -16,7 +16,7 @@ const Body = z.object({ name: RaterNameSchema });
  * sides of their own, seeded with "<session id>:<name>". Answers the rater's EvaluationView. 409 before generation
  * is complete.
  */
-export const POST = withRoute({ params: SessionParams, body: Body }, async ({ params, body }) => {
+export const POST = withRoute({ params: SessionParams, body: Body, response: EvaluationViewSchema }, async ({ params, body }) => {
   return commit(params.id, (s) => raterAddedEvent(s, body.name, () => randomBytes(16).toString('hex')), {
     project: (s) => evaluationView(s, body.name),
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
-import { evaluationView } from '@/lib/evaluation/blind';
+import { evaluationView, EvaluationViewSchema } from '@/lib/evaluation/blind';
 import { DEFAULT_RATER, RaterNameSchema } from '@/lib/sessions/schema';
 import { commit } from '@/lib/sessions/writer';
 
@@ -17,7 +17,7 @@ const Query = z.object({
  * view. `index` (optional) is the pair index the client shows; 409 conflict when the rater has moved on since (another
  * tab), or when there is nothing to undo.
  */
-export const DELETE = withRoute({ params: SessionParams }, async ({ req, params }) => {
-  const { rater, index } = Query.parse(Object.fromEntries(new URL(req.url).searchParams));
+export const DELETE = withRoute({ params: SessionParams, query: Query, response: EvaluationViewSchema }, async ({ params, query }) => {
+  const { rater, index } = query;
   return commit(params.id, () => ({ kind: 'undo', rater, index }), { project: (s) => evaluationView(s, rater) });
 });
