@@ -63,7 +63,8 @@ export function SessionShell({ id, children }: { id: string; children: ReactNode
     store.getState().enterSession(id);
   }, [id, store, save]);
 
-  if (!session.data) {
+  // A session deleted meanwhile (another tab) answers 404 to the next read: its page says so instead of a stale copy.
+  if (!session.data || apiErrorCode(session.error) === 'not_found') {
     return (
       <MainArea>{session.error ? <SessionError id={id} error={session.error} /> : <p className="muted">Loading session {id}…</p>}</MainArea>
     );
