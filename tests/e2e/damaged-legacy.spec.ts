@@ -49,6 +49,7 @@ test('an original-tool folder is migrated only when loaded; a damaged folder say
   await expect(page.getByTestId('needs-migration')).toContainText('written by the original LoRA tool');
   await expect(page.getByRole('button', { name: 'Migrate and open' })).toBeVisible();
   expect(await legacyFiles()).toEqual(before);
+  await shot('needs-migration');
 
   // Load (the sidebar is on every page) migrates it and opens it at its step: its 7 judgments are there,
   // evaluation continues at pair 3 of 4.
