@@ -156,3 +156,22 @@ test('a step the session has not reached, an unknown step or no step opens the c
   await page.goto(`/sessions/${first}`);
   await session.expectOpen(first, 'report');
 });
+
+test('unsaved Setup edits ask before New navigates away: staying keeps the URL and the edits', async ({ page }) => {
+  const sidebar = new Sidebar(page);
+  await page.goto('/');
+  const id = await sidebar.newSession();
+  await new SetupTab(page).waitForComfy();
+  await page.getByLabel('Metrics').fill('Sharpness');
+  // The confirm blocks the click until it is answered, so the answer is given from the dialog handler.
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  expect(asked).toEqual(['Setup has unsaved edits. Drop them and switch session?']);
+  await expect(page).toHaveURL(`/sessions/${id}/setup`);
+  await expect(page.getByLabel('Metrics')).toHaveValue('Sharpness');
+  await expect(sidebar.currentSession()).toHaveText(id);
+});
