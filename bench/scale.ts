@@ -64,7 +64,11 @@ async function run(url: string, images: number, second: number) {
     weight_range: STRENGTHS,
     seeds: Array.from({ length: seeds }, (_, i) => 1000 + i),
     metrics: ['Quality'],
-    prompt_pairs: Array.from({ length: prompts }, (_, i) => ({ positive: `a bench of lighthouses, view ${i}`, negative: '', append_trigger: false })),
+    prompt_pairs: Array.from({ length: prompts }, (_, i) => ({
+      positive: `a bench of lighthouses, view ${i}`,
+      negative: '',
+      append_trigger: false,
+    })),
     sampler: { steps: 1, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 64, height: 64 },
   });
   const finished = new Promise<string>((resolve) => {

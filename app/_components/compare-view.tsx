@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import {
   CartesianGrid,
   ErrorBar,
@@ -13,9 +13,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { ComparisonSchema, type Comparison, type CompareSeries } from '@/lib/report/compare';
-import { POOLED_METRIC } from '@/lib/report/report';
 import { messageOf } from '@/lib/api/errors';
+import { compareQuery } from '@/lib/client/queries';
+import type { Comparison, CompareSeries } from '@/lib/report/compare';
+import { POOLED_METRIC } from '@/lib/report/report';
 
 /** One colour per session (at most 8 sessions are compared). */
 const COLORS = ['#7048e8', '#e8590c', '#2f9e44', '#1c7ed6', '#c2255c', '#f08c00', '#0c8599', '#495057'];
@@ -34,20 +35,6 @@ interface PlotPoint {
   ci_high: number;
   n: number;
   label: string;
-}
-
-type State = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; comparison: Comparison };
-
-/** The message of a failed response: the server's `{error: {message}}`, else the HTTP status. */
-async function errorMessage(res: Response): Promise<string> {
-  try {
-    const body: unknown = await res.json();
-    const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
-    if (typeof message === 'string' && message) return message;
-  } catch {
-    // not JSON: fall through
-  }
-  return `request failed (HTTP ${res.status})`;
 }
 
 /** Smallest gap between neighbouring strengths (1 when there is only one), the unit of the sideways nudge. */
@@ -166,64 +153,32 @@ const cellText = (v: { win_rate: number | null; ci_low: number | null; ci_high: 
 });
 
 /**
- * Several sessions' reports side by side. Fetches `GET /api/compare?ids=…` for `sessionIds` (2–8, in display order)
+ * Several sessions' reports side by side. Reads `GET /api/compare?ids=…` for `sessionIds` (2–8, in display order)
  * and shows, per metric with "All metrics" first, one chart of the LoRA win rate against strength: one coloured line
  * per session with its 95% Wilson interval as error bars, the 50% line dashed. Below: a table of every
  * session × metric × strength with a value, and each session's recommendation. Shows the server's error message when
  * the request fails (e.g. a session that has not finished generation).
  */
 export function CompareView({ sessionIds }: { sessionIds: string[] }) {
-  const key = sessionIds.join(',');
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const { data: c, error } = useQuery(compareQuery(sessionIds));
 
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setState({ kind: 'loading' });
-    const ids = key.split(',').filter(Boolean);
-    (async () => {
-      try {
-        const res = await fetch(`/api/compare?ids=${ids.map(encodeURIComponent).join(',')}`, {
-          signal: ctrl.signal,
-          cache: 'no-store',
-        });
-        if (!res.ok) {
-          const message = await errorMessage(res);
-          if (!ctrl.signal.aborted) setState({ kind: 'error', message });
-          return;
-        }
-        const parsed = ComparisonSchema.safeParse(await res.json());
-        if (ctrl.signal.aborted) return;
-        setState(
-          parsed.success
-            ? { kind: 'ready', comparison: parsed.data }
-            : { kind: 'error', message: 'the server sent a comparison this page cannot read' },
-        );
-      } catch (err) {
-        if (ctrl.signal.aborted) return;
-        setState({ kind: 'error', message: messageOf(err) });
-      }
-    })();
-    return () => ctrl.abort();
-  }, [key]);
-
-  if (state.kind === 'loading') {
+  if (error) {
+    return (
+      <div className="report compare" data-testid="compare-view">
+        <div className="banner error" role="alert">
+          {messageOf(error)}
+        </div>
+      </div>
+    );
+  }
+  if (!c) {
     return (
       <div className="report compare" data-testid="compare-view" aria-busy="true">
         <p className="muted">Loading comparison…</p>
       </div>
     );
   }
-  if (state.kind === 'error') {
-    return (
-      <div className="report compare" data-testid="compare-view">
-        <div className="banner error" role="alert">
-          {state.message}
-        </div>
-      </div>
-    );
-  }
 
-  const c = state.comparison;
   const ordered = [...c.series.filter((s) => s.metric === POOLED_METRIC), ...c.series.filter((s) => s.metric !== POOLED_METRIC)];
   return (
     <div className="report compare" data-testid="compare-view">

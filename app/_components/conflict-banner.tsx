@@ -1,17 +1,24 @@
 'use client';
 
-import { useWorkbench } from './workbench-provider';
+import { useMutation } from '@tanstack/react-query';
+import { useParams } from 'next/navigation';
+import { discardEditsMutation } from '@/lib/client/setup-mutations';
+import { conflictOf } from '@/lib/client/store';
+import { useSessionActions } from './use-session-actions';
+import { useWorkbench, useWorkbenchStore } from './workbench-provider';
 
 /**
- * Shown when a Setup save was refused because another tab or window saved the session first. Offers the two ways out
- * that lose nothing saved: Reload (the stored session; this tab's unsaved edits are dropped, as the text says) or
- * Save mine as new (this tab's edits under a new session id, the other tab's save untouched).
+ * Shown on the open session's pages when a Setup save was refused because another tab or window saved the session
+ * first. Offers the two ways out that lose nothing saved: Reload (the stored session; this tab's unsaved edits are
+ * dropped, as the text says) or Save mine as new (this tab's edits under a new session id, the other tab's save
+ * untouched).
  */
 export function ConflictBanner() {
-  const conflict = useWorkbench((s) => s.conflict);
-  const discardEdits = useWorkbench((s) => s.discardEdits);
-  const saveAsNew = useWorkbench((s) => s.saveAsNew);
-  if (!conflict) return null;
+  const { id } = useParams<{ id?: string }>();
+  const conflict = useWorkbench(conflictOf(id ?? null));
+  const discard = useMutation(discardEditsMutation(useWorkbenchStore()));
+  const { saveAsNew } = useSessionActions();
+  if (!conflict || !id) return null;
   return (
     <div role="alert" className="banner warning" data-testid="save-conflict">
       <span>
@@ -19,10 +26,10 @@ export function ConflictBanner() {
         tab&apos;s unsaved Setup edits; Save mine as new keeps them in a new session. Saving here is paused until you choose.
       </span>
       <span className="banner-actions">
-        <button className="primary" onClick={() => void discardEdits()}>
+        <button className="primary" onClick={() => discard.mutate(id)} disabled={discard.isPending}>
           Reload
         </button>
-        <button onClick={() => void saveAsNew()}>Save mine as new</button>
+        <button onClick={() => saveAsNew(id)}>Save mine as new</button>
       </span>
     </div>
   );

@@ -1,9 +1,15 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, apiErrorCode } from '@/lib/client/api';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { messageOf } from '@/lib/api/errors';
+import { apiErrorCode } from '@/lib/client/api';
+import { judgeMutation, startRaterMutation, undoMutation, type Judgment } from '@/lib/client/evaluation-mutations';
+import { evaluationQuery } from '@/lib/client/queries';
+import { sessionPath } from '@/lib/client/routes';
 import type { Choice, EvaluationView } from '@/lib/evaluation/blind';
-import { useWorkbench } from './workbench-provider';
+import { useOpenSession } from './session-context';
 
 const CHOICES: { choice: Choice; label: string; key: string }[] = [
   { choice: 'left', label: 'Left better', key: '1' },
@@ -101,15 +107,16 @@ const RATER_KEY = 'lorabench.rater';
 
 /** The start of evaluation: who is rating. Each rater gets an order and sides of their own. */
 function RaterPicker({ onStart }: { onStart: (name: string) => void }) {
-  const raters = useWorkbench((s) => s.session!.step_3_evaluation.raters);
-  const defaultDone = useWorkbench((s) => s.session!.step_3_evaluation.current_eval_index);
-  const total = useWorkbench((s) => s.session!.step_2_generation.pairs_total);
+  const session = useOpenSession();
+  const { raters, current_eval_index: defaultDone } = session.step_3_evaluation;
+  const total = session.step_2_generation.pairs_total;
+  const startRater = useMutation(startRaterMutation());
   const [name, setName] = useState(() => (typeof window === 'undefined' ? '' : (localStorage.getItem(RATER_KEY) ?? 'default')));
   const start = (n: string) => {
     const trimmed = n.trim();
     if (!trimmed) return;
     localStorage.setItem(RATER_KEY, trimmed);
-    onStart(trimmed);
+    startRater.mutate({ id: session.session_id, rater: trimmed }, { onSuccess: () => onStart(trimmed) });
   };
   return (
     <div className="rater-picker">
@@ -129,10 +136,11 @@ function RaterPicker({ onStart }: { onStart: (name: string) => void }) {
           <label htmlFor="rater-name">Rater name</label>
           <input id="rater-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={60} autoFocus />
         </div>
-        <button className="primary" type="submit" disabled={!name.trim()}>
+        <button className="primary" type="submit" disabled={!name.trim() || startRater.isPending}>
           Start evaluating
         </button>
       </form>
+      {startRater.error && <div className="field-error">{messageOf(startRater.error)}</div>}
       <ul className="rater-list">
         {defaultDone > 0 && (
           <li>
@@ -173,46 +181,26 @@ function StaleNotice({ rater, onReload }: { rater: string; onReload: () => void 
   );
 }
 
+/** What one screen sends: a Judgment without the session and rater, which the evaluation knows. */
+type ScreenAnswer = Omit<Judgment, 'id' | 'rater'>;
+
+/**
+ * One rater's evaluation. Where they stand comes from the server (the `['evaluation', id, rater]` query, set by each
+ * answer); this component holds only the view mode and the zoom, and each pair's screen its unsent choices.
+ */
 function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
-  const id = useWorkbench((s) => s.session!.session_id);
-  const reloadSession = useWorkbench((s) => s.reloadSession);
-  const setTab = useWorkbench((s) => s.setTab);
-  const [view, setView] = useState<EvaluationView | null>(null);
-  const [choices, setChoices] = useState<Record<string, Choice>>({});
-  const [ratings, setRatings] = useState<Record<string, number>>({});
-  const [sameImage, setSameImage] = useState(false);
+  const session = useOpenSession();
+  const id = session.session_id;
+  const router = useRouter();
+  const { data: view, error, refetch } = useQuery(evaluationQuery(id, rater));
+  const judge = useMutation(judgeMutation());
+  const undo = useMutation(undoMutation());
   const [mode, setMode] = useState<Mode>('side');
   const [zoom, setZoom] = useState(false);
-  const [focus, setFocus] = useState(0);
-  /** The metric chosen last: Shift+1–5 rates it (focus has moved on to the next row by then). */
-  const [lastChosen, setLastChosen] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  /** A judgment or undo met 409: another tab of this rater moved on, and this screen shows an old pair. */
-  const [stale, setStale] = useState(false);
-
-  const show = useCallback((next: EvaluationView) => {
-    setView(next);
-    setChoices(next.answered);
-    setRatings({});
-    setSameImage(false);
-    setLastChosen(null);
-    setFocus(0);
-    setError(null);
-    setStale(false);
-  }, []);
-
-  const fail = useCallback((err: unknown) => {
-    if (apiErrorCode(err) === 'conflict') setStale(true);
-    else setError((err as Error).message);
-  }, []);
-
-  /** Fetches the rater's current pair from the server (at the start, and after another tab moved on). */
-  const loadCurrent = useCallback(() => {
-    api.startRater(id, rater).then(show, (err: Error) => setError(err.message));
-  }, [id, rater, show]);
-
-  useEffect(() => loadCurrent(), [loadCurrent]);
+  // A 409 says another tab of this rater moved on, so this screen shows an old pair.
+  const failure = judge.error ?? undo.error;
+  const stale = apiErrorCode(failure) === 'conflict';
+  const busy = judge.isPending || undo.isPending;
 
   // Preload the next pair so the next screen appears without waiting.
   useEffect(() => {
@@ -220,42 +208,118 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
     for (const url of [view.next.left_url, view.next.right_url]) new Image().src = url;
   }, [view?.next]);
 
-  const complete = Boolean(view && view.metrics.every((m) => choices[m]));
+  const answers = {
+    busy,
+    stale,
+    error: failure && !stale ? messageOf(failure) : null,
+    submit: (j: ScreenAnswer) => {
+      undo.reset();
+      judge.mutate({ id, rater, ...j });
+    },
+    undo: (index: number) => {
+      judge.reset();
+      undo.mutate({ id, rater, index });
+    },
+  };
+  const loadCurrent = () =>
+    void refetch().then(() => {
+      judge.reset();
+      undo.reset();
+    });
 
-  const submit = useCallback(async () => {
-    if (!view || !complete || busy || stale) return;
-    setBusy(true);
-    try {
-      const next = await api.judge(id, rater, view.index, choices, ratings, sameImage);
-      show(next);
-      if (next.complete) void reloadSession();
-    } catch (err) {
-      fail(err);
-    } finally {
-      setBusy(false);
-    }
-  }, [view, complete, busy, stale, id, rater, choices, ratings, sameImage, show, reloadSession, fail]);
+  if (!view) return <div className="muted">{error ? messageOf(error) : 'Loading evaluation…'}</div>;
 
-  const undo = useCallback(async () => {
-    if (!view || busy || stale) return;
-    setBusy(true);
-    try {
-      show(await api.undo(id, rater, view.index));
-      void reloadSession();
-    } catch (err) {
-      fail(err);
-    } finally {
-      setBusy(false);
-    }
-  }, [view, busy, stale, id, rater, show, reloadSession, fail]);
+  if (view.complete || !view.pair) {
+    return (
+      <div className="evaluation done">
+        {stale && <StaleNotice rater={rater} onReload={loadCurrent} />}
+        <p data-testid="evaluation-status">Evaluation complete: all {view.total} pairs judged.</p>
+        <p className="muted">Rater: {rater}</p>
+        <div className="actions">
+          <button onClick={onSwitch}>Another rater</button>
+          <button onClick={() => answers.undo(view.index)} disabled={busy || stale || view.total === 0}>
+            Undo last (U)
+          </button>
+          {session.step === 4 ? (
+            <button className="primary" onClick={() => router.push(sessionPath(id, 4))}>
+              See the report
+            </button>
+          ) : (
+            <span className="muted">The report opens once every rater who started has finished.</span>
+          )}
+        </div>
+        {answers.error && <div className="field-error">{answers.error}</div>}
+      </div>
+    );
+  }
+
+  return (
+    <PairScreen
+      key={view.index}
+      view={view}
+      pair={view.pair}
+      rater={rater}
+      mode={mode}
+      setMode={setMode}
+      zoom={zoom}
+      setZoom={setZoom}
+      answers={answers}
+      onSwitch={onSwitch}
+      onReload={loadCurrent}
+    />
+  );
+}
+
+/**
+ * The screen of one pair: its unsent verdicts, ratings, "same image" flag and focused metric row start from what the
+ * server has recorded for it (`view.answered`) and are dropped with the screen when the next pair comes.
+ */
+function PairScreen(props: {
+  view: EvaluationView;
+  pair: NonNullable<EvaluationView['pair']>;
+  rater: string;
+  mode: Mode;
+  setMode: Dispatch<SetStateAction<Mode>>;
+  zoom: boolean;
+  setZoom: Dispatch<SetStateAction<boolean>>;
+  answers: {
+    busy: boolean;
+    stale: boolean;
+    error: string | null;
+    submit: (j: ScreenAnswer) => void;
+    undo: (index: number) => void;
+  };
+  onSwitch: () => void;
+  onReload: () => void;
+}) {
+  const { view, pair, rater, mode, setMode, zoom, setZoom, answers, onSwitch, onReload } = props;
+  const { busy, stale } = answers;
+  const [choices, setChoices] = useState<Record<string, Choice>>(view.answered);
+  const [ratings, setRatings] = useState<Record<string, number>>({});
+  const [sameImage, setSameImage] = useState(false);
+  const [focus, setFocus] = useState(0);
+  /** The metric chosen last: Shift+1–5 rates it (focus has moved on to the next row by then). */
+  const [lastChosen, setLastChosen] = useState<string | null>(null);
+
+  const complete = view.metrics.every((m) => choices[m]);
+
+  const submit = useCallback(() => {
+    if (!complete || busy || stale) return;
+    answers.submit({ index: view.index, choices, ratings, same_image: sameImage });
+  }, [complete, busy, stale, answers, view.index, choices, ratings, sameImage]);
+
+  const undo = useCallback(() => {
+    if (busy || stale) return;
+    answers.undo(view.index);
+  }, [busy, stale, answers, view.index]);
 
   const choose = useCallback(
     (metricIndex: number, choice: Choice) => {
-      const metric = view?.metrics[metricIndex];
+      const metric = view.metrics[metricIndex];
       if (!metric) return;
       setChoices((c) => ({ ...c, [metric]: choice }));
       setLastChosen(metric);
-      setFocus(Math.min(metricIndex + 1, (view?.metrics.length ?? 1) - 1));
+      setFocus(Math.min(metricIndex + 1, view.metrics.length - 1));
     },
     [view],
   );
@@ -282,7 +346,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
       } else if (letter === 'z') {
         e.preventDefault();
         setZoom((z) => !z);
-      } else if (choice && view?.pair) {
+      } else if (choice) {
         e.preventDefault();
         choose(focus, choice);
       } else if (e.key === 'ArrowUp') {
@@ -290,41 +354,19 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
         setFocus((f) => Math.max(0, f - 1));
       } else if (e.key === 'Enter') {
         e.preventDefault();
-        void submit();
+        submit();
       } else if (e.key === 'u' || e.key === 'U') {
         e.preventDefault();
-        void undo();
+        undo();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [choose, focus, submit, undo, view, lastChosen, choices]);
-
-  if (!view) return <div className="muted">{error ?? 'Loading evaluation…'}</div>;
-
-  if (view.complete || !view.pair) {
-    return (
-      <div className="evaluation done">
-        {stale && <StaleNotice rater={rater} onReload={loadCurrent} />}
-        <p data-testid="evaluation-status">Evaluation complete: all {view.total} pairs judged.</p>
-        <p className="muted">Rater: {rater}</p>
-        <div className="actions">
-          <button onClick={onSwitch}>Another rater</button>
-          <button onClick={() => void undo()} disabled={busy || stale || view.total === 0}>
-            Undo last (U)
-          </button>
-          <button className="primary" onClick={() => setTab(4)}>
-            See the report
-          </button>
-        </div>
-        {error && <div className="field-error">{error}</div>}
-      </div>
-    );
-  }
+  }, [choose, focus, submit, undo, lastChosen, choices, setMode, setZoom]);
 
   return (
     <div className="evaluation">
-      {stale && <StaleNotice rater={rater} onReload={loadCurrent} />}
+      {stale && <StaleNotice rater={rater} onReload={onReload} />}
       <div className="eval-head">
         <strong data-testid="evaluation-status">
           Pair {view.index + 1} of {view.total}
@@ -357,7 +399,7 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
           Same image <kbd>X</kbd>
         </label>
       </div>
-      <PairView left={view.pair.left_url} right={view.pair.right_url} mode={mode} zoom={zoom} />
+      <PairView left={pair.left_url} right={pair.right_url} mode={mode} zoom={zoom} />
       <div className="metrics" role="group" aria-label="Verdicts">
         {view.metrics.map((metric, i) => (
           <div key={metric} className={`metric-row${focus === i ? ' focused' : ''}`} onClick={() => setFocus(i)}>
@@ -396,14 +438,14 @@ function Judging({ rater, onSwitch }: { rater: string; onSwitch: () => void }) {
         ))}
       </div>
       <div className="actions">
-        <button onClick={() => void undo()} disabled={busy || stale || view.index === 0}>
+        <button onClick={undo} disabled={busy || stale || view.index === 0}>
           Undo last (U)
         </button>
-        <button className="primary" onClick={() => void submit()} disabled={!complete || busy || stale}>
+        <button className="primary" onClick={submit} disabled={!complete || busy || stale}>
           Submit (Enter)
         </button>
       </div>
-      {error && <div className="field-error">{error}</div>}
+      {answers.error && <div className="field-error">{answers.error}</div>}
     </div>
   );
 }

@@ -1,10 +1,15 @@
 'use client';
 
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { memo, useMemo, useRef } from 'react';
+import { cancelGenerationMutation, pauseGenerationMutation, startGenerationMutation } from '@/lib/client/generation-mutations';
 import { gridCells, type PromptGrid } from '@/lib/client/grid';
-import type { StreamEvent } from '@/lib/generation/jobs';
+import { sessionPath } from '@/lib/client/routes';
 import type { Result } from '@/lib/sessions/schema';
+import type { ClientSession } from '@/lib/sessions/view';
 import { imageCount } from '@/lib/setup/presets';
+import { useOpenSession } from './session-context';
 import { useVisibleRows } from './use-visible-rows';
 import { useWorkbench } from './workbench-provider';
 
@@ -31,8 +36,12 @@ const OVERSCAN_ROWS = 2;
 // Memoized on the result object: an image event replaces one result, so only that cell renders again.
 const Cell = memo(function Cell({ sessionId, result, label }: { sessionId: string; result: Result | undefined; label: string }) {
   // Only the cell of the image being rendered follows the sampler steps and previews.
-  const step = useWorkbench((s) => (result && s.step?.image_id === result.image_id ? s.step : null));
-  const preview = useWorkbench((s) => (result && s.preview?.image_id === result.image_id ? s.preview.data_url : null));
+  const step = useWorkbench((s) =>
+    result && s.liveSession === sessionId && s.live.step?.image_id === result.image_id ? s.live.step : null,
+  );
+  const preview = useWorkbench((s) =>
+    result && s.liveSession === sessionId && s.live.preview?.image_id === result.image_id ? s.live.preview.data_url : null,
+  );
   if (!result) return <td />;
   if (result.status === 'done') {
     const v = encodeURIComponent(result.completed_at ?? '');
@@ -170,8 +179,8 @@ const PromptBlock = memo(function PromptBlock({
   );
 });
 
-function ServerLine() {
-  const eta = useWorkbench((s) => s.eta);
+function ServerLine({ sessionId }: { sessionId: string }) {
+  const eta = useWorkbench((s) => (s.liveSession === sessionId ? s.live.eta : null));
   if (!eta || eta.servers.length < 2) return null;
   return (
     <div className="muted" data-testid="server-stats">
@@ -186,10 +195,10 @@ function ServerLine() {
 }
 
 /** The progress bar and line: images done, the current image's sampler steps, the time left, failures, status. */
-function Progress() {
-  const session = useWorkbench((s) => s.session)!;
-  const step = useWorkbench((s) => s.step);
-  const measuredEta = useWorkbench((s) => s.eta?.seconds ?? null);
+function Progress({ session }: { session: ClientSession }) {
+  const id = session.session_id;
+  const step = useWorkbench((s) => (s.liveSession === id ? s.live.step : null));
+  const measuredEta = useWorkbench((s) => (s.liveSession === id ? (s.live.eta?.seconds ?? null) : null));
   const { results, generation_complete } = session.step_2_generation;
   const done = results.filter((r) => r.status === 'done').length;
   const failed = results.filter((r) => r.status === 'failed').length;
@@ -216,32 +225,20 @@ function Progress() {
         {failed ? ` · ${failed} failed` : ''}
         {generation_complete ? ' · complete' : running ? ' · running' : ` · ${session.status}`}
       </div>
-      <ServerLine />
+      <ServerLine sessionId={id} />
       {session.error_message && <div className="field-error">{session.error_message}</div>}
     </div>
   );
 }
 
-/** Step 2: the plan, Start/Resume, live progress over Server-Sent Events, and the grid filling in. */
+/** Step 2: the plan, Start/Resume, live progress (the session's events stream, see useSessionEvents), and the grid filling in. */
 export function GenerationTab() {
-  const session = useWorkbench((s) => s.session)!;
-  const startGeneration = useWorkbench((s) => s.startGeneration);
-  const pauseGeneration = useWorkbench((s) => s.pauseGeneration);
-  const cancelGeneration = useWorkbench((s) => s.cancelGeneration);
-  const onEvent = useWorkbench((s) => s.onGenerationEvent);
-  const onStreamOpen = useWorkbench((s) => s.onStreamOpen);
-  const setTab = useWorkbench((s) => s.setTab);
+  const session = useOpenSession();
+  const router = useRouter();
+  const start = useMutation(startGenerationMutation());
+  const pause = useMutation(pauseGenerationMutation());
+  const cancel = useMutation(cancelGenerationMutation());
   const id = session.session_id;
-
-  useEffect(() => {
-    const source = new EventSource(`/api/sessions/${id}/events`);
-    source.onmessage = (msg) => {
-      const ev = JSON.parse(msg.data as string) as StreamEvent;
-      if (ev.type === 'hello') onStreamOpen(ev.revision);
-      else onEvent(ev);
-    };
-    return () => source.close();
-  }, [id, onEvent, onStreamOpen]);
 
   const { results, generation_complete, generation_started } = session.step_2_generation;
   const setup = session.step_1_setup;
@@ -260,28 +257,28 @@ export function GenerationTab() {
           strengths) = {results.length || imageCount(setup)} images · {setup.checkpoint} + {setup.lora_filename}
         </div>
         {!generation_complete && !running && (
-          <button className="primary" onClick={() => void startGeneration()}>
+          <button className="primary" onClick={() => start.mutate(id)} disabled={start.isPending}>
             {generation_started ? (failed ? 'Retry failed images' : 'Resume generation') : 'Start generation'}
           </button>
         )}
         {running && (
           <div className="row tight">
-            <button onClick={() => void pauseGeneration()} title="Submit no new image; finish the ones queued in ComfyUI">
+            <button onClick={() => pause.mutate(id)} title="Submit no new image; finish the ones queued in ComfyUI">
               Pause
             </button>
-            <button onClick={() => void cancelGeneration()} title="Stop now and remove this session's prompts from ComfyUI's queue">
+            <button onClick={() => cancel.mutate(id)} title="Stop now and remove this session's prompts from ComfyUI's queue">
               Cancel
             </button>
           </div>
         )}
         {generation_complete && (
-          <button className="primary" onClick={() => setTab(3)}>
+          <button className="primary" onClick={() => router.push(sessionPath(id, 3))}>
             Go to evaluation
           </button>
         )}
       </div>
 
-      {generation_started && <Progress />}
+      {generation_started && <Progress session={session} />}
 
       {setup.prompt_pairs.map((prompt, p) => (
         <PromptBlock

@@ -1,13 +1,18 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { api } from '@/lib/client/api';
-import { confirmDropEdits } from '@/lib/client/confirm';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { messageOf } from '@/lib/api/errors';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
+import { emptySessionsQuery, sessionQuery, sessionsQuery, trashQuery } from '@/lib/client/queries';
+import { comparePath, sessionPath } from '@/lib/client/routes';
+import { cleanUpMutation, deleteSessionMutation } from '@/lib/client/session-mutations';
 import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
-import type { ClientSession } from '@/lib/sessions/view';
-import { useWorkbench } from './workbench-provider';
+import { useSessionActions } from './use-session-actions';
+import { useWorkbench, useWorkbenchStore } from './workbench-provider';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '–');
 
@@ -19,15 +24,8 @@ function seconds(from: string | null, to: string | null): string {
 
 /** Everything about one session: Setup, counts, timings, notes. */
 function Details({ id }: { id: string }) {
-  const [s, setS] = useState<ClientSession | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.getSession(id).then(
-      (r) => setS(r.session),
-      (err: Error) => setError(err.message),
-    );
-  }, [id]);
-  if (!s) return <div className="details">{error ?? 'Loading…'}</div>;
+  const { data: s, error } = useQuery(sessionQuery(id));
+  if (!s) return <div className="details">{error ? messageOf(error) : 'Loading…'}</div>;
   const setup = s.step_1_setup;
   const results = s.step_2_generation.results;
   const rows: Array<[string, string]> = [
@@ -72,15 +70,8 @@ function Details({ id }: { id: string }) {
 }
 
 function Trash() {
-  const restore = useWorkbench((s) => s.restore);
-  const sessions = useWorkbench((s) => s.sessions);
-  const [entries, setEntries] = useState<Array<{ name: string; session_id: string }>>([]);
-  useEffect(() => {
-    api.listTrash().then(
-      (r) => setEntries(r.entries),
-      () => setEntries([]),
-    );
-  }, [sessions]);
+  const { restore } = useSessionActions();
+  const { data: entries = [] } = useQuery(trashQuery());
   return (
     <section>
       <h2>Trash</h2>
@@ -91,7 +82,7 @@ function Trash() {
           {entries.map((e) => (
             <li key={e.name}>
               {e.name}{' '}
-              <button onClick={() => void restore(e.name)} aria-label={`Restore ${e.name}`}>
+              <button onClick={() => restore(e.name)} aria-label={`Restore ${e.name}`}>
                 Restore
               </button>
             </li>
@@ -108,42 +99,38 @@ function Trash() {
  * Import of a .zip; the trash with Restore.
  */
 export function HistoryView() {
-  const sessions = useWorkbench((s) => s.sessions);
-  const current = useWorkbench((s) => s.session?.session_id);
-  const dirty = useWorkbench((s) => s.draft !== null);
-  const loadSession = useWorkbench((s) => s.loadSession);
-  const relaunch = useWorkbench((s) => s.relaunch);
-  const deleteSession = useWorkbench((s) => s.deleteSession);
-  const importZip = useWorkbench((s) => s.importZip);
-  const compare = useWorkbench((s) => s.compare);
-  const refreshList = useWorkbench((s) => s.refreshList);
-  const setView = useWorkbench((s) => s.setView);
-  const setError = useWorkbench((s) => s.setError);
+  const { data: sessions = [] } = useQuery(sessionsQuery());
+  const current = useWorkbench((s) => s.lastSessionId);
+  const store = useWorkbenchStore();
+  const client = useQueryClient();
+  const router = useRouter();
+  const actions = useSessionActions();
+  const deleteSession = useMutation(deleteSessionMutation(store));
+  const cleanUpSessions = useMutation(cleanUpMutation());
   const [filter, setFilter] = useState<SessionFilter>(NO_FILTER);
   const [open, setOpen] = useState<string | null>(null);
   const [checked, setChecked] = useState<string[]>([]);
 
-  const confirmDrop = () => confirmDropEdits(dirty);
   const shown = filterSessions(sessions, filter);
 
   const cleanUp = async () => {
+    let empty: string[];
     try {
-      const { empty } = await api.emptySessions();
-      if (empty.length === 0) {
-        window.alert('No empty sessions (without images and judgments) to clean up.');
-        return;
-      }
-      if (!window.confirm(`Move ${empty.length} empty session(s) to the trash?\n${empty.join('\n')}`)) return;
-      await api.cleanUp(empty);
-      await refreshList();
+      empty = await client.fetchQuery(emptySessionsQuery());
     } catch (err) {
-      setError((err as Error).message);
+      store.getState().setError(messageOf(err));
+      return;
     }
+    if (empty.length === 0) {
+      window.alert('No empty sessions (without images and judgments) to clean up.');
+      return;
+    }
+    if (window.confirm(`Move ${empty.length} empty session(s) to the trash?\n${empty.join('\n')}`)) cleanUpSessions.mutate(empty);
   };
 
-  const remove = async (s: SessionSummary) => {
-    if (!window.confirm(`Delete session ${sessionLabel(s)}? It moves to sessions/.trash/ and can be restored.`)) return;
-    await deleteSession(s.session_id);
+  const remove = (s: SessionSummary) => {
+    if (window.confirm(`Delete session ${sessionLabel(s)}? It moves to sessions/.trash/ and can be restored.`))
+      deleteSession.mutate(s.session_id);
   };
 
   return (
@@ -161,15 +148,19 @@ export function HistoryView() {
               onChange={(e) => {
                 const file = e.target.files?.[0];
                 e.target.value = '';
-                if (file && confirmDrop()) void importZip(file);
+                if (file) actions.importZip(file);
               }}
             />
           </label>
           <button onClick={() => void cleanUp()}>Clean up empty sessions</button>
-          <button onClick={() => compare(checked)} disabled={checked.length < 2}>
+          <button onClick={() => router.push(comparePath(checked))} disabled={checked.length < 2}>
             Compare selected ({checked.length})
           </button>
-          <button onClick={() => setView('session')}>Back to the session</button>
+          {current && (
+            <Link className="button-like" href={sessionPath(current)}>
+              Back to the session
+            </Link>
+          )}
         </div>
       </div>
 
@@ -221,7 +212,7 @@ export function HistoryView() {
                 s={s}
                 open={open === s.session_id}
                 onToggle={() => setOpen(open === s.session_id ? null : s.session_id)}
-                onDelete={() => void remove(s)}
+                onDelete={() => remove(s)}
               />
             ) : (
               <HistoryRow
@@ -232,9 +223,9 @@ export function HistoryView() {
                 open={open === s.session_id}
                 onCheck={(on) => setChecked((c) => (on ? [...c, s.session_id] : c.filter((x) => x !== s.session_id)))}
                 onToggle={() => setOpen(open === s.session_id ? null : s.session_id)}
-                onLoad={() => confirmDrop() && void loadSession(s.session_id)}
-                onRelaunch={() => confirmDrop() && void relaunch(s.session_id)}
-                onDelete={() => void remove(s)}
+                onLoad={() => actions.load(s.session_id)}
+                onRelaunch={() => actions.relaunch(s.session_id)}
+                onDelete={() => remove(s)}
               />
             ),
           )}

@@ -3,12 +3,12 @@
 // The LoRA's training metadata next to the setup form: base model, rank, alpha, resolution, suggested trigger words
 // (from the server's `/api/comfy/lora-metadata`, or from a local .safetensors whose header is parsed in the browser)
 // and a warning when the LoRA's model family differs from the checkpoint's.
-import { useEffect, useState, type ChangeEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type ChangeEvent } from 'react';
+import { loraMetadataQuery } from '@/lib/client/queries';
 import { checkpointFamily, familyMismatch, summarizeKohya, type KohyaSummary } from '@/lib/comfy/lora-metadata';
 import { DEFAULT_MAX_HEADER_BYTES, headerLength, parseSafetensorsHeader, SAFETENSORS_PREFIX_BYTES } from '@/lib/comfy/safetensors';
 import { messageOf } from '@/lib/api/errors';
-
-const DEBOUNCE_MS = 300;
 
 type Loaded =
   { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'done'; summary: KohyaSummary; source: string };
@@ -79,8 +79,8 @@ function Summary({
 }
 
 /**
- * Training metadata of the chosen LoRA, fetched (debounced, stale requests aborted) whenever `url` or `lora` change,
- * plus a file input that reads only the header slice of a local `.safetensors` in the browser.
+ * Training metadata of LoRA file `lora` on the server at `url` (through the query cache, so choosing a LoRA again
+ * asks nothing), plus a file input that reads only the header slice of a local `.safetensors` in the browser.
  */
 export function LoraMetadata({
   url,
@@ -95,38 +95,13 @@ export function LoraMetadata({
   disabled: boolean;
   onUseTriggers: (words: string) => void;
 }) {
-  const [remote, setRemote] = useState<Loaded>({ state: 'idle' });
+  const query = useQuery(loraMetadataQuery(url, lora));
+  const remote: Loaded = query.data
+    ? { state: 'done', summary: query.data, source: lora }
+    : query.error
+      ? { state: 'error', message: messageOf(query.error) }
+      : { state: lora ? 'loading' : 'idle' };
   const [local, setLocal] = useState<Loaded>({ state: 'idle' });
-
-  useEffect(() => {
-    if (!lora) {
-      setRemote({ state: 'idle' });
-      return;
-    }
-    const ctrl = new AbortController();
-    setRemote({ state: 'loading' });
-    const timer = setTimeout(async () => {
-      try {
-        const qs = new URLSearchParams({ filename: lora });
-        if (url) qs.set('url', url);
-        const res = await fetch(`/api/comfy/lora-metadata?${qs}`, { signal: ctrl.signal });
-        const body = (await res.json().catch(() => null)) as { summary?: KohyaSummary; error?: { message?: string } } | null;
-        if (ctrl.signal.aborted) return;
-        if (!res.ok || !body?.summary) {
-          setRemote({ state: 'error', message: body?.error?.message ?? `metadata request failed (${res.status})` });
-          return;
-        }
-        setRemote({ state: 'done', summary: body.summary, source: lora });
-      } catch (err) {
-        if (ctrl.signal.aborted) return;
-        setRemote({ state: 'error', message: messageOf(err) });
-      }
-    }, DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [url, lora]);
 
   async function onFile(e: ChangeEvent<HTMLInputElement>) {
     const file = e.target.files?.[0];

@@ -1,29 +1,13 @@
 'use client';
 // A compact panel for Setup: turns a short brief into prompt ideas and metric suggestions through
 // POST /api/prompts/generate and POST /api/prompts/metrics (LLM when configured, else the offline generator).
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { messageOf } from '@/lib/api/errors';
+import { api } from '@/lib/client/api';
+import type { PromptSource as Source } from '@/lib/prompts/schema';
 
 type Pair = { positive: string; negative: string };
-type Source = 'llm' | 'offline';
-
-/** POSTs `body` as JSON and returns the answer, or throws an Error with the server's `{error: {message}}`. */
-async function post<T>(url: string, body: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      cache: 'no-store',
-    });
-  } catch {
-    throw new Error('The LoRA Bench server cannot be reached.');
-  }
-  const json = (await res.json().catch(() => null)) as ({ error?: { message?: string } } & T) | null;
-  if (!res.ok || !json) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
-  return json;
-}
 
 const sourceLabel = (s: Source) => (s === 'llm' ? 'the LLM' : 'the offline generator');
 
@@ -46,53 +30,38 @@ export function PromptGenerator({
   const [brief, setBrief] = useState('');
   const [count, setCount] = useState(4);
   const [offline, setOffline] = useState(false);
-  const [busy, setBusy] = useState<'' | 'prompts' | 'metrics'>('');
-  const [error, setError] = useState('');
+  // The generated prompts are edited here before use, so they live in the panel, with the generator that made them.
   const [prompts, setPrompts] = useState<Pair[] | null>(null);
-  const [promptSource, setPromptSource] = useState<Source | null>(null);
-  const [metrics, setMetrics] = useState<string[] | null>(null);
-  const [metricSource, setMetricSource] = useState<Source | null>(null);
-
-  const query = offline ? '?offline=1' : '';
-  const canAsk = !disabled && !busy && brief.trim().length > 0;
-
-  async function generate() {
-    setBusy('prompts');
-    setError('');
-    try {
-      const n = Math.min(20, Math.max(1, Math.round(count) || 1));
-      const seed = Math.floor(Math.random() * 2 ** 31);
-      const r = await post<{ source: Source; prompts: Pair[] }>(`/api/prompts/generate${query}`, {
-        brief: brief.trim(),
-        trigger_words: triggerWords,
-        n,
-        seed,
-      });
+  const [promptSource, setPromptSource] = useState<Source>('offline');
+  // Errors are shown in the panel, not in the page's banner.
+  const generate = useMutation({
+    meta: { ownErrors: true },
+    mutationFn: () =>
+      api.generatePrompts(
+        {
+          brief: brief.trim(),
+          trigger_words: triggerWords,
+          n: Math.min(20, Math.max(1, Math.round(count) || 1)),
+          seed: Math.floor(Math.random() * 2 ** 31),
+        },
+        offline,
+      ),
+    onSuccess: (r) => {
       setPrompts(r.prompts);
       setPromptSource(r.source);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy('');
-    }
-  }
+    },
+  });
+  const suggest = useMutation({
+    meta: { ownErrors: true },
+    mutationFn: () => api.suggestMetrics({ brief: brief.trim(), trigger_words: triggerWords }, offline),
+  });
+  const busy = generate.isPending || suggest.isPending;
+  // The error shown is that of the request made last.
+  const [asked, setAsked] = useState<'prompts' | 'metrics'>('prompts');
+  const error = asked === 'prompts' ? generate.error : suggest.error;
+  const metrics = suggest.data?.metrics ?? null;
 
-  async function suggest() {
-    setBusy('metrics');
-    setError('');
-    try {
-      const r = await post<{ source: Source; metrics: string[] }>(`/api/prompts/metrics${query}`, {
-        brief: brief.trim(),
-        trigger_words: triggerWords,
-      });
-      setMetrics(r.metrics);
-      setMetricSource(r.source);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy('');
-    }
-  }
+  const canAsk = !disabled && !busy && brief.trim().length > 0;
 
   const usable = (prompts ?? []).filter((p) => p.positive.trim());
 
@@ -127,26 +96,41 @@ export function PromptGenerator({
           Offline generator
         </label>
         <div className="field">
-          <button type="button" className="primary" disabled={!canAsk} onClick={generate}>
-            {busy === 'prompts' ? 'Generating...' : 'Generate prompts'}
+          <button
+            type="button"
+            className="primary"
+            disabled={!canAsk}
+            onClick={() => {
+              setAsked('prompts');
+              generate.mutate();
+            }}
+          >
+            {generate.isPending ? 'Generating...' : 'Generate prompts'}
           </button>
         </div>
         <div className="field">
-          <button type="button" disabled={!canAsk} onClick={suggest}>
-            {busy === 'metrics' ? 'Suggesting...' : 'Suggest metrics'}
+          <button
+            type="button"
+            disabled={!canAsk}
+            onClick={() => {
+              setAsked('metrics');
+              suggest.mutate();
+            }}
+          >
+            {suggest.isPending ? 'Suggesting...' : 'Suggest metrics'}
           </button>
         </div>
       </div>
       {error && (
         <div className="field-error" role="alert">
-          {error}
+          {messageOf(error)}
         </div>
       )}
 
       {prompts && (
         <div>
           <div className="hint">
-            {prompts.length} prompt{prompts.length === 1 ? '' : 's'} from {sourceLabel(promptSource ?? 'offline')}
+            {prompts.length} prompt{prompts.length === 1 ? '' : 's'} from {sourceLabel(promptSource)}
           </div>
           <div data-testid="generated-prompts">
             {prompts.map((p, i) => (
@@ -171,7 +155,7 @@ export function PromptGenerator({
 
       {metrics && (
         <div>
-          <div className="hint">Metrics from {sourceLabel(metricSource ?? 'offline')}</div>
+          <div className="hint">Metrics from {sourceLabel(suggest.data?.source ?? 'offline')}</div>
           <div data-testid="suggested-metrics">{metrics.join(', ')}</div>
           <div className="actions">
             <button type="button" disabled={disabled || metrics.length === 0} onClick={() => onUseMetrics(metrics)}>

@@ -1,12 +1,11 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/client/api';
 import type { CellExtra } from '@/lib/report/extras';
 import type { Cell, RevealRow } from '@/lib/report/report';
-import type { ClientReport } from '@/lib/report/service';
 import { DoseResponseChart } from './dose-response-chart';
-import { useWorkbench } from './workbench-provider';
+import { useOpenSession } from './session-context';
 
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)}%`);
 const pval = (v: number | null) => (v === null ? '–' : v < 0.001 ? '<0.001' : v.toFixed(3));
@@ -115,14 +114,10 @@ function RevealItem({ sessionId, row, metrics }: { sessionId: string; row: Revea
 
 /** Step 4: win rates with Wilson intervals and exact tests, dose-response charts, biases, and the reveal. */
 export function ReportTab() {
-  const id = useWorkbench((s) => s.session!.session_id);
-  const [report, setReport] = useState<ClientReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.report(id).then(setReport, (err: Error) => setError(err.message));
-  }, [id]);
+  const { session_id: id, revision } = useOpenSession();
+  const { data: report, error } = useQuery({ queryKey: ['report', id, revision], queryFn: () => api.report(id) });
 
-  if (!report) return <div className="muted">{error ?? 'Computing the report…'}</div>;
+  if (!report) return <div className="muted">{error?.message ?? 'Computing the report…'}</div>;
   const bias = report.position_bias;
   return (
     <div className="report">

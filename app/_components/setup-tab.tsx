@@ -1,14 +1,22 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { api } from '@/lib/client/api';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { messageOf } from '@/lib/api/errors';
+import { startGenerationMutation } from '@/lib/client/generation-mutations';
 import { parseNameList as parseNames, parseNumberList, randomSeeds } from '@/lib/client/lists';
+import { comfyStatusQuery } from '@/lib/client/queries';
+import { sessionPath } from '@/lib/client/routes';
+import { conflictOf, draftOf } from '@/lib/client/store';
 import type { ComfyStatus } from '@/lib/comfy/status';
 import { ReadySetupSchema, type PromptPair, type Setup } from '@/lib/sessions/schema';
 import { applyPreset, estimateSeconds, imageCount, PRESETS, promptsMissing, type PresetId } from '@/lib/setup/presets';
 import { LoraMetadata } from './lora-metadata';
 import { PromptGenerator } from './prompt-generator';
-import { useWorkbench } from './workbench-provider';
+import { useOpenSession } from './session-context';
+import { useSaveSetup } from './use-save-setup';
+import { useWorkbench, useWorkbenchStore } from './workbench-provider';
 import { WorkflowField } from './workflow-field';
 
 /**
@@ -83,43 +91,31 @@ function FileSelect(props: {
   );
 }
 
+/** What the status light shows when the probe itself failed (the app's server did not answer). */
+const unreachable = (url: string, error: unknown): ComfyStatus => ({
+  url,
+  simulated: false,
+  reachable: false,
+  gpu: null,
+  vram_free: null,
+  error: messageOf(error),
+  checkpoints: [],
+  loras: [],
+  samplers: [],
+  schedulers: [],
+});
+
 function ComfyField(props: {
   setup: Setup;
   disabled: boolean;
   onChange: (s: Setup) => void;
   status: ComfyStatus | null;
-  setStatus: (s: ComfyStatus) => void;
+  checking: boolean;
+  /** Probes the server(s) at this URL (again). */
+  check: (url: string) => void;
   issues: Map<string, string>;
 }) {
-  const { setup, disabled, onChange, status, setStatus, issues } = props;
-  const [checking, setChecking] = useState(false);
-  const check = async (url: string) => {
-    setChecking(true);
-    try {
-      setStatus(await api.comfyStatus(url || undefined));
-    } catch (err) {
-      setStatus({
-        url,
-        simulated: false,
-        reachable: false,
-        gpu: null,
-        vram_free: null,
-        error: (err as Error).message,
-        checkpoints: [],
-        loras: [],
-        samplers: [],
-        schedulers: [],
-      });
-    } finally {
-      setChecking(false);
-    }
-  };
-  // Checked on mount and on demand, not on every keystroke.
-  const [initialUrl] = useState(setup.comfyui_url);
-  useEffect(() => {
-    void check(initialUrl);
-  }, [initialUrl]);
-
+  const { setup, disabled, onChange, status, checking, check, issues } = props;
   const light = checking ? 'checking' : status?.reachable ? 'ok' : 'down';
   return (
     <fieldset>
@@ -132,11 +128,11 @@ function ComfyField(props: {
             value={setup.comfyui_url}
             disabled={disabled}
             onChange={(e) => onChange({ ...setup, comfyui_url: e.target.value })}
-            onBlur={() => void check(setup.comfyui_url)}
+            onBlur={() => check(setup.comfyui_url)}
           />
           <div className="hint">several servers: comma-separated; generation spreads over every healthy one</div>
         </div>
-        <button onClick={() => void check(setup.comfyui_url)} disabled={checking}>
+        <button onClick={() => check(setup.comfyui_url)} disabled={checking}>
           Check
         </button>
       </div>
@@ -292,15 +288,27 @@ function formatEstimate(s: number): string {
 
 /** Step 1: ComfyUI server, model files, strengths, seeds, prompts, metrics and sampler settings. */
 export function SetupTab() {
-  const session = useWorkbench((s) => s.session)!;
-  const draft = useWorkbench((s) => s.draft);
-  const editSetup = useWorkbench((s) => s.editSetup);
-  const startGeneration = useWorkbench((s) => s.startGeneration);
-  const conflict = useWorkbench((s) => s.conflict);
-  const setup = draft ?? session.step_1_setup;
+  const session = useOpenSession();
+  const id = session.session_id;
+  const store = useWorkbenchStore();
+  const router = useRouter();
+  const draft = useWorkbench(draftOf(id));
+  const conflict = useWorkbench(conflictOf(id));
+  const save = useSaveSetup();
+  const start = useMutation(startGenerationMutation());
+  const setup = draft?.setup ?? session.step_1_setup;
+  const editSetup = (next: Setup) => store.getState().editSetup(id, session.revision, next);
   const locked = session.step_2_generation.generation_started;
   const [randomCount, setRandomCount] = useState(2);
-  const [status, setStatus] = useState<ComfyStatus | null>(null);
+  // The server the status light, the model lists and the LoRA metadata come from: checked on mount and on demand
+  // (blur, Check), not on every keystroke.
+  const [checkedUrl, setCheckedUrl] = useState(setup.comfyui_url);
+  const probe = useQuery(comfyStatusQuery(checkedUrl));
+  const status = probe.data ?? (probe.error ? unreachable(checkedUrl, probe.error) : null);
+  const check = (url: string) => (url === checkedUrl ? void probe.refetch() : setCheckedUrl(url));
+  const startGeneration = async () => {
+    if (await save()) start.mutate(id, { onSuccess: () => router.push(sessionPath(id, 2)) });
+  };
   const images = imageCount(setup);
   const [preset, setPreset] = useState<PresetId | null>(null);
   // The same zod schema the server checks at Start, so messages appear next to the fields before any request.
@@ -314,10 +322,18 @@ export function SetupTab() {
   return (
     <div className="setup">
       {locked && <p className="banner info">Generation has started, so Setup is read-only for this session.</p>}
-      <ComfyField setup={setup} disabled={locked} onChange={editSetup} status={status} setStatus={setStatus} issues={issues} />
+      <ComfyField
+        setup={setup}
+        disabled={locked}
+        onChange={editSetup}
+        status={status}
+        checking={probe.isFetching}
+        check={check}
+        issues={issues}
+      />
       {setup.lora_filename && (
         <LoraMetadata
-          url={setup.comfyui_url}
+          url={checkedUrl}
           lora={setup.lora_filename}
           checkpoint={setup.checkpoint}
           disabled={locked}
@@ -454,7 +470,11 @@ export function SetupTab() {
             {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length} strengths) = {images}{' '}
             images · about {formatEstimate(estimateSeconds(setup))} of GPU time
           </span>
-          <button className="primary" onClick={() => void startGeneration()} disabled={images === 0 || !ready.success || conflict}>
+          <button
+            className="primary"
+            onClick={() => void startGeneration()}
+            disabled={images === 0 || !ready.success || conflict || start.isPending}
+          >
             Save and start generation
           </button>
         </div>

@@ -1,18 +1,26 @@
 'use client';
 
+import { useMutation, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useParams } from 'next/navigation';
 import { useState } from 'react';
-import { confirmDropEdits } from '@/lib/client/confirm';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
+import { sessionQuery, sessionsQuery } from '@/lib/client/queries';
+import { SESSIONS_PATH } from '@/lib/client/routes';
+import { saveNotesMutation } from '@/lib/client/setup-mutations';
+import { conflictOf, draftOf } from '@/lib/client/store';
 import type { ComfyConfig } from '@/lib/comfy/config';
-import { SessionStatusSchema, STEP_NAMES, type Step } from '@/lib/sessions/schema';
-import { useWorkbench } from './workbench-provider';
+import { SessionStatusSchema, STEP_NAMES } from '@/lib/sessions/schema';
+import type { ClientSession } from '@/lib/sessions/view';
+import { useSaveSetup } from './use-save-setup';
+import { useSessionActions } from './use-session-actions';
+import { useWorkbench, useWorkbenchStore } from './workbench-provider';
 
 const SAVE_LABEL = { idle: 'Save', saving: 'Saving…', saved: 'Saved', error: 'Save' } as const;
 
-function NotesField() {
-  const session = useWorkbench((s) => s.session)!;
-  const saveNotes = useWorkbench((s) => s.saveNotes);
+function NotesField({ session }: { session: ClientSession }) {
+  const saveNotes = useMutation(saveNotesMutation(useWorkbenchStore()));
   const [text, setText] = useState(session.notes);
   return (
     <div className="notes">
@@ -25,29 +33,31 @@ function NotesField() {
         value={text}
         placeholder="What is this run about?"
         onChange={(e) => setText(e.target.value)}
-        onBlur={() => text !== session.notes && void saveNotes(text)}
+        onBlur={() => text !== session.notes && saveNotes.mutate({ id: session.session_id, notes: text })}
       />
     </div>
   );
 }
 
+/** The session the sidebar shows: the one the URL names, else the one this tab opened last. */
+function useCurrentSessionId(): string | null {
+  const { id } = useParams<{ id?: string }>();
+  const last = useWorkbench((s) => s.lastSessionId);
+  return id ?? last;
+}
+
 /** Current session, its step and notes; New / Save / Save as new / Relaunch; the filterable Load dropdown. */
 export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
-  const session = useWorkbench((s) => s.session);
-  const sessions = useWorkbench((s) => s.sessions);
-  const dirty = useWorkbench((s) => s.draft !== null);
+  const id = useCurrentSessionId();
+  const { data: session } = useQuery({ ...sessionQuery(id ?? ''), enabled: id !== null });
+  const { data: sessions = [] } = useQuery(sessionsQuery());
+  const dirty = useWorkbench((s) => draftOf(id)(s) !== null);
   const saveState = useWorkbench((s) => s.saveState);
-  const conflict = useWorkbench((s) => s.conflict);
-  const newSession = useWorkbench((s) => s.newSession);
-  const loadSession = useWorkbench((s) => s.loadSession);
-  const save = useWorkbench((s) => s.save);
-  const saveAsNew = useWorkbench((s) => s.saveAsNew);
-  const relaunch = useWorkbench((s) => s.relaunch);
-  const setView = useWorkbench((s) => s.setView);
+  const conflict = useWorkbench(conflictOf(id));
+  const save = useSaveSetup();
+  const actions = useSessionActions();
   const [selected, setSelected] = useState('');
   const [filter, setFilter] = useState<SessionFilter>(NO_FILTER);
-
-  const confirmDrop = () => confirmDropEdits(dirty);
 
   const shown = filterSessions(sessions, filter);
   const loadable = shown.filter((s) => !s.damaged);
@@ -62,24 +72,28 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
 
       <div className="current">
         <div className="label">Current session</div>
-        {session ? (
+        {id ? (
           <>
             <div className="session-id" data-testid="current-session">
-              {session.session_id}
+              {id}
             </div>
-            <div className="step" data-testid="current-step">
-              Step {session.step}: {STEP_NAMES[session.step as Step]} · {session.status}
-            </div>
-            <div className="muted" data-testid="save-status">
-              {conflict
-                ? 'Not saved: changed in another tab'
-                : saveState === 'saving'
-                  ? 'Saving…'
-                  : dirty
-                    ? 'Unsaved edits'
-                    : 'All changes saved'}
-            </div>
-            <NotesField key={session.session_id} />
+            {session && (
+              <>
+                <div className="step" data-testid="current-step">
+                  Step {session.step}: {STEP_NAMES[session.step]} · {session.status}
+                </div>
+                <div className="muted" data-testid="save-status">
+                  {conflict
+                    ? 'Not saved: changed in another tab'
+                    : saveState === 'saving'
+                      ? 'Saving…'
+                      : dirty
+                        ? 'Unsaved edits'
+                        : 'All changes saved'}
+                </div>
+                <NotesField key={session.session_id} session={session} />
+              </>
+            )}
           </>
         ) : (
           <div className="muted">None</div>
@@ -87,7 +101,7 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
       </div>
 
       <div className="buttons">
-        <button onClick={() => confirmDrop() && void newSession()}>New</button>
+        <button onClick={actions.newSession}>New</button>
         <button
           onClick={() => void save()}
           disabled={!session || saveState === 'saving' || conflict}
@@ -97,11 +111,15 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
         </button>
       </div>
       <div className="buttons">
-        <button onClick={() => void saveAsNew()} disabled={!session} title="Save the current state under a new id">
+        <button
+          onClick={() => session && actions.saveAsNew(session.session_id)}
+          disabled={!session}
+          title="Save the current state under a new id"
+        >
           Save as new
         </button>
         <button
-          onClick={() => session && confirmDrop() && void relaunch(session.session_id)}
+          onClick={() => session && actions.relaunch(session.session_id)}
           disabled={!session}
           title="A new session with the same Setup"
         >
@@ -131,12 +149,12 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
           </option>
         ))}
       </select>
-      <button onClick={() => choice && confirmDrop() && void loadSession(choice)} disabled={!choice}>
+      <button onClick={() => choice && actions.load(choice)} disabled={!choice}>
         Load selected
       </button>
-      <button className="link light-link" onClick={() => setView('history')}>
+      <Link className="light-link" href={SESSIONS_PATH}>
         All sessions, import, compare, trash…
-      </button>
+      </Link>
     </aside>
   );
 }

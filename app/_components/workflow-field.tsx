@@ -1,7 +1,7 @@
 'use client';
 
 import { type CustomWorkflow, type ApiGraph } from '@/lib/comfy/graph-schema';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import {
   detectMapping,
   MAPPING_ROLES,
@@ -32,6 +32,9 @@ const TEMPLATE_HINTS: Record<TemplateId, string> = {
   sdxl: 'CheckpointLoaderSimple (SDXL base) → LoraLoader → CLIPTextEncode ×2 → KSampler (1024×1024) → SaveImage.',
   flux: 'UNETLoader + DualCLIPLoader + VAELoader → LoraLoaderModelOnly → FluxGuidance → SamplerCustomAdvanced (1024×1024). No negative prompt.',
 };
+
+/** Whether two workflows are the same graph, mapping, name and source (objects compared by content). */
+const sameWorkflow = (a: CustomWorkflow | null, b: CustomWorkflow | null) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 interface Evaluation {
   graph: ApiGraph | null;
@@ -81,24 +84,24 @@ export function WorkflowField({
   const [name, setName] = useState(value?.source === 'custom' ? value.name : 'Custom workflow');
   const [chosen, setChosen] = useState<MappingNodes | null>(value?.source === 'custom' ? mappingNodes(value.mapping) : null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const lastSent = useRef<CustomWorkflow | null>(value);
-
-  // A value set from outside (another session loaded) replaces what the field shows.
-  useEffect(() => {
-    if (value === lastSent.current) return;
-    lastSent.current = value;
+  // The workflow this field last showed or sent. A different one from outside (Reload after a conflict) replaces what
+  // the field shows, during render as React's "adjusting state when a prop changes" pattern does, so no effect paints
+  // the old one first; an equal copy (the stored one after a save) leaves the text as typed.
+  const [shown, setShown] = useState<CustomWorkflow | null>(value);
+  if (!sameWorkflow(value, shown)) {
+    setShown(value);
     setChoice(value ? value.source : 'standard');
     if (value?.source === 'custom') {
       setText(JSON.stringify(value.graph, null, 2));
       setName(value.name);
       setChosen(mappingNodes(value.mapping));
     }
-  }, [value]);
+  }
 
   const ev = useMemo(() => evaluate(text, chosen, name), [text, chosen, name]);
 
   const emit = (w: CustomWorkflow | null) => {
-    lastSent.current = w;
+    setShown(w);
     onChange(w);
   };
 

@@ -1,9 +1,13 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { messageOf } from '@/lib/api/errors';
+import { api } from '@/lib/client/api';
 
 /** The access-token form shown when the app is exposed beyond this machine (HOST) and ACCESS_TOKEN is set. */
 export default function Login() {
+  const router = useRouter();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -14,14 +18,12 @@ export default function Login() {
         className="row"
         onSubmit={async (e) => {
           e.preventDefault();
-          const res = await fetch('/api/login', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ token }),
-          });
-          if (res.ok) window.location.href = '/';
-          else
-            setError(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? 'login failed');
+          try {
+            await api.login(token);
+            router.replace('/');
+          } catch (err) {
+            setError(messageOf(err));
+          }
         }}
       >
         <div className="field grow">

@@ -1,5 +1,8 @@
+import type { KohyaSummary } from '@/lib/comfy/lora-metadata';
 import type { ComfyStatus } from '@/lib/comfy/status';
 import type { EvaluationView, Choice } from '@/lib/evaluation/blind';
+import type { GeneratedPrompt, GenerateRequest, MetricsRequest, PromptSource } from '@/lib/prompts/schema';
+import { ComparisonSchema, type Comparison } from '@/lib/report/compare';
 import type { ClientReport } from '@/lib/report/service';
 import type { Setup, SessionSummary } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
@@ -30,7 +33,9 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
       ...init,
       cache: 'no-store',
     });
-  } catch {
+  } catch (err) {
+    // An abort (a query no longer wanted) is the query library's business, not a network failure.
+    if (init?.signal?.aborted) throw err;
     throw new ApiClientError('network', 'The LoRA Bench server cannot be reached.', 0);
   }
   const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
@@ -41,6 +46,13 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 const json = (method: string, body?: unknown): RequestInit => ({ method, body: JSON.stringify(body ?? {}) });
+
+/** The comparison of `GET /api/compare`, checked against its schema (the charts read it field by field). */
+async function compare(ids: readonly string[], signal?: AbortSignal): Promise<Comparison> {
+  const parsed = ComparisonSchema.safeParse(await call<unknown>(`/api/compare?ids=${ids.map(encodeURIComponent).join(',')}`, { signal }));
+  if (!parsed.success) throw new ApiClientError('bad_answer', 'the server sent a comparison this page cannot read', 200);
+  return parsed.data;
+}
 
 /** Typed calls to the route handlers under `/api`. Every one throws ApiClientError with the server's message. */
 export const api = {
@@ -80,6 +92,19 @@ export const api = {
     call<EvaluationView>(`/api/sessions/${id}/judgments/last?rater=${encodeURIComponent(rater)}&index=${index}`, {
       method: 'DELETE',
     }),
+  evaluation: (id: string, rater: string) => call<EvaluationView>(`/api/sessions/${id}/evaluation?rater=${encodeURIComponent(rater)}`),
   report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
-  comfyStatus: (url?: string) => call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`),
+  compare,
+  comfyStatus: (url?: string, signal?: AbortSignal) =>
+    call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`, { signal }),
+  loraMetadata: (url: string, filename: string, signal?: AbortSignal) => {
+    const qs = new URLSearchParams({ filename });
+    if (url) qs.set('url', url);
+    return call<{ summary: KohyaSummary }>(`/api/comfy/lora-metadata?${qs}`, { signal });
+  },
+  generatePrompts: (body: GenerateRequest, offline: boolean) =>
+    call<{ source: PromptSource; prompts: GeneratedPrompt[] }>(`/api/prompts/generate${offline ? '?offline=1' : ''}`, json('POST', body)),
+  suggestMetrics: (body: MetricsRequest, offline: boolean) =>
+    call<{ source: PromptSource; metrics: string[] }>(`/api/prompts/metrics${offline ? '?offline=1' : ''}`, json('POST', body)),
+  login: (token: string) => call<{ ok: true }>('/api/login', json('POST', { token })),
 };

@@ -44,9 +44,17 @@ test('an original-tool folder is migrated only when loaded; a damaged folder say
   await history.delete(DAMAGED);
   await expect(page.getByRole('button', { name: `Restore ${DAMAGED}` })).toBeVisible();
 
-  // Load migrates it: its 7 judgments are there, evaluation continues at pair 3 of 4.
-  await page.getByRole('button', { name: 'Back to the session' }).click();
+  // Its URL opened directly (a bookmark) offers the migration and writes nothing until asked.
+  await page.goto(`/sessions/${LEGACY}/evaluation`);
+  await expect(page.getByTestId('needs-migration')).toContainText('written by the original LoRA tool');
+  await expect(page.getByRole('button', { name: 'Migrate and open' })).toBeVisible();
+  expect(await legacyFiles()).toEqual(before);
+  await shot('needs-migration');
+
+  // Load (the sidebar is on every page) migrates it and opens it at its step: its 7 judgments are there,
+  // evaluation continues at pair 3 of 4.
   await sidebar.load(LEGACY);
+  await expect(page).toHaveURL(`/sessions/${LEGACY}/evaluation`);
   await expect(sidebar.currentStep()).toContainText('Evaluation');
   expect(await legacyFiles()).toContain('session_meta.v1.json');
   expect(await legacyFiles()).toContain(path.join('output', 'baseline_0_0.png'));

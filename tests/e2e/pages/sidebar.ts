@@ -41,7 +41,11 @@ export class Sidebar {
   }
 
   async openHistory(): Promise<void> {
-    await this.page.getByRole('button', { name: /All sessions/ }).click();
+    await this.page
+      .getByRole('complementary', { name: 'Sessions' })
+      .getByRole('link', { name: /All sessions/ })
+      .click();
+    await expect(this.page).toHaveURL('/sessions');
     await expect(this.page.getByTestId('history-view')).toBeVisible();
   }
 
