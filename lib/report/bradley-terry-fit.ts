@@ -85,8 +85,34 @@ function reachable(m: number, start: number, edge: (i: number, j: number) => boo
 export type FitResult = { ok: true; values: Record<string, number> } | { ok: false; kind: 'no-mle' | 'no-convergence'; reason: string };
 
 /**
- * MM fit of the anchor's connected component, on the wins matrix of `items` (dense, m × m). Never throws on data
- * problems; reports them instead.
+ * The exact fit when the component's compared pairs form a tree (c items, c − 1 compared pairs), as the report's
+ * star of every strength against the baseline does: the log-likelihood is then a sum of one term per pair in its
+ * own difference θᵢ − θⱼ, so each pair's MLE is its log-odds, θᵢ − θⱼ = ln(wᵢⱼ / wⱼᵢ) (wins with the prior), and
+ * the values follow from the anchor along the tree. The MM iteration converges to the same values. Null when the
+ * component is not a tree (or has a pair won all one way, where the MLE does not exist: checked before).
+ */
+function treeFit(items: readonly string[], wp: Float64Array, m: number, a: number, comp: number[]): Record<string, number> | null {
+  let pairs = 0;
+  for (const i of comp) for (const j of comp) if (i < j && (wp[i * m + j] as number) + (wp[j * m + i] as number) > 0) pairs++;
+  if (pairs !== comp.length - 1) return null;
+  const theta = new Map<number, number>([[a, 0]]);
+  const stack = [a];
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    for (const j of comp) {
+      if (theta.has(j) || (wp[i * m + j] as number) + (wp[j * m + i] as number) === 0) continue;
+      theta.set(j, (theta.get(i) as number) + Math.log((wp[j * m + i] as number) / (wp[i * m + j] as number)));
+      stack.push(j);
+    }
+  }
+  const values: Record<string, number> = {};
+  for (const i of comp) values[items[i] as string] = i === a ? 0 : (theta.get(i) as number);
+  return values;
+}
+
+/**
+ * Fit of the anchor's connected component, on the wins matrix of `items` (dense, m × m): exact on a tree, by MM
+ * iteration otherwise. Never throws on data problems; reports them instead.
  */
 export function fit(items: readonly string[], w: Float64Array, a: number, prior: number, iterations: number, tolerance: number): FitResult {
   const m = items.length;
@@ -124,6 +150,9 @@ export function fit(items: readonly string[], w: Float64Array, a: number, prior:
         `the rest: ${stuck.map((i) => items[i]).join(', ')}); use a prior > 0`,
     };
   }
+
+  const tree = treeFit(items, wp, m, a, comp);
+  if (tree) return { ok: true, values: tree };
 
   const c = comp.length;
   const W = new Float64Array(c);

@@ -123,12 +123,17 @@ export function bradleyTerryBootstrap(
   const anchor = opts.anchor ?? (agg.items[0] as string);
   const a = agg.index.get(anchor) as number;
 
-  // Each prompt as a wins matrix over all items; a replicate's matrix is their sum weighted by how often it drew
-  // each, so a replicate costs k·m² additions and one fit, whatever the number of judgments behind the counts.
+  // Each prompt as the non-zero cells of its wins matrix over all items; a replicate's matrix is their sum weighted
+  // by how often it drew each, so a replicate costs at most k·m² additions and one fit, whatever the number of
+  // judgments behind the counts.
   const clusters = comparisonsByPrompt.filter((cs) => cs.some((c) => (c.count ?? 1) > 0));
   const k = clusters.length;
   const m = agg.items.length;
-  const matrices = clusters.map((cs) => winsMatrix(cs, agg.index));
+  const cells = clusters.map((cs) => {
+    const w = winsMatrix(cs, agg.index);
+    const at = [...w.keys()].filter((e) => (w[e] as number) !== 0);
+    return { at: Int32Array.from(at), count: Float64Array.from(at, (e) => w[e] as number) };
+  });
   const namesAnchor = clusters.map((cs) => cs.some((c) => c.winner === anchor || c.loser === anchor));
   const draws = new Map<string, number[]>(names.map((name) => [name, []]));
   if (k >= 2) {
@@ -141,9 +146,9 @@ export function bradleyTerryBootstrap(
       // A replicate whose prompts never name the anchor places no item.
       if (!namesAnchor.some((named, i) => named && (times[i] as number) > 0)) continue;
       drawn.fill(0);
-      matrices.forEach((w, i) => {
+      cells.forEach(({ at, count }, i) => {
         const t = times[i] as number;
-        if (t > 0) for (let e = 0; e < w.length; e++) drawn[e] = (drawn[e] as number) + t * (w[e] as number);
+        if (t > 0) for (let e = 0; e < at.length; e++) drawn[at[e] as number]! += t * (count[e] as number);
       });
       const res = fit(agg.items, drawn, a, prior, iterations, tolerance);
       // With a prior > 0 the MLE always exists.
