@@ -5,6 +5,7 @@ import { ReportTabView } from '@/app/_components/report-tab-view';
 import { applyJudgment, type Choice } from '@/lib/evaluation/blind';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { renderReportHtml } from '@/lib/report/html';
+import { ClientReportSchema } from '@/lib/report/schema';
 import { reportForClient } from '@/lib/report/service';
 import type { Session } from '@/lib/sessions/schema';
 import { generatedSession } from '../../helpers/generated-session';
@@ -119,6 +120,11 @@ describe('the Report tab and the HTML export', () => {
     ]);
     const withoutArena = exported.replace('<th>Arena rate</th>', '');
     expect(missingFromExport(tab, outline(withoutArena))).toEqual(['columns of stats']);
+  });
+
+  it('gets a report of the shape GET /api/sessions/:id/report answers with', () => {
+    const report = reportForClient(fullSession());
+    expect(ClientReportSchema.strict().parse(report)).toEqual(report);
   });
 
   it('before evaluation is complete the tab shows the figures without the reveal', () => {
