@@ -1,50 +1,45 @@
 'use client';
 
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Cell } from '@/lib/report/report';
+import type { DoseResponseChartProps } from '@/lib/report/view/dose-response-svg';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
 /**
- * LoRA win rate against strength for one metric, with the 95% Wilson interval as a band and the 50% line (no
- * preference). Strengths with no decisive judgment are left out.
+ * LoRA win rate against strength for one metric (`cells`), with the 95% Wilson interval as a band and the 50% line
+ * (no preference): the Report tab's chart for lib/report/view/report-view.tsx, which draws the frame and title (the
+ * HTML export draws the same data as static SVG). Strengths with no decisive judgment are left out.
  */
-export function DoseResponseChart({ title, cells }: { title: string; cells: Cell[] }) {
+export function DoseResponseChart({ cells }: DoseResponseChartProps) {
   const data = cells
     .filter((c) => c.win_rate !== null)
     .sort((a, b) => a.strength - b.strength)
     .map((c) => ({ strength: c.strength, win_rate: c.win_rate, band: [c.ci_low, c.ci_high], n: c.n }));
+  if (data.length === 0) return <p className="muted">No decisive judgments yet.</p>;
   return (
-    <div className="chart" data-testid="dose-response-chart">
-      <h3>{title}</h3>
-      {data.length === 0 ? (
-        <p className="muted">No decisive judgments yet.</p>
-      ) : (
-        <ResponsiveContainer width="100%" height={220}>
-          <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="strength"
-              type="number"
-              domain={['dataMin', 'dataMax']}
-              label={{ value: 'LoRA strength', position: 'insideBottom', offset: -8, fontSize: 11 }}
-              tick={{ fontSize: 11 }}
-            />
-            <YAxis domain={[0, 1]} tickFormatter={pct} tick={{ fontSize: 11 }} width={40} />
-            <Tooltip
-              formatter={(value, name) =>
-                Array.isArray(value)
-                  ? [`${pct(Number(value[0]))}–${pct(Number(value[1]))}`, '95% CI']
-                  : [pct(Number(value)), name === 'win_rate' ? 'LoRA win rate' : String(name)]
-              }
-              labelFormatter={(s) => `strength ${s}`}
-            />
-            <ReferenceLine y={0.5} stroke="#868e96" strokeDasharray="4 4" />
-            <Area dataKey="band" stroke="none" fill="#7048e8" fillOpacity={0.18} isAnimationActive={false} />
-            <Line dataKey="win_rate" stroke="#7048e8" strokeWidth={2} dot={{ r: 4 }} isAnimationActive={false} />
-          </ComposedChart>
-        </ResponsiveContainer>
-      )}
-    </div>
+    <ResponsiveContainer width="100%" height={220}>
+      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis
+          dataKey="strength"
+          type="number"
+          domain={['dataMin', 'dataMax']}
+          label={{ value: 'LoRA strength', position: 'insideBottom', offset: -8, fontSize: 11 }}
+          tick={{ fontSize: 11 }}
+        />
+        <YAxis domain={[0, 1]} tickFormatter={pct} tick={{ fontSize: 11 }} width={40} />
+        <Tooltip
+          formatter={(value, name) =>
+            Array.isArray(value)
+              ? [`${pct(Number(value[0]))}–${pct(Number(value[1]))}`, '95% CI']
+              : [pct(Number(value)), name === 'win_rate' ? 'LoRA win rate' : String(name)]
+          }
+          labelFormatter={(s) => `strength ${s}`}
+        />
+        <ReferenceLine y={0.5} stroke="#868e96" strokeDasharray="4 4" />
+        <Area dataKey="band" stroke="none" fill="#7048e8" fillOpacity={0.18} isAnimationActive={false} />
+        <Line dataKey="win_rate" stroke="#7048e8" strokeWidth={2} dot={{ r: 4 }} isAnimationActive={false} />
+      </ComposedChart>
+    </ResponsiveContainer>
   );
 }

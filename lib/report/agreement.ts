@@ -3,6 +3,9 @@
  * server and client bundles.
  */
 import type { Score, Winner } from '@/lib/sessions/schema';
+import type { RaterAgreement } from './schema';
+
+export type { RaterAgreement } from './schema';
 
 /**
  * Fleiss' kappa (J. L. Fleiss, "Measuring nominal scale agreement among many raters", Psychological Bulletin
@@ -75,21 +78,6 @@ export interface RaterAgreementOptions {
   bothBadAsCategory?: boolean;
 }
 
-export interface RaterAgreement {
-  /** The raters compared, in order of their first score (or as given in `opts.raters`). */
-  raters: string[];
-  /** Items (pair_id, metric) that every rater judged with a counted verdict. */
-  subjects: number;
-  /** Fleiss' kappa over those items; null with fewer than 2 raters, no shared items, or a single category used. */
-  kappa: number | null;
-  /**
-   * Observed agreement P̄ of Fleiss: the mean over items of the share of rater pairs that chose the same category.
-   * With two raters this is the plain share of items on which they agree. A proportion in [0, 1]; null with
-   * fewer than 2 raters or no shared items.
-   */
-  percent_agreement: number | null;
-}
-
 /**
  * How much the raters agree, as Fleiss' kappa over the items they all judged.
  *
@@ -115,7 +103,7 @@ export function raterAgreement(scores: readonly Score[], opts: RaterAgreementOpt
     if (pairSet && !pairSet.has(s.pair_id)) continue;
     if (raterSet && !raterSet.has(s.rater)) continue;
     if (!seenRaters.includes(s.rater)) seenRaters.push(s.rater);
-    const key = JSON.stringify([s.pair_id, s.metric]);
+    const key = `${s.pair_id}\u0000${s.metric}`;
     let byRater = latest.get(key);
     if (!byRater) latest.set(key, (byRater = new Map()));
     byRater.set(s.rater, s.winner);

@@ -28,7 +28,7 @@ export function resampleIndices(rng: Rng, k: number): number[] {
  * The q-quantile of ascending `sorted` by linear interpolation between order statistics (Hyndman & Fan type 7,
  * `numpy.quantile`'s default "linear"). Null for an empty array.
  */
-export function quantileSorted(sorted: readonly number[], q: number): number | null {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number | null {
   if (sorted.length === 0) return null;
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
@@ -39,8 +39,8 @@ export function quantileSorted(sorted: readonly number[], q: number): number | n
 }
 
 /** The percentile interval [q(α/2), q(1 − α/2)] of `values` (α = 1 − confidence); null when empty. */
-export function percentileInterval(values: readonly number[], confidence: number): Interval | null {
-  const sorted = [...values].sort((a, b) => a - b);
+export function percentileInterval(values: ArrayLike<number>, confidence: number): Interval | null {
+  const sorted = Float64Array.from(values).sort();
   const alpha = 1 - confidence;
   const low = quantileSorted(sorted, alpha / 2);
   const high = quantileSorted(sorted, 1 - alpha / 2);
@@ -71,6 +71,27 @@ export interface BootstrapOptions {
   confidence?: number;
 }
 
+/** Per prompt summed, prompts with no decisive judgment left out, ascending prompt_index (see below). */
+function clustersOf(items: readonly PromptCounts[]): { prompts: number[]; lora: number[]; decisive: number[] } {
+  const byPrompt = new Map<number, { lora: number; baseline: number }>();
+  for (const it of items) {
+    if (!Number.isInteger(it.prompt_index) || it.prompt_index < 0) {
+      throw new RangeError(`bootstrapWinRateByPrompt: prompt_index must be a whole number >= 0 (got ${it.prompt_index})`);
+    }
+    if (!(Number.isFinite(it.lora) && it.lora >= 0 && Number.isFinite(it.baseline) && it.baseline >= 0)) {
+      throw new RangeError(
+        `bootstrapWinRateByPrompt: counts must be finite and >= 0 (prompt ${it.prompt_index}: lora ${it.lora}, baseline ${it.baseline})`,
+      );
+    }
+    const c = byPrompt.get(it.prompt_index) ?? { lora: 0, baseline: 0 };
+    c.lora += it.lora;
+    c.baseline += it.baseline;
+    byPrompt.set(it.prompt_index, c);
+  }
+  const kept = [...byPrompt.entries()].filter(([, c]) => c.lora + c.baseline > 0).sort((a, b) => a[0] - b[0]);
+  return { prompts: kept.map(([i]) => i), lora: kept.map(([, c]) => c.lora), decisive: kept.map(([, c]) => c.lora + c.baseline) };
+}
+
 /**
  * Percentile bootstrap interval for the LoRA win rate Σlora / (Σlora + Σbaseline), resampling whole prompts with
  * replacement (B. Efron & R. Tibshirani, "An Introduction to the Bootstrap", 1993, ch. 13; the cluster bootstrap).
@@ -91,45 +112,66 @@ export interface BootstrapOptions {
  *   reps not a whole number >= 1, or confidence outside (0, 1).
  */
 export function bootstrapWinRateByPrompt(items: readonly PromptCounts[], opts: BootstrapOptions = {}): Interval | null {
+  return bootstrapWinRatesByPrompt([items], opts)[0] ?? null;
+}
+
+/**
+ * `bootstrapWinRateByPrompt` of many cells at once (e.g. every metric × strength of a report), all with the same
+ * options: element i is exactly `bootstrapWinRateByPrompt(cells[i], opts)`. Cells whose kept prompts are the same
+ * set draw the same prompts in every replicate (the same seed gives the same draws), so the draws are made once per
+ * set and each replicate costs k draws plus k multiply-adds per cell: nothing grows with the number of judgments.
+ * Sharing draws makes the Monte Carlo error of the cells move together, as in one joint resample of the prompts.
+ *
+ * @throws RangeError as `bootstrapWinRateByPrompt`.
+ */
+export function bootstrapWinRatesByPrompt(cells: readonly (readonly PromptCounts[])[], opts: BootstrapOptions = {}): (Interval | null)[] {
   const reps = opts.reps ?? DEFAULT_BOOTSTRAP_REPS;
   const confidence = opts.confidence ?? 0.95;
   checkBootstrapOptions('bootstrapWinRateByPrompt', reps, confidence);
 
-  const byPrompt = new Map<number, { lora: number; baseline: number }>();
-  for (const it of items) {
-    if (!Number.isInteger(it.prompt_index) || it.prompt_index < 0) {
-      throw new RangeError(`bootstrapWinRateByPrompt: prompt_index must be a whole number >= 0 (got ${it.prompt_index})`);
+  const clusters = cells.map(clustersOf);
+  const groups = new Map<string, number[]>(); // kept prompt set -> cells
+  clusters.forEach((c, i) => {
+    if (c.prompts.length < 2) return;
+    const key = c.prompts.join(',');
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const out: (Interval | null)[] = cells.map(() => null);
+  for (const members of groups.values()) {
+    const k = (clusters[members[0] as number] as { prompts: number[] }).prompts.length;
+    // Per member, the LoRA wins and decisive judgments of each kept prompt, flat (member-major).
+    const lora = Float64Array.from(members.flatMap((cell) => (clusters[cell] as { lora: number[] }).lora));
+    const decisive = Float64Array.from(members.flatMap((cell) => (clusters[cell] as { decisive: number[] }).decisive));
+    const times = new Int32Array(k); // how often the replicate drew each prompt
+    const drawn = new Int32Array(k); // the prompts it drew, each once
+    const rates = new Float64Array(members.length * reps); // member-major
+    const rng = makeRng(opts.seed);
+    for (let r = 0; r < reps; r++) {
+      times.fill(0);
+      // The draws of resampleIndices, in the same order.
+      for (let i = 0; i < k; i++) times[Math.min(k - 1, Math.floor(rng() * k))]! += 1;
+      let d = 0;
+      for (let i = 0; i < k; i++) if ((times[i] as number) > 0) drawn[d++] = i;
+      for (let c = 0; c < members.length; c++) {
+        let wins = 0;
+        let n = 0;
+        for (let e = 0; e < d; e++) {
+          const i = drawn[e] as number;
+          const t = times[i] as number;
+          wins += t * (lora[c * k + i] as number);
+          n += t * (decisive[c * k + i] as number);
+        }
+        rates[c * reps + r] = wins / n; // n > 0: every kept prompt has a decisive judgment
+      }
     }
-    if (!(Number.isFinite(it.lora) && it.lora >= 0 && Number.isFinite(it.baseline) && it.baseline >= 0)) {
-      throw new RangeError(
-        `bootstrapWinRateByPrompt: counts must be finite and >= 0 (prompt ${it.prompt_index}: lora ${it.lora}, baseline ${it.baseline})`,
-      );
-    }
-    const c = byPrompt.get(it.prompt_index) ?? { lora: 0, baseline: 0 };
-    c.lora += it.lora;
-    c.baseline += it.baseline;
-    byPrompt.set(it.prompt_index, c);
+    members.forEach((cell, c) => {
+      const sorted = rates.subarray(c * reps, (c + 1) * reps).sort();
+      const low = quantileSorted(sorted, (1 - confidence) / 2);
+      const high = quantileSorted(sorted, 1 - (1 - confidence) / 2);
+      out[cell] = low === null || high === null ? null : { low, high };
+    });
   }
-  const clusters = [...byPrompt.entries()]
-    .filter(([, c]) => c.lora + c.baseline > 0)
-    .sort((a, b) => a[0] - b[0])
-    .map(([, c]) => c);
-  const k = clusters.length;
-  if (k < 2) return null;
-
-  const rng = makeRng(opts.seed);
-  const rates: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    let lora = 0;
-    let baseline = 0;
-    for (const i of resampleIndices(rng, k)) {
-      const c = clusters[i] as { lora: number; baseline: number };
-      lora += c.lora;
-      baseline += c.baseline;
-    }
-    if (lora + baseline > 0) rates.push(lora / (lora + baseline)); // always true with the filter above
-  }
-  return percentileInterval(rates, confidence);
+  return out;
 }
 
 /**

@@ -3,17 +3,9 @@
  * algorithm, with a prompt-level bootstrap. Pure: no I/O, safe in server and client bundles.
  */
 import { DEFAULT_BOOTSTRAP_SEED, checkBootstrapOptions, makeRng, percentileInterval, resampleIndices } from './bootstrap';
+import { aggregate, checkFitOptions, fit, winsMatrix, type Comparison } from './bradley-terry-fit';
 
-/**
- * `count` (default 1) wins of `winner` over `loser`. A tie is passed as half a win each way:
- * `{winner: a, loser: b, count: 0.5}` and `{winner: b, loser: a, count: 0.5}` (the usual convention, e.g.
- * Chatbot Arena's; under it a tie is evidence the two are equally strong). Counts need not be whole numbers.
- */
-export interface Comparison {
-  winner: string;
-  loser: string;
-  count?: number;
-}
+export type { Comparison } from './bradley-terry-fit';
 
 export interface BradleyTerryOptions {
   /** The item whose log-strength is fixed at 0 (default: the first item named in `comparisons`). */
@@ -35,149 +27,6 @@ export interface BradleyTerryOptions {
 export const DEFAULT_BT_PRIOR = 0.5;
 const DEFAULT_ITERATIONS = 100_000;
 const DEFAULT_TOLERANCE = 1e-10;
-/** Steps in log-strength this small are floating-point noise (ln of a double is exact to ~1e-16 absolute). */
-const NOISE_FLOOR = 64 * Number.EPSILON;
-
-interface Aggregated {
-  items: string[];
-  /** wins[i][j]: total count of i beating j. */
-  wins: number[][];
-}
-
-function aggregate(fn: string, comparisons: readonly Comparison[]): Aggregated {
-  const index = new Map<string, number>();
-  const items: string[] = [];
-  const idx = (name: string): number => {
-    let i = index.get(name);
-    if (i === undefined) {
-      i = items.length;
-      index.set(name, i);
-      items.push(name);
-    }
-    return i;
-  };
-  const pairs: [number, number, number][] = [];
-  for (const c of comparisons) {
-    const count = c.count ?? 1;
-    if (c.winner === c.loser) throw new RangeError(`${fn}: an item cannot beat itself (${c.winner})`);
-    if (!(Number.isFinite(count) && count >= 0)) {
-      throw new RangeError(`${fn}: count must be finite and >= 0 (got ${count} for ${c.winner} over ${c.loser})`);
-    }
-    pairs.push([idx(c.winner), idx(c.loser), count]);
-  }
-  const m = items.length;
-  const wins = Array.from({ length: m }, () => new Array<number>(m).fill(0));
-  for (const [i, j, count] of pairs) (wins[i] as number[])[j] = ((wins[i] as number[])[j] as number) + count;
-  return { items, wins };
-}
-
-function checkFitOptions(fn: string, prior: number, iterations: number, tolerance: number): void {
-  if (!(Number.isFinite(prior) && prior >= 0)) throw new RangeError(`${fn}: prior must be finite and >= 0 (got ${prior})`);
-  if (!Number.isInteger(iterations) || iterations < 1) {
-    throw new RangeError(`${fn}: iterations must be a whole number >= 1 (got ${iterations})`);
-  }
-  if (!(tolerance > 0)) throw new RangeError(`${fn}: tolerance must be > 0 (got ${tolerance})`);
-}
-
-/** Items reachable from `start` following edges i→j where edge(i, j). */
-function reachable(m: number, start: number, edge: (i: number, j: number) => boolean): boolean[] {
-  const seen = new Array<boolean>(m).fill(false);
-  seen[start] = true;
-  const stack = [start];
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
-    for (let j = 0; j < m; j++) {
-      if (!seen[j] && edge(i, j)) {
-        seen[j] = true;
-        stack.push(j);
-      }
-    }
-  }
-  return seen;
-}
-
-type FitResult =
-  { ok: true; values: Record<string, number> } | { ok: false; kind: 'no-anchor' | 'no-mle' | 'no-convergence'; reason: string };
-
-/** MM fit of the anchor's connected component. Never throws on data problems; reports them instead. */
-function fit(agg: Aggregated, anchor: string, prior: number, iterations: number, tolerance: number): FitResult {
-  const a = agg.items.indexOf(anchor);
-  if (a < 0) return { ok: false, kind: 'no-anchor', reason: `the anchor ${anchor} is not among the compared items` };
-  const m = agg.items.length;
-  const w = agg.wins;
-  const win = (i: number, j: number): number => (w[i] as number[])[j] as number;
-
-  // Compared pairs get the prior each way.
-  const n = Array.from({ length: m }, () => new Array<number>(m).fill(0)); // n[i][j] = games between i and j
-  const wp = Array.from({ length: m }, () => new Array<number>(m).fill(0)); // wins with the prior
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < m; j++) {
-      if (i === j) continue;
-      const compared = win(i, j) + win(j, i) > 0;
-      (wp[i] as number[])[j] = win(i, j) + (compared ? prior : 0);
-    }
-  }
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < m; j++) (n[i] as number[])[j] = ((wp[i] as number[])[j] as number) + ((wp[j] as number[])[i] as number);
-  }
-  const games = (i: number, j: number): number => (n[i] as number[])[j] as number;
-  const beats = (i: number, j: number): boolean => ((wp[i] as number[])[j] as number) > 0;
-
-  // Only the anchor's connected component is on the anchor's scale.
-  const inComponent = reachable(m, a, (i, j) => games(i, j) > 0);
-  const comp = [...Array(m).keys()].filter((i) => inComponent[i]);
-  if (comp.length === 1) return { ok: true, values: { [anchor]: 0 } };
-
-  // The MLE exists iff in every split of the component into two groups each group beats the other at least
-  // once (Ford 1957; Hunter 2004, Assumption 1): the "beats" graph must be strongly connected.
-  const down = reachable(m, a, beats);
-  const up = reachable(m, a, (i, j) => beats(j, i));
-  const stuck = comp.filter((i) => !down[i] || !up[i]);
-  if (stuck.length > 0) {
-    return {
-      ok: false,
-      kind: 'no-mle',
-      reason:
-        'the maximum-likelihood estimate does not exist (some items won or lost every comparison that links them to ' +
-        `the rest: ${stuck.map((i) => agg.items[i]).join(', ')}); use a prior > 0`,
-    };
-  }
-
-  const W = comp.map((i) => comp.reduce((s, j) => s + (i === j ? 0 : ((wp[i] as number[])[j] as number)), 0));
-  let gamma = comp.map(() => 1);
-  let prevDelta = 0;
-  const ai = comp.indexOf(a);
-  for (let it = 0; it < iterations; it++) {
-    const next = comp.map((i, p) => {
-      let denom = 0;
-      comp.forEach((j, q) => {
-        if (i !== j && games(i, j) > 0) denom += games(i, j) / ((gamma[p] as number) + (gamma[q] as number));
-      });
-      return (W[p] as number) / denom;
-    });
-    const scale = next[ai] as number;
-    let delta = 0;
-    for (let p = 0; p < next.length; p++) {
-      next[p] = (next[p] as number) / scale;
-      delta = Math.max(delta, Math.abs(Math.log(next[p] as number) - Math.log(gamma[p] as number)));
-    }
-    gamma = next;
-    // MM converges linearly, and slowly on lopsided data, so a small step does not mean a small error: with
-    // contraction rate r (estimated from successive steps) the distance left is about delta·r/(1 − r). Stop when
-    // both are below tolerance, or when the steps are down to rounding noise.
-    const rate = prevDelta > 0 ? delta / prevDelta : 1;
-    const remaining = rate < 1 ? (delta * rate) / (1 - rate) : Infinity;
-    prevDelta = delta;
-    if (delta <= NOISE_FLOOR || (delta < tolerance && remaining < tolerance)) {
-      const values: Record<string, number> = {};
-      comp.forEach((i, p) => {
-        values[agg.items[i] as string] = p === ai ? 0 : Math.log(gamma[p] as number);
-      });
-      return { ok: true, values };
-    }
-  }
-  return { ok: false, kind: 'no-convergence', reason: `the MM algorithm did not converge within ${iterations} iterations` };
-}
 
 /**
  * Maximum-likelihood Bradley–Terry strengths (R. A. Bradley & M. E. Terry, Biometrika 39, 1952), P(i beats j) =
@@ -213,7 +62,7 @@ export function bradleyTerry(comparisons: readonly Comparison[], opts: BradleyTe
   if (!agg.items.includes(anchor)) {
     throw new RangeError(`bradleyTerry: the anchor ${anchor} is not among the compared items`);
   }
-  const r = fit(agg, anchor, prior, iterations, tolerance);
+  const r = fit(agg.items, agg.wins, agg.index.get(anchor) as number, prior, iterations, tolerance);
   if (r.ok) return r.values;
   if (r.kind === 'no-convergence') throw new Error(`bradleyTerry: ${r.reason}`);
   throw new RangeError(`bradleyTerry: ${r.reason}`);
@@ -270,22 +119,40 @@ export function bradleyTerryBootstrap(
   const estimate = bradleyTerry(all, { ...opts, prior, iterations, tolerance });
   const names = Object.keys(estimate);
   if (names.length === 0) return {};
-  const anchor = opts.anchor ?? (aggregate('bradleyTerryBootstrap', all).items[0] as string);
+  const agg = aggregate('bradleyTerryBootstrap', all);
+  const anchor = opts.anchor ?? (agg.items[0] as string);
+  const a = agg.index.get(anchor) as number;
 
+  // Each prompt as the non-zero cells of its wins matrix over all items; a replicate's matrix is their sum weighted
+  // by how often it drew each, so a replicate costs at most k·m² additions and one fit, whatever the number of
+  // judgments behind the counts.
   const clusters = comparisonsByPrompt.filter((cs) => cs.some((c) => (c.count ?? 1) > 0));
   const k = clusters.length;
+  const m = agg.items.length;
+  const cells = clusters.map((cs) => {
+    const w = winsMatrix(cs, agg.index);
+    const at = [...w.keys()].filter((e) => (w[e] as number) !== 0);
+    return { at: Int32Array.from(at), count: Float64Array.from(at, (e) => w[e] as number) };
+  });
+  const namesAnchor = clusters.map((cs) => cs.some((c) => c.winner === anchor || c.loser === anchor));
   const draws = new Map<string, number[]>(names.map((name) => [name, []]));
   if (k >= 2) {
     const rng = makeRng(seed);
+    const times = new Int32Array(k);
+    const drawn = new Float64Array(m * m);
     for (let r = 0; r < reps; r++) {
-      const drawn: Comparison[] = [];
-      for (const i of resampleIndices(rng, k)) drawn.push(...(clusters[i] as readonly Comparison[]));
-      const res = fit(aggregate('bradleyTerryBootstrap', drawn), anchor, prior, iterations, tolerance);
-      if (!res.ok) {
-        // With a prior > 0 the MLE always exists; the only data problem left is the anchor not drawn.
-        if (res.kind !== 'no-anchor') throw new Error(`bradleyTerryBootstrap: ${res.reason}`);
-        continue;
-      }
+      times.fill(0);
+      for (const i of resampleIndices(rng, k)) times[i]! += 1;
+      // A replicate whose prompts never name the anchor places no item.
+      if (!namesAnchor.some((named, i) => named && (times[i] as number) > 0)) continue;
+      drawn.fill(0);
+      cells.forEach(({ at, count }, i) => {
+        const t = times[i] as number;
+        if (t > 0) for (let e = 0; e < at.length; e++) drawn[at[e] as number]! += t * (count[e] as number);
+      });
+      const res = fit(agg.items, drawn, a, prior, iterations, tolerance);
+      // With a prior > 0 the MLE always exists.
+      if (!res.ok) throw new Error(`bradleyTerryBootstrap: ${res.reason}`);
       for (const name of names) {
         const v = res.values[name];
         if (v !== undefined) (draws.get(name) as number[]).push(v);

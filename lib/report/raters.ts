@@ -1,22 +1,33 @@
 import type { Session } from '@/lib/sessions/schema';
-import { buildReport, type Cell, type PositionBias } from './report';
+import { pooledCells, positionBias } from './cells';
+import { BASELINE, LORA, OUTCOMES, countJudgments, type Judgments } from './judgments';
+import type { RaterReport } from './schema';
 
-/** One rater's part of the report. */
-export interface RaterReport {
-  name: string;
-  judgments: number;
-  /** Pooled over metrics, per strength, from this rater's scores alone. */
-  pooled: Cell[];
-  position_bias: PositionBias;
-}
-
-/** The report's numbers for each rater on their own (raters in order of their first score). */
-export function raterReports(session: Session): RaterReport[] {
-  const scores = session.step_3_evaluation.scores;
-  const names = [...new Set(scores.map((s) => s.rater))];
-  return names.map((name) => {
-    const own = scores.filter((s) => s.rater === name);
-    const r = buildReport({ ...session, step_3_evaluation: { ...session.step_3_evaluation, scores: own } });
-    return { name, judgments: own.length, pooled: r.pooled, position_bias: r.position_bias };
+/**
+ * The report's numbers for each rater on their own (raters in order of their first score): the pooled rows and
+ * position bias of `buildReport` over that rater's counted scores, and the number of their scores (counted or not).
+ * `judgments` is `countJudgments(session)`, passed in when the caller has it already.
+ */
+export function raterReports(session: Session, judgments: Judgments = countJudgments(session)): RaterReport[] {
+  const j = judgments;
+  const K = j.strengthIndexes.length;
+  const O = OUTCOMES.length;
+  const counts = j.raters.map(() => new Int32Array(K * O));
+  const left = new Int32Array(j.raters.length);
+  const right = new Int32Array(j.raters.length);
+  j.scores.forEach((s, i) => {
+    const r = j.raterOf[i] as number;
+    const outcome = j.outcomeOf[i] as number;
+    (counts[r] as Int32Array)[(j.pairStrength[j.pairOf[i] as number] as number) * O + outcome]! += 1;
+    if (outcome === LORA || outcome === BASELINE) {
+      if (s.winner === s.left) left[r]! += 1;
+      else right[r]! += 1;
+    }
   });
+  return j.raters.map((name, r) => ({
+    name,
+    judgments: j.scoresPerRater[r] as number,
+    pooled: pooledCells(j.strengthIndexes, j.strengths, counts[r] as Int32Array),
+    position_bias: positionBias(left[r] as number, right[r] as number),
+  }));
 }

@@ -1,11 +1,12 @@
 import 'server-only';
 import { ApiError } from '@/lib/api/errors';
 import type { Session } from '@/lib/sessions/schema';
-import { reportExtras, type ReportExtras } from './extras';
-import { buildReport, type Report } from './report';
+import { reportExtras } from './extras';
+import { countJudgments } from './judgments';
+import { buildReport } from './report';
+import type { ClientReport } from './schema';
 
-/** The report as the Report tab and the JSON export get it. */
-export type ClientReport = Report & ReportExtras;
+export type { ClientReport } from './schema';
 
 /**
  * The report the browser may see. Before evaluation is complete the statistics are shown but the reveal (which side
@@ -16,7 +17,8 @@ export function reportForClient(session: Session): ClientReport {
   if (!session.step_2_generation.generation_complete) {
     throw new ApiError('conflict', 'the report needs a finished generation and some judgments');
   }
-  const base = buildReport(session);
-  const report = { ...base, ...reportExtras(session, base) };
+  const judgments = countJudgments(session);
+  const base = buildReport(session, judgments);
+  const report = { ...base, ...reportExtras(session, base, judgments) };
   return report.complete ? report : { ...report, reveal: [] };
 }

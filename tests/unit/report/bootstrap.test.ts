@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arenaRate, bootstrapWinRateByPrompt, quantileSorted } from '@/lib/report/bootstrap';
+import { arenaRate, bootstrapWinRateByPrompt, bootstrapWinRatesByPrompt, quantileSorted } from '@/lib/report/bootstrap';
 
 /**
  * Reference values computed independently with /usr/bin/python3 (exact enumeration with fractions.Fraction, and
@@ -103,6 +103,37 @@ describe('bootstrapWinRateByPrompt', () => {
     expect(() => bootstrapWinRateByPrompt(P, { reps: 0 })).toThrow(RangeError);
     expect(() => bootstrapWinRateByPrompt(P, { reps: 1.5 })).toThrow(RangeError);
     expect(() => bootstrapWinRateByPrompt(P, { confidence: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('bootstrapWinRatesByPrompt', () => {
+  it('gives each cell exactly its bootstrapWinRateByPrompt, whatever prompts the other cells keep', () => {
+    const cells = [
+      P,
+      // The same kept prompts as P (prompt 7 has no decisive judgment): shares P's draws.
+      [...P.map((c) => ({ ...c, lora: c.baseline, baseline: c.lora })), { prompt_index: 7, lora: 0, baseline: 0 }],
+      // Other prompts, other draws.
+      [
+        { prompt_index: 0, lora: 3, baseline: 9 },
+        { prompt_index: 4, lora: 5, baseline: 1 },
+      ],
+      // One prompt: no interval.
+      [{ prompt_index: 2, lora: 4, baseline: 4 }],
+      [],
+    ];
+    const batch = bootstrapWinRatesByPrompt(cells, { reps: 700, seed: 'batch', confidence: 0.9 });
+    expect(batch).toHaveLength(cells.length);
+    cells.forEach((cell, i) => expect(batch[i]).toEqual(bootstrapWinRateByPrompt(cell, { reps: 700, seed: 'batch', confidence: 0.9 })));
+    expect(batch[0]).not.toBeNull();
+    expect(batch[2]).not.toBeNull();
+    expect(batch.slice(3)).toEqual([null, null]);
+  });
+
+  it('still matches the exact bootstrap distribution when P is one cell of many', () => {
+    const others = Array.from({ length: 5 }, (_, c) => P.map((p) => ({ ...p, lora: p.lora + c })));
+    const ci = bootstrapWinRatesByPrompt([...others, P], { reps: 20_000, seed: 'ref' })[others.length]!;
+    expect(ci.low).toBeCloseTo(1 / 6, 12);
+    expect(ci.high).toBeCloseTo(4 / 5, 12);
   });
 });
 

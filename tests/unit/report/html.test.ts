@@ -4,9 +4,12 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/api/errors';
 import { applyJudgment, type Choice } from '@/lib/evaluation/blind';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { renderReportHtml } from '@/lib/report/html';
-import { buildReport, type Cell } from '@/lib/report/report';
-import { doseResponseSvg } from '@/lib/report/svg-chart';
+import { buildReport, type Cell, type CellExtra } from '@/lib/report/report';
+import { reportForClient } from '@/lib/report/service';
+import { DoseResponseSvg } from '@/lib/report/view/dose-response-svg';
 import type { Session } from '@/lib/sessions/schema';
 import { generatedSession } from '../../helpers/generated-session';
 import { tempSessionsDir } from '../../helpers/temp-sessions';
@@ -17,13 +20,13 @@ const XSS = '<script>alert(1)</script>';
 const AMP_METRIC = 'Look & feel';
 const NOTES = 'checked on <b>monday</b> & "tuesday"';
 
-/** Undoes the five XML entities (enough for text this module escapes). */
+/** Undoes the five XML entities (enough for text React escapes). */
 const unescape = (s: string) =>
   s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
+    .replace(/&#x27;/g, "'")
     .replace(/&amp;/g, '&');
 
 /** The generated session with an XSS prompt, a metric with "&", notes, and the first `count` pairs judged. */
@@ -74,9 +77,9 @@ async function rejection(p: Promise<unknown>): Promise<ApiError> {
   return err as ApiError;
 }
 
-/** The rows of the table with class `cls`, each as its cells' text (tags stripped, entities decoded). */
-function tableRows(html: string, cls: string): string[][] {
-  const table = new RegExp(`<table class="${cls}">([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
+/** The rows of the table with data-testid `id`, each as its cells' text (tags stripped, entities decoded). */
+function tableRows(html: string, id: string): string[][] {
+  const table = new RegExp(`<table class="stats" data-testid="${id}">([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) =>
     [...m[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => unescape(c[1]!.replace(/<[^>]+>/g, ''))),
@@ -102,7 +105,8 @@ describe('renderReportHtml', () => {
     const srcs = [...html.matchAll(/\bsrc="([^"]*)"/g)].map((m) => m[1]!);
     expect(srcs.length).toBeGreaterThan(0);
     for (const src of srcs) expect(src.startsWith('data:image/webp;base64,')).toBe(true);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:;`);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+    expect(unescape(csp ?? '')).toBe("default-src 'none'; img-src data:; style-src 'unsafe-inline'");
   });
 
   it('has one inline SVG chart per metric plus the pooled one', async () => {
@@ -132,6 +136,7 @@ describe('renderReportHtml', () => {
       [
         '!doctype',
         'body',
+        'br',
         'circle',
         'code',
         'dd',
@@ -141,8 +146,10 @@ describe('renderReportHtml', () => {
         'figcaption',
         'figure',
         'footer',
+        'g',
         'h1',
         'h2',
+        'h3',
         'head',
         'header',
         'html',
@@ -168,8 +175,6 @@ describe('renderReportHtml', () => {
         'thead',
         'title',
         'tr',
-        'ul',
-        'br',
       ].sort(),
     );
   });
@@ -183,13 +188,18 @@ describe('renderReportHtml', () => {
     expect(report.reveal.length).toBe(12);
     expect(report.reveal.length).toBe(new Set(s.step_2_generation.shuffled_results.map((p) => p.lora_image_id)).size);
     const thumbs = [...html.matchAll(/data:image\/webp;base64,([A-Za-z0-9+/=]+)/g)].map((m) => m[1]!);
-    expect(thumbs.length).toBe(2 * report.reveal.length);
+    // Every pair once in the reveal, and the most decisive ones again above it.
+    const decisive = reportForClient(s).decisive;
+    expect(decisive.length).toBe(6);
+    expect(thumbs.length).toBe(2 * (report.reveal.length + decisive.length));
     const meta = await sharp(Buffer.from(thumbs[0]!, 'base64')).metadata();
     expect(meta.format).toBe('webp');
     expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBeLessThanOrEqual(128);
 
     for (const row of report.reveal) {
-      const card = new RegExp(`<div class="pair" data-pair="${row.pair_id}">([\\s\\S]*?)</ul></div>`).exec(html)?.[1];
+      const card = new RegExp(
+        `<div class="reveal-item" data-testid="reveal-item" data-pair="${row.pair_id}">([\\s\\S]*?)</div></div>`,
+      ).exec(html.slice(html.indexOf('data-testid="reveal-all"')))?.[1];
       expect(card, row.pair_id).toBeDefined();
       const figs = [...card!.matchAll(/<figure data-side="(left|right)" data-role="(lora|baseline)">([\s\S]*?)<\/figure>/g)];
       expect(figs.map((f) => [f[1], f[2]])).toEqual(
@@ -208,11 +218,11 @@ describe('renderReportHtml', () => {
       expect(figs[0]![3]).toContain(`title="${leftFile}"`);
       expect(figs[0]![3]).toContain(`Left: <span class="tag ${row.left}">${row.left === 'lora' ? 'LoRA' : 'Baseline'}</span>`);
       const label = { lora: 'LoRA', baseline: 'Baseline', tie: 'Tie', skip: 'Skipped', both_bad: 'Both bad' } as const;
-      const verdicts = [...card!.matchAll(/<li><span>([^<]*)<\/span><span class="[^"]*">([^<]*)<\/span><\/li>/g)].map((m) => [
+      const verdicts = [...card!.matchAll(/<span data-metric="([^"]*)" data-verdict="[^"]*">([^<]*)<\/span>/g)].map((m) => [
         unescape(m[1]!),
-        m[2],
+        unescape(m[2]!).replace(/^ · /, ''),
       ]);
-      expect(verdicts).toEqual(report.metrics.map((m) => [m, label[row.verdicts[m]!]]));
+      expect(verdicts).toEqual(report.metrics.map((m) => [m, `${m}: ${label[row.verdicts[m]!]}`]));
       expect(card).toContain(`strength ${row.strength}`);
     }
   });
@@ -229,28 +239,50 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<strong>Recommended strength: 1</strong>');
 
     const stats = tableRows(html, 'stats');
-    const expected = (c: Cell) => [
-      c.metric,
-      `${c.strength}${c.placebo ? ' (placebo)' : ''}`,
-      String(c.lora_wins),
-      String(c.baseline_wins),
-      String(c.ties),
-      `${c.skips} / ${c.both_bad}`,
-      String(c.n),
-      pct(c.win_rate),
-      c.ci_low === null ? '–' : `${pct(c.ci_low)}–${pct(c.ci_high)}`,
-      pval(c.p_value),
-      pval(c.p_holm),
-    ];
+    const extras = reportForClient(s).cell_extras;
+    const range = (lo: number | null, hi: number | null) => (lo === null || hi === null ? '–' : `${pct(lo)}–${pct(hi)}`);
+    const expected = (c: Cell) => {
+      const e = extras.find((x) => x.metric === c.metric && x.strength_index === c.strength_index) as CellExtra;
+      return [
+        c.metric,
+        `${c.strength}${c.placebo ? ' (placebo)' : ''}`,
+        String(c.lora_wins),
+        String(c.baseline_wins),
+        String(c.ties),
+        String(c.both_bad),
+        String(c.skips),
+        String(c.n),
+        pct(c.win_rate),
+        pct(e.arena_rate),
+        range(c.ci_low, c.ci_high),
+        range(e.boot_low, e.boot_high),
+        pval(c.p_value),
+        pval(c.p_holm),
+      ];
+    };
     expect(stats).toEqual([...report.cells, ...report.pooled].map(expected));
-    // Spot-check against hand counts: 4 pairs at strength 1, LoRA won both metrics on each.
-    expect(stats).toContainEqual(['All metrics', '1', '8', '0', '0', '0 / 0', '8', '100%', expect.any(String), '0.008', '0.008']);
+    // Spot-check against hand counts: 4 pairs at strength 1, LoRA won both metrics on each (arena rate 8 of 8).
+    expect(stats).toContainEqual([
+      'All metrics',
+      '1',
+      '8',
+      '0',
+      '0',
+      '0',
+      '0',
+      '8',
+      '100%',
+      '100%',
+      expect.any(String),
+      expect.any(String),
+      '0.008',
+      '0.008',
+    ]);
 
     const prompts = tableRows(html, 'per-prompt');
     expect(prompts).toEqual(
       report.per_prompt.map((p) => [
-        String(p.prompt_index + 1),
-        p.positive,
+        `${p.prompt_index + 1}. ${p.positive}`,
         String(p.lora_wins),
         String(p.baseline_wins),
         String(p.ties),
@@ -280,7 +312,9 @@ describe('renderReportHtml', () => {
     await rm(path.join(dir(), ID, 'output', `${gone}.png`));
     const html = await renderReportHtml(s);
     expect(html).toContain(`<div class="missing" title="${gone}.png">image missing</div>`);
-    expect(html.match(/data:image\/webp;base64,/g)?.length).toBe(2 * buildReport(s).reveal.length - 1);
+    const { reveal, decisive } = reportForClient(s);
+    const shown = [...reveal, ...reveal.filter((r) => decisive.includes(r.pair_id))];
+    expect(html.match(/data:image\/webp;base64,/g)?.length).toBe(2 * shown.length - shown.filter((r) => r.lora_image_id === gone).length);
   });
 
   it('refuses (conflict) before evaluation is complete, since the reveal would unblind', async () => {
@@ -297,7 +331,10 @@ describe('renderReportHtml', () => {
   });
 });
 
-describe('doseResponseSvg', () => {
+/** The static chart of the HTML export, as markup. */
+const svgOf = (title: string, cells: Cell[]) => renderToStaticMarkup(createElement(DoseResponseSvg, { title, cells }));
+
+describe('DoseResponseSvg', () => {
   const cell = (strength: number, k: number, lora: number, base: number, extra: Partial<Cell> = {}): Cell => {
     const n = lora + base;
     return {
@@ -320,14 +357,12 @@ describe('doseResponseSvg', () => {
     };
   };
 
-  it('is a standalone SVG with band, dashed 50% line, axes and one point with a tooltip per strength with data', () => {
-    const svg = doseResponseSvg([cell(1, 2, 9, 1), cell(0, 0, 5, 5), cell(0.5, 1, 0, 0), cell(1.5, 3, 7, 3)], {
-      title: 'A & <B>',
-    });
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="320"')).toBe(true);
+  it('is an inline SVG with band, dashed 50% line, axes and one point with a tooltip per strength with data', () => {
+    const svg = svgOf('A & <B>', [cell(1, 2, 9, 1), cell(0, 0, 5, 5), cell(0.5, 1, 0, 0), cell(1.5, 3, 7, 3)]);
+    expect(svg.startsWith('<svg width="510" height="270" viewBox="0 0 510 270" role="img"')).toBe(true);
     expect(svg.endsWith('</svg>')).toBe(true);
     expect(svg).not.toMatch(/<script|href|url\(/i);
-    expect(svg).toContain('>A &amp; &lt;B&gt;</text>');
+    expect(svg).toContain('<title>A &amp; &lt;B&gt;: LoRA win rate by strength</title>');
     expect(svg).not.toContain('<B>');
     expect(svg.match(/<circle /g)?.length).toBe(3);
     expect(svg).toContain('stroke-dasharray="5 4"');
@@ -343,16 +378,15 @@ describe('doseResponseSvg', () => {
     expect(svg).toMatch(/<circle [^>]*fill="#ffffff"[^>]*><title>strength 0 \(placebo\)/);
   });
 
-  it('draws a higher win rate higher up, and leaves out xmlns when inlined', () => {
-    const svg = doseResponseSvg([cell(0, 0, 2, 8), cell(1, 1, 8, 2)], { title: 't', width: 400, height: 200, inline: true });
-    expect(svg.startsWith('<svg width="400" height="200" viewBox="0 0 400 200"')).toBe(true);
+  it('draws a higher win rate higher up', () => {
+    const svg = svgOf('t', [cell(0, 0, 2, 8), cell(1, 1, 8, 2)]);
     const ys = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(ys.length).toBe(2);
     expect(ys[1]!).toBeLessThan(ys[0]!);
   });
 
   it('says so when there is no decisive judgment at all', () => {
-    const svg = doseResponseSvg([cell(0, 0, 0, 0), cell(1, 1, 0, 0)], { title: 't' });
+    const svg = svgOf('t', [cell(0, 0, 0, 0), cell(1, 1, 0, 0)]);
     expect(svg).toContain('No decisive judgments');
     expect(svg).not.toContain('<circle');
   });

@@ -143,6 +143,24 @@ describe('binomialTestTwoSided', () => {
     expect(binomialTestTwoSided(k, n, p)).toBeCloseTo(expected, DIGITS);
   });
 
+  // Report-sized n (the pooled rows of a 100,000-judgment session), /usr/bin/python3 with SciPy 1.17.1:
+  const large: [k: number, n: number, p: number, expected: number][] = [
+    // binomtest(4480, 9000, 0.5).pvalue -> 0.6810043924378842
+    [4480, 9000, 0.5, 0.6810043924378842],
+    // binomtest(4600, 9000, 0.5).pvalue -> 0.03593075063730818
+    [4600, 9000, 0.5, 0.03593075063730818],
+    // binomtest(44400, 89000, 0.5).pvalue -> 0.5047407271307658
+    [44400, 89000, 0.5, 0.5047407271307658],
+    // binomtest(45123, 89000, 0.5).pvalue -> 3.0020123737864577e-05
+    [45123, 89000, 0.5, 3.0020123737864577e-5],
+    // binomtest(3000, 10000, 0.31).pvalue -> 0.030602517434678365
+    [3000, 10000, 0.31, 0.030602517434678365],
+  ];
+
+  it.each(large)('%i of %i vs p=%d matches scipy', (k, n, p, expected) => {
+    expect(binomialTestTwoSided(k, n, p)).toBeCloseTo(expected, DIGITS);
+  });
+
   it('uses p = 0.5 by default', () => {
     // binomtest(7, 10, 0.5).pvalue -> 0.34375
     expect(binomialTestTwoSided(7, 10)).toBeCloseTo(0.34375, DIGITS);

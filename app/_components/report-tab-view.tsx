@@ -1,0 +1,51 @@
+'use client';
+
+import type { ClientReport } from '@/lib/report/schema';
+import { ReportView } from '@/lib/report/view/report-view';
+import type { RevealImages } from '@/lib/report/view/reveal-gallery';
+import { DoseResponseChart } from './dose-response-chart';
+
+/** The reveal's images as the app serves them: by image id, from the session's image route. */
+function revealImages(sessionId: string, report: ClientReport): RevealImages {
+  const images: RevealImages = {};
+  for (const r of report.reveal) {
+    for (const id of [r.baseline_image_id, r.lora_image_id]) {
+      images[id] = { src: `/api/sessions/${sessionId}/images/${id}.png`, name: `${id}.png` };
+    }
+  }
+  return images;
+}
+
+/** Downloads of a finished evaluation (app only: the HTML export is one of them). */
+function ExportLinks({ sessionId }: { sessionId: string }) {
+  return (
+    <nav className="row" aria-label="Export" style={{ marginBottom: 12 }}>
+      <a href={`/api/sessions/${sessionId}/export/csv`} download>
+        Judgments (CSV)
+      </a>
+      <a href={`/api/sessions/${sessionId}/export/json`} download>
+        Report (JSON)
+      </a>
+      <a href={`/api/sessions/${sessionId}/export/html`} download>
+        Report (HTML, offline)
+      </a>
+      <a href={`/api/sessions/${sessionId}/export/sidecar`} download>
+        LoRA sidecar (.json for A1111/Forge)
+      </a>
+    </nav>
+  );
+}
+
+/**
+ * What the Report tab shows for a loaded report: the export downloads once evaluation is complete, then the shared
+ * report (lib/report/view/report-view.tsx, the same components as the HTML export) with recharts charts and the
+ * session's images. Plain data in, no fetching.
+ */
+export function ReportTabView({ sessionId, report }: { sessionId: string; report: ClientReport }) {
+  return (
+    <>
+      {report.complete && <ExportLinks sessionId={sessionId} />}
+      <ReportView report={report} Chart={DoseResponseChart} images={revealImages(sessionId, report)} />
+    </>
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * The counted judgments of a session, indexed once for every figure of the report (lib/report/report.ts,
+ * extras.ts, raters.ts), so that no module walks 100,000 scores with string keys of its own. Pure: no I/O, safe in
+ * server and client bundles.
+ *
+ * Counting rules (the report's, see lib/report/report.ts):
+ * - Only pairs of `shuffled_results` that are not repeats count (repeated controls feed self-consistency alone).
+ * - A score counts once per (pair_id, metric, rater): the last one in `scores` wins, and the counted scores keep the
+ *   evaluation order of their latest.
+ * - Scores naming an unknown pair_id or a metric not in Setup are not counted.
+ */
+import type { BlindPair, Score, Session, Winner } from '@/lib/sessions/schema';
+
+/** Outcome codes, the index into the last axis of `Judgments.counts`. */
+export const OUTCOMES = ['lora', 'baseline', 'tie', 'skip', 'both_bad'] as const satisfies readonly Winner[];
+export const LORA = 0;
+export const BASELINE = 1;
+export const TIE = 2;
+export const SKIP = 3;
+export const BOTH_BAD = 4;
+const CODE: Record<Winner, number> = { lora: LORA, baseline: BASELINE, tie: TIE, skip: SKIP, both_bad: BOTH_BAD };
+
+export interface Judgments {
+  /** Counted pairs (not repeats), in evaluation order. */
+  pairs: BlindPair[];
+  /** Setup's metrics. */
+  metrics: string[];
+  /** Strength indexes in ascending order: Setup's weight_range, and any index beyond it that a pair names. */
+  strengthIndexes: number[];
+  /** The strength at each position of `strengthIndexes`. */
+  strengths: number[];
+  /** Prompt indexes in ascending order: Setup's prompts and any a pair names. */
+  prompts: number[];
+  /** Every rater with a score (counted or not), in order of their first score. */
+  raters: string[];
+  /** Scores per rater (same order as `raters`), all of them, counted or not. */
+  scoresPerRater: number[];
+  /** The counted scores, in evaluation order of the latest. */
+  scores: Score[];
+  /** Per counted score: its pair (index into `pairs`), metric, rater (indexes) and outcome (OUTCOMES code). */
+  pairOf: Int32Array;
+  metricOf: Int32Array;
+  raterOf: Int32Array;
+  outcomeOf: Uint8Array;
+  /** Per pair: the position of its strength index in `strengthIndexes` and of its prompt in `prompts`. */
+  pairStrength: Int32Array;
+  pairPrompt: Int32Array;
+  /** Counted outcomes per metric × strength × prompt: `counts[countIndex(j, metric, strength, prompt) + outcome]`. */
+  counts: Int32Array;
+}
+
+/** Where the five outcome counts of (metric, strength position, prompt position) start in `counts`. */
+export function countIndex(j: Judgments, metric: number, strength: number, prompt: number): number {
+  return ((metric * j.strengthIndexes.length + strength) * j.prompts.length + prompt) * OUTCOMES.length;
+}
+
+/** Positions of sorted distinct values. */
+function positions(values: Iterable<number>): { sorted: number[]; at: Map<number, number> } {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  return { sorted, at: new Map(sorted.map((v, i) => [v, i])) };
+}
+
+/** Indexes the counted judgments of `session` (see the module header). Two passes over the scores. */
+export function countJudgments(session: Session): Judgments {
+  const setup = session.step_1_setup;
+  const pairs = session.step_2_generation.shuffled_results.filter((p) => !p.repeat);
+  const metrics = [...setup.metrics];
+  const all = session.step_3_evaluation.scores;
+
+  const strengthOf = new Map<number, number>();
+  setup.weight_range.forEach((s, i) => strengthOf.set(i, s));
+  for (const p of pairs) if (!strengthOf.has(p.strength_index)) strengthOf.set(p.strength_index, p.strength);
+  const k = positions(strengthOf.keys());
+  const prompt = positions([...setup.prompt_pairs.keys(), ...pairs.map((p) => p.prompt_index)]);
+
+  const pairIndex = new Map<string, number>();
+  const pairStrength = new Int32Array(pairs.length);
+  const pairPrompt = new Int32Array(pairs.length);
+  pairs.forEach((p, i) => {
+    pairIndex.set(p.pair_id, i);
+    pairStrength[i] = k.at.get(p.strength_index) as number;
+    pairPrompt[i] = prompt.at.get(p.prompt_index) as number;
+  });
+  const metricIndex = new Map(metrics.map((m, i) => [m, i]));
+
+  // Pass 1: indexes of every score, and the last score of each (pair, metric, rater). Scores come in runs of one
+  // pair and rater (the metrics of a screen), so the previous lookup is reused when the id is the same.
+  const raterIndex = new Map<string, number>();
+  const scoresPerRater: number[] = [];
+  const rawPair = new Int32Array(all.length);
+  const rawMetric = new Int32Array(all.length);
+  const rawRater = new Int32Array(all.length);
+  let prevPairId: string | null = null;
+  let prevPair = -1;
+  let prevRaterName: string | null = null;
+  let prevRater = -1;
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i] as Score;
+    if (s.rater !== prevRaterName) {
+      let r = raterIndex.get(s.rater);
+      if (r === undefined) {
+        r = scoresPerRater.length;
+        raterIndex.set(s.rater, r);
+        scoresPerRater.push(0);
+      }
+      prevRaterName = s.rater;
+      prevRater = r;
+    }
+    scoresPerRater[prevRater] = (scoresPerRater[prevRater] as number) + 1;
+    if (s.pair_id !== prevPairId) {
+      prevPairId = s.pair_id;
+      prevPair = pairIndex.get(s.pair_id) ?? -1;
+    }
+    rawRater[i] = prevRater;
+    rawPair[i] = prevPair;
+    rawMetric[i] = metricIndex.get(s.metric) ?? -1;
+  }
+  const raterCount = scoresPerRater.length;
+  const keys = pairs.length * metrics.length * raterCount;
+  const key = (i: number) => ((rawPair[i] as number) * metrics.length + (rawMetric[i] as number)) * raterCount + (rawRater[i] as number);
+  // key -> index of its last score: a flat table when the key space is not much larger than the scores, else a Map.
+  const last = keys <= Math.max(1 << 20, 4 * all.length) ? new Int32Array(keys).fill(-1) : new Map<number, number>();
+  const lastOf = (i: number): number => (last instanceof Int32Array ? (last[key(i)] as number) : (last.get(key(i)) ?? -1));
+  let n = 0;
+  for (let i = 0; i < all.length; i++) {
+    if ((rawPair[i] as number) < 0 || (rawMetric[i] as number) < 0) continue;
+    if (lastOf(i) < 0) n++;
+    if (last instanceof Int32Array) last[key(i)] = i;
+    else last.set(key(i), i);
+  }
+
+  // Pass 2: the counted scores in order, and their counts.
+  const scores: Score[] = [];
+  const pairOf = new Int32Array(n);
+  const metricOf = new Int32Array(n);
+  const raterOf = new Int32Array(n);
+  const outcomeOf = new Uint8Array(n);
+  const j: Judgments = {
+    pairs,
+    metrics,
+    strengthIndexes: k.sorted,
+    strengths: k.sorted.map((i) => strengthOf.get(i) as number),
+    prompts: prompt.sorted,
+    raters: [...raterIndex.keys()],
+    scoresPerRater,
+    scores,
+    pairOf,
+    metricOf,
+    raterOf,
+    outcomeOf,
+    pairStrength,
+    pairPrompt,
+    counts: new Int32Array(metrics.length * k.sorted.length * prompt.sorted.length * OUTCOMES.length),
+  };
+  for (let i = 0; i < all.length; i++) {
+    if ((rawPair[i] as number) < 0 || (rawMetric[i] as number) < 0 || lastOf(i) !== i) continue;
+    const s = all[i] as Score;
+    const at = scores.length;
+    const p = rawPair[i] as number;
+    const outcome = CODE[s.winner];
+    scores.push(s);
+    pairOf[at] = p;
+    metricOf[at] = rawMetric[i] as number;
+    raterOf[at] = rawRater[i] as number;
+    outcomeOf[at] = outcome;
+    j.counts[countIndex(j, rawMetric[i] as number, pairStrength[p] as number, pairPrompt[p] as number) + outcome]! += 1;
+  }
+  return j;
+}

@@ -1,0 +1,218 @@
+/**
+ * The report's shape as zod schemas (DESIGN.md section 5), the one source of its types: the counts and tests of
+ * lib/report/report.ts, the extras of lib/report/extras.ts, and the report the browser gets (`ClientReportSchema`,
+ * `GET /api/sessions/:id/report`). No behaviour, safe in server and client bundles.
+ */
+import { z } from 'zod';
+import { RoleSchema, WinnerSchema } from '@/lib/sessions/schema';
+
+/** The metric name of the pooled (all metrics summed) rows. */
+export const POOLED_METRIC = 'All metrics';
+
+const Prob = z.number().min(0).max(1);
+const Count = z.number().int().min(0);
+
+export const TallySchema = z.object({
+  lora_wins: Count,
+  baseline_wins: Count,
+  ties: Count,
+  skips: Count,
+  /** "Both bad": neither image is acceptable; reported apart, never a win or a loss. */
+  both_bad: Count,
+  /** lora_wins + baseline_wins (ties, skips and both-bad excluded). */
+  n: Count,
+  /** lora_wins / n, null when n = 0. */
+  win_rate: Prob.nullable(),
+  /** 95% Wilson score interval, null when n = 0. */
+  ci_low: Prob.nullable(),
+  ci_high: Prob.nullable(),
+  /** Two-sided exact binomial test against 0.5, null when n = 0. */
+  p_value: Prob.nullable(),
+});
+export type Tally = z.infer<typeof TallySchema>;
+
+export const CellSchema = TallySchema.extend({
+  metric: z.string(),
+  strength: z.number(),
+  strength_index: Count,
+  /** strength === 0: the "LoRA" image is made without the LoRA's effect, a control. */
+  placebo: z.boolean(),
+  /** Holm-adjusted across the metrics at the same strength (pooled rows: = p_value). */
+  p_holm: Prob.nullable(),
+});
+export type Cell = z.infer<typeof CellSchema>;
+
+export const PositionBiasSchema = z.object({
+  left_picks: Count,
+  right_picks: Count,
+  /** Decisive judgments (winner baseline or lora). */
+  n: Count,
+  /** left_picks / n, null when n = 0. */
+  rate: Prob.nullable(),
+  ci_low: Prob.nullable(),
+  ci_high: Prob.nullable(),
+  p_value: Prob.nullable(),
+});
+export type PositionBias = z.infer<typeof PositionBiasSchema>;
+
+export const PromptRowSchema = z.object({
+  prompt_index: Count,
+  positive: z.string(),
+  lora_wins: Count,
+  baseline_wins: Count,
+  ties: Count,
+  skips: Count,
+  n: Count,
+  win_rate: Prob.nullable(),
+});
+export type PromptRow = z.infer<typeof PromptRowSchema>;
+
+export const RecommendationSchema = z.object({
+  strength: z.number().nullable(),
+  strength_index: Count.nullable(),
+  reason: z.string(),
+});
+export type Recommendation = z.infer<typeof RecommendationSchema>;
+
+export const PlaceboSchema = CellSchema.extend({
+  /** p_value < 0.05: the rater prefers the "LoRA" side of identical-by-construction pairs. */
+  biased: z.boolean(),
+});
+export type Placebo = z.infer<typeof PlaceboSchema>;
+
+export const RevealRowSchema = z.object({
+  /** Position in evaluation order, from 0. */
+  index: Count,
+  pair_id: z.string(),
+  prompt_index: Count,
+  positive: z.string(),
+  seed: z.number().nullable(),
+  strength: z.number(),
+  strength_index: Count,
+  /** Which role was shown on the left. */
+  left: RoleSchema,
+  baseline_image_id: z.string(),
+  lora_image_id: z.string(),
+  /** metric -> winner (with several raters: the last counted score). */
+  verdicts: z.record(z.string(), WinnerSchema),
+});
+export type RevealRow = z.infer<typeof RevealRowSchema>;
+
+export const ReportSchema = z.object({
+  session_id: z.string(),
+  lora_filename: z.string(),
+  metrics: z.array(z.string()),
+  strengths: z.array(z.number()),
+  pairs_total: Count,
+  /** Pairs with at least one counted score. */
+  pairs_judged: Count,
+  /** Counted scores (after the rules in this module's header). */
+  judgments: Count,
+  /** Scores not counted: unknown pair or metric, or superseded by a later score of the same rater. */
+  scores_ignored: Count,
+  complete: z.boolean(),
+  /** One per metric × strength_index, metric-major (all strengths of metrics[0], then metrics[1], …). */
+  cells: z.array(CellSchema),
+  /** One per strength_index, metrics summed; metric = "All metrics". */
+  pooled: z.array(CellSchema),
+  position_bias: PositionBiasSchema,
+  per_prompt: z.array(PromptRowSchema),
+  recommendation: RecommendationSchema,
+  /** The pooled strength-0 row, or null when 0 is not among the strengths. */
+  placebo: PlaceboSchema.nullable(),
+  reveal: z.array(RevealRowSchema),
+});
+export type Report = z.infer<typeof ReportSchema>;
+
+/** Per metric × strength: the Arena-style rate and the prompt-resampling bootstrap interval of the win rate. */
+export const CellExtraSchema = z.object({
+  metric: z.string(),
+  strength_index: Count,
+  /** (LoRA wins + ½ ties) ÷ all counted verdicts (skips and both-bad included in "all"). */
+  arena_rate: Prob.nullable(),
+  /** 95% percentile bootstrap interval resampling whole prompts; null with fewer than 2 prompts. */
+  boot_low: Prob.nullable(),
+  boot_high: Prob.nullable(),
+});
+export type CellExtra = z.infer<typeof CellExtraSchema>;
+
+/** One item of the Bradley–Terry ranking: the baseline (anchor, 0) or the LoRA at a strength. */
+export const RankItemSchema = z.object({
+  label: z.string(),
+  strength: z.number().nullable(),
+  /** Log-strength relative to the baseline; > 0 means preferred over the baseline. */
+  estimate: z.number(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+});
+export type RankItem = z.infer<typeof RankItemSchema>;
+
+/** How often a rater gave the same verdict to a repeated control pair (shown again with sides swapped). */
+export const ConsistencySchema = z.object({
+  rater: z.string(),
+  /** (repeated pair, metric) items the rater judged both times. */
+  repeats: Count,
+  consistent: Count,
+  rate: Prob.nullable(),
+});
+export type Consistency = z.infer<typeof ConsistencySchema>;
+
+/** Per seed, over all metrics and non-placebo strengths. */
+export const SeedRowSchema = z.object({
+  seed_index: Count,
+  seed: z.number().nullable(),
+  lora_wins: Count,
+  baseline_wins: Count,
+  ties: Count,
+  n: Count,
+  win_rate: Prob.nullable(),
+});
+export type SeedRow = z.infer<typeof SeedRowSchema>;
+
+/** One rater's part of the report. */
+export const RaterReportSchema = z.object({
+  name: z.string(),
+  /** Every score of the rater, counted or not. */
+  judgments: Count,
+  /** Pooled over metrics, per strength, from this rater's scores alone. */
+  pooled: z.array(CellSchema),
+  position_bias: PositionBiasSchema,
+});
+export type RaterReport = z.infer<typeof RaterReportSchema>;
+
+/** Agreement between raters (lib/report/agreement.ts). */
+export const RaterAgreementSchema = z.object({
+  /** The raters compared, in order of their first score (or as given). */
+  raters: z.array(z.string()),
+  /** Items (pair_id, metric) that every rater judged with a counted verdict. */
+  subjects: Count,
+  /** Fleiss' kappa over those items; null with fewer than 2 raters, no shared items, or a single category used. */
+  kappa: z.number().nullable(),
+  /**
+   * Observed agreement P̄ of Fleiss: the mean over items of the share of rater pairs that chose the same category.
+   * With two raters this is the plain share of items on which they agree. Null with fewer than 2 raters or no
+   * shared items.
+   */
+  percent_agreement: Prob.nullable(),
+});
+export type RaterAgreement = z.infer<typeof RaterAgreementSchema>;
+
+/** What the report adds on top of lib/report/report.ts: raters, agreement, arena rate, bootstrap, ranking. */
+export const ReportExtrasSchema = z.object({
+  raters: z.array(RaterReportSchema),
+  self_consistency: z.array(ConsistencySchema),
+  per_seed: z.array(SeedRowSchema),
+  /** Whether more judgments could still change the recommendation, in one sentence. */
+  settled: z.object({ settled: z.boolean(), reason: z.string() }),
+  /** The pairs whose verdicts agree most (pair ids, most decisive first), for the revealed gallery. */
+  decisive: z.array(z.string()),
+  /** Fleiss' kappa over baseline / tie / lora on the items every rater judged; null with fewer than 2 raters. */
+  agreement: RaterAgreementSchema.nullable(),
+  cell_extras: z.array(CellExtraSchema),
+  ranking: z.array(RankItemSchema),
+});
+export type ReportExtras = z.infer<typeof ReportExtrasSchema>;
+
+/** The report as the Report tab, the JSON export and the HTML export get it. */
+export const ClientReportSchema = ReportSchema.extend(ReportExtrasSchema.shape);
+export type ClientReport = z.infer<typeof ClientReportSchema>;

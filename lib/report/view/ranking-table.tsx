@@ -1,0 +1,29 @@
+import type { RankItem } from '../schema';
+
+/** Two decimals; values that round to zero print as 0.00, never -0.00. */
+const num = (v: number) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
+
+/** The Bradley–Terry ranking, highest log-strength first, with its prompt-bootstrap interval. */
+export function RankingTable({ ranking }: { ranking: RankItem[] }) {
+  if (ranking.length === 0) return <p className="muted">No decisive judgments yet.</p>;
+  return (
+    <table className="stats" data-testid="ranking">
+      <thead>
+        <tr>
+          <th>Item</th>
+          <th>Log-strength vs. baseline</th>
+          <th>95% bootstrap CI (prompts)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {ranking.map((r) => (
+          <tr key={r.label}>
+            <th scope="row">{r.label}</th>
+            <td>{num(r.estimate)}</td>
+            <td>{r.low === null || r.high === null ? '–' : `${num(r.low)} to ${num(r.high)}`}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

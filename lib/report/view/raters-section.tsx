@@ -1,0 +1,43 @@
+import type { ClientReport } from '../schema';
+import { formatNumber, pct } from './format';
+
+/** Fleiss' kappa in one sentence, and each rater's pooled win rate per strength and left picks. */
+export function RatersSection({ report }: { report: ClientReport }) {
+  const a = report.agreement;
+  return (
+    <>
+      <p data-testid="agreement">
+        {a
+          ? `Fleiss' kappa κ = ${a.kappa === null ? '–' : a.kappa.toFixed(2)} over ${a.subjects} items judged by all ` +
+            `${a.raters.length} raters (${pct(a.percent_agreement)} agreement).`
+          : 'One rater: agreement needs two or more.'}
+      </p>
+      {report.raters.length > 0 && (
+        <table className="stats" data-testid="raters">
+          <thead>
+            <tr>
+              <th>Rater</th>
+              <th>Judgments</th>
+              {report.pooled.map((c) => (
+                <th key={c.strength_index}>Win rate at {formatNumber(c.strength)}</th>
+              ))}
+              <th>Left picks</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.raters.map((r) => (
+              <tr key={r.name}>
+                <th scope="row">{r.name}</th>
+                <td>{r.judgments}</td>
+                {r.pooled.map((c) => (
+                  <td key={c.strength_index}>{pct(c.win_rate)}</td>
+                ))}
+                <td>{pct(r.position_bias.rate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The report, rendered the same way in the Report tab (app/_components/report-tab.tsx) and in the self-contained
+ * HTML export (lib/report/html.ts, with react-dom/server's renderToStaticMarkup). Presentational only: no data
+ * fetching, no hooks, no browser API, plain data in; safe in server and client bundles. The two differ only in what
+ * they pass: the chart component (recharts in the app, static SVG in the export) and the images (image URLs in the
+ * app, data: URLs of thumbnails in the export). tests/unit/report/view.test.ts checks that every section of the app's
+ * report is in the export.
+ */
+import type { ComponentType, ReactNode } from 'react';
+import { POOLED_METRIC, type ClientReport, type RevealRow } from '../schema';
+import { PerPromptTable, PerSeedTable } from './breakdown-tables';
+import type { DoseResponseChartProps } from './dose-response-svg';
+import { RankingTable } from './ranking-table';
+import { RaterQualitySection } from './rater-quality-section';
+import { RatersSection } from './raters-section';
+import { RevealGallery, type RevealImages } from './reveal-gallery';
+import { StatsTable } from './stats-table';
+import { Summary } from './summary';
+
+export interface ReportViewProps {
+  report: ClientReport;
+  /** Draws one dose-response chart (its frame and title are the view's). */
+  Chart: ComponentType<DoseResponseChartProps>;
+  /** The images of the reveal by image_id (only read once evaluation is complete). */
+  images: RevealImages;
+}
+
+function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
+  return (
+    <section id={id} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * Recommendation, dose-response charts, the per metric × strength table, the Bradley–Terry ranking, raters and
+ * their agreement, rater quality, per seed and per prompt, and once evaluation is complete the most decisive pairs
+ * and the reveal of every pair.
+ */
+export function ReportView({ report, Chart, images }: ReportViewProps) {
+  const charts = [
+    { title: `${POOLED_METRIC} (pooled)`, cells: report.pooled },
+    ...report.metrics.map((m) => ({ title: m, cells: report.cells.filter((c) => c.metric === m) })),
+  ];
+  const byPair = new Map(report.reveal.map((r) => [r.pair_id, r]));
+  const decisive = report.decisive.map((id) => byPair.get(id)).filter((r): r is RevealRow => r !== undefined);
+  return (
+    <div className="report">
+      <Summary report={report} />
+
+      <Section id="dose-response" title="Dose-response: LoRA win rate by strength">
+        <div className="charts">
+          {charts.map((c) => (
+            <div className="chart" data-testid="dose-response-chart" key={c.title}>
+              <h3>{c.title}</h3>
+              <Chart title={c.title} cells={c.cells} />
+            </div>
+          ))}
+        </div>
+      </Section>
+
+      <Section id="per-metric" title="Per metric and strength">
+        <p className="muted small">
+          n = LoRA wins + baseline wins; ties, skips and &quot;both bad&quot; are shown apart and never count as losses. Win rate with its
+          95% Wilson score interval; Arena rate = (wins + ½ ties) ÷ all verdicts; the bootstrap interval resamples whole prompts. p:
+          two-sided exact binomial test against 50%, Holm-adjusted across metrics at each strength (pooled rows: unadjusted).
+        </p>
+        <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} />
+      </Section>
+
+      <Section id="ranking" title="Ranking (Bradley–Terry, baseline = 0)">
+        <RankingTable ranking={report.ranking} />
+      </Section>
+
+      <Section id="raters" title="Raters">
+        <RatersSection report={report} />
+      </Section>
+
+      <Section id="rater-quality" title="Rater quality">
+        <RaterQualitySection report={report} />
+      </Section>
+
+      <Section id="per-seed" title="Per seed (non-placebo strengths, all metrics)">
+        <PerSeedTable rows={report.per_seed} />
+      </Section>
+
+      <Section id="per-prompt" title="Per prompt (non-placebo strengths, all metrics)">
+        <PerPromptTable rows={report.per_prompt} />
+      </Section>
+
+      {report.complete && (
+        <>
+          <Section id="decisive" title="The most decisive pairs">
+            <RevealGallery rows={decisive} metrics={report.metrics} images={images} testId="decisive" />
+          </Section>
+          <Section id="reveal" title="Reveal: which side was the LoRA">
+            <p className="muted small">
+              In evaluation order. Verdicts per metric{report.raters.length > 1 ? ' (with several raters: the last counted one)' : ''}.
+            </p>
+            <RevealGallery rows={report.reveal} metrics={report.metrics} images={images} testId="reveal-all" />
+          </Section>
+        </>
+      )}
+    </div>
+  );
+}

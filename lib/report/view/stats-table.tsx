@@ -1,0 +1,62 @@
+import { POOLED_METRIC, type Cell, type CellExtra } from '../schema';
+import { pct, pctRange, pval, strengthLabel } from './format';
+
+/** The columns of the per metric × strength table, in order. */
+export const STATS_COLUMNS = [
+  'Metric',
+  'Strength',
+  'LoRA wins',
+  'Baseline wins',
+  'Ties',
+  'Both bad',
+  'Skips',
+  'n',
+  'Win rate',
+  'Arena rate',
+  '95% Wilson CI',
+  '95% bootstrap CI (prompts)',
+  'p (exact binomial)',
+  'p (Holm)',
+] as const;
+
+/**
+ * Counts, rates, intervals and tests per metric × strength (`cells`, then the pooled rows in bold), each row joined
+ * with its extras (Arena rate, prompt bootstrap) by metric and strength index.
+ */
+export function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra[] }) {
+  const extraOf = new Map(extras.map((e) => [`${e.metric}\u0000${e.strength_index}`, e]));
+  return (
+    <table className="stats" data-testid="stats">
+      <thead>
+        <tr>
+          {STATS_COLUMNS.map((c) => (
+            <th key={c}>{c}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {cells.map((c) => {
+          const e = extraOf.get(`${c.metric}\u0000${c.strength_index}`);
+          return (
+            <tr key={`${c.metric}\u0000${c.strength_index}`} className={c.metric === POOLED_METRIC ? 'pooled' : undefined}>
+              <th scope="row">{c.metric}</th>
+              <td>{strengthLabel(c)}</td>
+              <td>{c.lora_wins}</td>
+              <td>{c.baseline_wins}</td>
+              <td>{c.ties}</td>
+              <td>{c.both_bad}</td>
+              <td>{c.skips}</td>
+              <td>{c.n}</td>
+              <td>{pct(c.win_rate)}</td>
+              <td>{pct(e?.arena_rate ?? null)}</td>
+              <td>{pctRange(c.ci_low, c.ci_high)}</td>
+              <td>{pctRange(e?.boot_low ?? null, e?.boot_high ?? null)}</td>
+              <td>{pval(c.p_value)}</td>
+              <td>{pval(c.p_holm)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
