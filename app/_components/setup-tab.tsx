@@ -10,6 +10,7 @@ import { comfyStatusQuery } from '@/lib/client/queries';
 import { sessionPath } from '@/lib/client/routes';
 import { conflictOf, draftOf } from '@/lib/client/store';
 import type { ComfyStatus } from '@/lib/comfy/status';
+import { fieldMessages } from '@/lib/api/errors';
 import { ReadySetupSchema, type PromptPair, type Setup } from '@/lib/sessions/schema';
 import { applyPreset, estimateSeconds, imageCount, PRESETS, promptsMissing, type PresetId } from '@/lib/setup/presets';
 import { LoraMetadata } from './lora-metadata';
@@ -313,11 +314,7 @@ export function SetupTab() {
   const [preset, setPreset] = useState<PresetId | null>(null);
   // The same zod schema the server checks at Start, so messages appear next to the fields before any request.
   const ready = ReadySetupSchema.safeParse(setup);
-  const issues = new Map<string, string>();
-  for (const i of ready.error?.issues ?? []) {
-    const key = String(i.path[0] ?? '');
-    if (!issues.has(key)) issues.set(key, i.path.length > 1 ? `${i.path.slice(1).join('.')}: ${i.message}` : i.message);
-  }
+  const issues = new Map(Object.entries(ready.error ? fieldMessages(ready.error) : {}));
 
   return (
     <div className="setup">

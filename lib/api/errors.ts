@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import { flattenError, type ZodError } from 'zod';
 
 /**
  * Error codes the API returns, each with its HTTP status: the one table every error of the project maps through
@@ -84,12 +84,37 @@ export function isZodError(err: unknown): err is ZodError {
   return typeof e === 'object' && e !== null && (e.name === 'ZodError' || e.name === '$ZodError') && Array.isArray(e.issues);
 }
 
-/** The first zod issue as one readable sentence, e.g. `seeds.2: seeds must be whole numbers`. */
+/**
+ * One zod issue in words, without its top-level field: positions inside arrays count from 1, as a form numbers them
+ * (`#2 positive: every prompt needs positive text` for `prompt_pairs.1.positive`).
+ */
+function issueWords(issue: ZodError['issues'][number]): string {
+  const where = issue.path
+    .slice(1)
+    .map((p) => (typeof p === 'number' ? `#${p + 1}` : String(p)))
+    .join(' ');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+/**
+ * The first message for each top-level field of a zod error (zod's own `z.flattenError`, with issueWords), e.g.
+ * `{seeds: "#3: seeds must be whole numbers from 0 to 2^53-1"}`; problems of the whole value under `''`. Setup shows
+ * these next to its fields; describeZodError makes the same words one sentence for an API answer.
+ */
+export function fieldMessages(err: ZodError): Record<string, string> {
+  const flat = flattenError(err, issueWords) as { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
+  const out: Record<string, string> = {};
+  if (flat.formErrors[0]) out[''] = flat.formErrors[0];
+  for (const [field, messages] of Object.entries(flat.fieldErrors)) if (messages?.[0]) out[field] = messages[0];
+  return out;
+}
+
+/** A zod error as one sentence a user can read: its first issue, with its field (`seeds #3: must be …`). */
 export function describeZodError(err: ZodError): string {
   const issue = err.issues[0];
   if (!issue) return 'invalid input';
-  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue.message}`;
+  const field = issue.path[0];
+  return field === undefined ? issue.message : `${String(field)}${issue.path.length > 1 ? ' ' : ': '}${issueWords(issue)}`;
 }
 
 /** What each "no room to write" errno means, in words. */

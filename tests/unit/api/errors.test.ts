@@ -73,3 +73,33 @@ describe('errors recognised across bundles', () => {
     }
   });
 });
+
+describe('one formatter for zod errors', () => {
+  it('gives Setup one message per field and the API one sentence, positions counted from 1', async () => {
+    const { ReadySetupSchema } = await import('@/lib/sessions/schema');
+    const { describeZodError, fieldMessages } = await import('@/lib/api/errors');
+    const r = ReadySetupSchema.safeParse({
+      lora_filename: 'x.safetensors',
+      checkpoint: 'c.safetensors',
+      weight_range: [0, 2.5],
+      seeds: [1, 2, 1.5],
+      metrics: ['Quality'],
+      prompt_pairs: [{ positive: 'a fox' }, { positive: '  ' }],
+    });
+    expect(r.success).toBe(false);
+    expect(fieldMessages(r.error!)).toEqual({
+      weight_range: '#2: strengths go from -2 to 2',
+      seeds: '#3: seeds must be whole numbers from 0 to 2^53-1',
+      prompt_pairs: '#2 positive: every prompt needs positive text',
+    });
+    expect(describeZodError(r.error!)).toBe('weight_range #2: strengths go from -2 to 2');
+    const top = ReadySetupSchema.safeParse({
+      lora_filename: '',
+      checkpoint: 'c',
+      seeds: [1],
+      metrics: ['Quality'],
+      prompt_pairs: [{ positive: 'a' }],
+    });
+    expect(describeZodError(top.error!)).toBe('lora_filename: choose a LoRA file');
+  });
+});

@@ -82,7 +82,7 @@ describe('session store', () => {
     await writeFile(file, JSON.stringify(raw));
     await expect(loadSession(s.session_id)).rejects.toMatchObject({
       code: 'damaged',
-      message: expect.stringContaining('step_1_setup.seeds'),
+      message: expect.stringContaining('step_1_setup seeds #1: '),
       details: { file: 'session_meta.json', where: 'step_1_setup.seeds.0' },
     });
     expect((await listSessions()).find((r) => r.session_id === s.session_id)).toMatchObject({ damaged: true, where: 'step_1_setup.seeds.0' });
