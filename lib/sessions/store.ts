@@ -1,10 +1,12 @@
 import 'server-only';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { ApiError, isApiError, messageOf } from '@/lib/api/errors';
 import { isLegacyV2 } from './legacy';
 import { META_FILE, outputPath, sessionPath, sessionsDir } from './paths';
 import { SCHEMA_VERSION, SESSION_ID_PATTERN, SessionSchema, SetupSchema, type Session, summarize, type SessionSummary } from './schema';
-import { legacyPreview, parseMeta, readMetaText, writeSnapshot } from './snapshot';
+import { EVENT_LOG_FILE } from './event-log';
+import { fileIdentity, legacyPreview, parseMeta, readMetaText, writeSnapshot } from './snapshot';
 import { peekSession, readSession } from './writer';
 
 // The sessions of the data directory: creating one, reading one, listing all. Every change to an existing session
@@ -90,8 +92,31 @@ export function loadSession(id: string): Promise<Session> {
   return readSession(id);
 }
 
+// Summaries of unchanged folders are reused: a list of a thousand sessions then costs two stats per folder.
+const g = globalThis as typeof globalThis & { __loraBenchSummaries?: Map<string, { key: string; summary: SessionSummary }> };
+const summaries = (g.__loraBenchSummaries ??= new Map());
+
+/** What a folder's summary depends on: `session_meta.json` (identity) and the event log (length). */
+async function summaryKey(id: string): Promise<string> {
+  const dir = sessionPath(id);
+  const [meta, log] = await Promise.all([
+    stat(path.join(dir, META_FILE)).catch(() => null),
+    stat(path.join(dir, EVENT_LOG_FILE)).catch(() => null),
+  ]);
+  return `${meta ? fileIdentity(meta) : '-'}|${log?.size ?? 0}`;
+}
+
 /** The summary of one folder; the original tool's folders are summarized as they will look once migrated. */
 async function readSummary(id: string): Promise<SessionSummary> {
+  const key = await summaryKey(id);
+  const cached = summaries.get(id);
+  if (cached?.key === key) return cached.summary;
+  const summary = await summaryOf(id);
+  summaries.set(id, { key, summary });
+  return summary;
+}
+
+async function summaryOf(id: string): Promise<SessionSummary> {
   try {
     try {
       return summarize(await peekSession(id));

@@ -86,9 +86,11 @@ async function readFiles(id: string): Promise<Loaded> {
   });
   const { text, identity } = await readMetaText(id);
   const doc = validateSnapshot(id, parseMeta(id, text));
-  const log = await readEventLog(dir, doc.log_offset).catch((err: unknown) => {
-    throw isApiError(err) ? damagedError(id, EVENT_LOG_FILE, err.message, whereOf(err)) : err;
-  });
+  const log = logStat
+    ? await readEventLog(dir, doc.log_offset).catch((err: unknown) => {
+        throw isApiError(err) ? damagedError(id, EVENT_LOG_FILE, err.message, whereOf(err)) : err;
+      })
+    : { entries: [], size: 0 };
   const replayed = replay(id, doc, [...legacy, ...log.entries].sort((a, b) => a.rev - b.rev));
   return {
     doc,
