@@ -1,5 +1,5 @@
-// Helpers for the benchmarks that drive the built app (`next build` first): a free loopback port and the wait until
-// the app answers.
+// Helpers for the benchmarks and tests that drive the built app (`next build` first): a free loopback port, the wait
+// until the app answers, and how Debian's Chromium is launched (Playwright cannot download its own browser here).
 import { createServer } from 'node:net';
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -31,3 +31,16 @@ export async function waitForApp(base: string, app: { exitCode: number | null })
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Debian's Chromium, unless CHROMIUM_PATH says otherwise. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags for a headless Chromium in a container: no sandbox, GPU, background traffic or first-run screens. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];

@@ -24,7 +24,7 @@ import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { planResults } from '@/lib/generation/plan';
 import { SessionSchema, SetupSchema, type Session } from '@/lib/sessions/schema';
 import { renderPng } from '@/sim/comfyui/render';
-import { freePort, waitForApp } from './built-app';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort, waitForApp } from './built-app';
 
 const PROMPTS = 20;
 const SEEDS = 50;
@@ -39,14 +39,6 @@ const arg = (name: string): string | undefined => {
 };
 const RUNS = Number(arg('--runs') ?? 5);
 const SCREENSHOT = arg('--screenshot');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** The benchmark session: completed, every image done, with its blind order. */
 function benchSession(): Session {
@@ -247,7 +239,7 @@ async function main(): Promise<void> {
       detached: true,
     });
     await waitForApp(base, server);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 
     const loadBefore = os.loadavg()[0]!;
     const cold: Run[] = [];

@@ -26,7 +26,7 @@ import { planResults } from '@/lib/generation/plan';
 import { buildReport } from '@/lib/report/report';
 import { reportForClient } from '@/lib/report/service';
 import { SessionSchema, SetupSchema, type Session, type Winner } from '@/lib/sessions/schema';
-import { freePort, waitForApp } from './built-app';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort, waitForApp } from './built-app';
 
 const PROMPTS = 50;
 const SEEDS = 20;
@@ -156,17 +156,7 @@ async function keyPressToNextPair(): Promise<void> {
     stdio: 'ignore',
     detached: true,
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     await waitForApp(base, server);
     const json = (method: string, url: string, body?: unknown) =>
