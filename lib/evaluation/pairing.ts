@@ -3,13 +3,15 @@ import type { BlindPair, Result } from '@/lib/sessions/schema';
 
 /**
  * The blind evaluation order (DESIGN.md section 4): one pair per LoRA image, against the baseline of the same prompt
- * and seed, shuffled with Fisher–Yates driven by `seedrandom(sessionId)`, each pair's left side drawn from the same
- * stream. The same results and id always give the same order and sides. `newToken` makes each pair's opaque image
+ * and seed, shuffled with Fisher–Yates driven by `seedrandom(secret)`, each pair's left side drawn from the same
+ * stream. The same results and secret always give the same order and sides; callers pass a secret from
+ * newOrderSecret (lib/evaluation/secret.ts), never a value a client can read (sessions from before secret
+ * randomization were seeded with their id and the rater's name, which is why those are marked in the report). `newToken` makes each pair's opaque image
  * token (random in production, so a token says nothing about its pair). Pairs whose images are not both done are left
  * out. `repeatShare` (0–0.5) adds that share of pairs again, later and with sides swapped, as self-consistency
  * controls (`repeat: true`, pair_id suffixed `#r`).
  */
-export function makeBlindPairs(sessionId: string, results: Result[], newToken: () => string, repeatShare = 0): BlindPair[] {
+export function makeBlindPairs(secret: string, results: Result[], newToken: () => string, repeatShare = 0): BlindPair[] {
   const done = new Map(results.filter((r) => r.status === 'done').map((r) => [r.image_id, r]));
   const pairs: BlindPair[] = [];
   for (const lora of results) {
@@ -29,7 +31,7 @@ export function makeBlindPairs(sessionId: string, results: Result[], newToken: (
       repeat: false,
     });
   }
-  const rng = seedrandom(sessionId);
+  const rng = seedrandom(secret);
   for (let i = pairs.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];

@@ -2,6 +2,7 @@ import { ApiError } from '@/lib/api/errors';
 import { DEFAULT_RATER, type BlindPair, type Rater, type Session } from '@/lib/sessions/schema';
 import { wilsonInterval } from '@/lib/report/stats';
 import { makeBlindPairs } from './pairing';
+import { newBlindToken, newLinkToken, newOrderSecret } from './secret';
 
 /** Where one rater stands: their order of pairs, the next index, and whether they are done. */
 export interface RaterState {
@@ -13,7 +14,7 @@ export interface RaterState {
 
 /**
  * The state of rater `name`, or null when that rater has not started. DEFAULT_RATER uses the session's own order
- * (`shuffled_results`, seeded with the session id); every other rater has an order of their own.
+ * (`shuffled_results`); every other rater has an order of their own.
  */
 export function raterState(s: Session, name: string): RaterState | null {
   const ev = s.step_3_evaluation;
@@ -39,23 +40,46 @@ export function startedRaters(s: Session): RaterState[] {
   return names.map((n) => raterState(s, n)!);
 }
 
+/** Where a new rater's random values come from (lib/evaluation/secret.ts in production). */
+export interface RaterRandom {
+  token: () => string;
+  secret: () => string;
+  link: () => string;
+}
+
+const RANDOM: RaterRandom = { token: newBlindToken, secret: newOrderSecret, link: newLinkToken };
+
 /**
- * The event that adds rater `name` with their own order: the same pairs, shuffled and sided by
- * `seedrandom("<session id>:<name>")`, so a rater's order is reproducible and differs between raters. Null for
- * DEFAULT_RATER or a rater who exists. Throws ApiError conflict before generation is complete.
+ * The event that adds rater `name` with their own order: the same pairs, shuffled and sided with a fresh order
+ * secret (stored with the rater, never sent to a client), so each rater's order is kept across reloads and differs
+ * between raters, and nobody can recompute it. `invite` makes the rater one who joins by a rater link (the event
+ * carries its token). Null for DEFAULT_RATER or a rater who exists. Throws ApiError conflict before generation is
+ * complete.
  */
-export function raterAddedEvent(s: Session, name: string, newToken: () => string): { kind: 'rater_added'; rater: Rater } | null {
+export function raterAddedEvent(
+  s: Session,
+  name: string,
+  opts: { invite?: boolean; random?: RaterRandom } = {},
+): { kind: 'rater_added'; rater: Rater } | null {
   if (!s.step_2_generation.generation_complete) {
     throw new ApiError('conflict', 'evaluation opens once generation is complete');
   }
   if (name === DEFAULT_RATER || s.step_3_evaluation.raters.some((r) => r.name === name)) return null;
+  const random = opts.random ?? RANDOM;
+  const secret = random.secret();
   return {
     kind: 'rater_added',
     rater: {
       name,
-      order: makeBlindPairs(`${s.session_id}:${name}`, s.step_2_generation.results, newToken, s.step_1_setup.repeat_share),
+      order: makeBlindPairs(secret, s.step_2_generation.results, random.token, s.step_1_setup.repeat_share),
       current_eval_index: 0,
       evaluation_complete: false,
+      origin: 'secret',
+      secret,
+      invited: opts.invite ?? false,
+      link: opts.invite ? random.link() : null,
+      looked_at: null,
+      removed_at: null,
     },
   };
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { ApiError, describeZodError } from '@/lib/api/errors';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
+import { newBlindToken, newOrderSecret } from '@/lib/evaluation/secret';
 import { ReadySetupSchema, type BlindPair, type Result, type Session } from '@/lib/sessions/schema';
 import { planResults } from './plan';
 
@@ -41,28 +41,40 @@ export function applyGenerationStarted(s: Session, results: Result[] | null, at:
 
 /**
  * The end of a job: `fatal` (why it stopped early, or null) and how it ended; when every image is done, the blind
- * pairs of the evaluation, with fresh random tokens.
+ * pairs of the evaluation, shuffled and sided with a fresh order secret (kept in the event, never sent to a client)
+ * and with fresh random tokens.
  */
 export function generationFinishedEvent(
   s: Session,
   fatal: string | null,
   mode: JobMode,
-): { kind: 'generation_finished'; fatal: string | null; mode: JobMode; pairs: BlindPair[] } {
+): { kind: 'generation_finished'; fatal: string | null; mode: JobMode; pairs: BlindPair[]; order_secret: string | null } {
   const complete = s.step_2_generation.results.every((r) => r.status === 'done');
-  const pairs = complete
-    ? makeBlindPairs(s.session_id, s.step_2_generation.results, () => randomBytes(16).toString('hex'), s.step_1_setup.repeat_share)
-    : [];
-  return { kind: 'generation_finished', fatal, mode, pairs };
+  if (!complete) return { kind: 'generation_finished', fatal, mode, pairs: [], order_secret: null };
+  const secret = newOrderSecret();
+  const pairs = makeBlindPairs(secret, s.step_2_generation.results, newBlindToken, s.step_1_setup.repeat_share);
+  return { kind: 'generation_finished', fatal, mode, pairs, order_secret: secret };
 }
 
-/** Applies the end of a job: completed (with the pairs), failed, or interrupted; images still running go back to queued. */
-export function applyGenerationFinished(s: Session, fatal: string | null, mode: JobMode, pairs: BlindPair[], at: string): void {
+/**
+ * Applies the end of a job: completed (with the pairs and their order secret: null in logs from before secret
+ * randomization, whose orders were seeded with the session id), failed, or interrupted; images still running go back
+ * to queued.
+ */
+export function applyGenerationFinished(
+  s: Session,
+  ev: { fatal: string | null; mode: JobMode; pairs: BlindPair[]; order_secret?: string | null },
+  at: string,
+): void {
+  const { fatal, mode, pairs } = ev;
   const gen = s.step_2_generation;
   for (const r of gen.results) if (r.status === 'running') r.status = 'queued';
   const failed = gen.results.filter((r) => r.status === 'failed').length;
   if (gen.results.every((r) => r.status === 'done')) {
     gen.generation_complete = true;
     gen.shuffled_results = pairs;
+    gen.order_secret = ev.order_secret ?? null;
+    gen.order_origin = ev.order_secret ? 'secret' : 'public';
     s.status = 'completed';
     s.completed_at = at;
     s.error_message = null;

@@ -114,8 +114,7 @@ function ranking(session: Session, j: Judgments): RankItem[] {
  */
 export function reportExtras(session: Session, report: Report, judgments: Judgments = countJudgments(session)): ReportExtras {
   const j = judgments;
-  // With one rater, that rater's numbers are the report's own.
-  const raters = j.raters.length > 1 ? raterReports(session, j) : [];
+  const raters = raterReports(session, j);
   return {
     raters,
     self_consistency: selfConsistency(session.step_3_evaluation.scores),

@@ -1,4 +1,4 @@
-import type { Session } from '@/lib/sessions/schema';
+import { DEFAULT_RATER, type Session } from '@/lib/sessions/schema';
 import { pooledCells, positionBias } from './cells';
 import { BASELINE, LORA, OUTCOMES, countJudgments, type Judgments } from './judgments';
 import type { RaterReport } from './schema';
@@ -6,7 +6,8 @@ import type { RaterReport } from './schema';
 /**
  * The report's numbers for each rater on their own (raters in order of their first score): the pooled rows and
  * position bias of `buildReport` over that rater's counted scores, and the number of their scores (counted or not).
- * `judgments` is `countJudgments(session)`, passed in when the caller has it already.
+ * `judgments` is `countJudgments(session)`, passed in when the caller has it already. A name with scores but no
+ * stored rater (the default rater, or scores imported from the original tool) takes the session's own order origin.
  */
 export function raterReports(session: Session, judgments: Judgments = countJudgments(session)): RaterReport[] {
   const j = judgments;
@@ -24,8 +25,12 @@ export function raterReports(session: Session, judgments: Judgments = countJudgm
       else right[r]! += 1;
     }
   });
+  const stored = new Map(session.step_3_evaluation.raters.map((x) => [x.name, x]));
   return j.raters.map((name, r) => ({
     name,
+    order: stored.get(name)?.origin ?? (name === DEFAULT_RATER ? session.step_2_generation.order_origin : 'public'),
+    invited: stored.get(name)?.invited ?? false,
+    looked_at: stored.get(name)?.looked_at ?? null,
     judgments: j.scoresPerRater[r] as number,
     pooled: pooledCells(j.strengthIndexes, j.strengths, counts[r] as Int32Array),
     position_bias: positionBias(left[r] as number, right[r] as number),

@@ -4,7 +4,7 @@
  * `GET /api/sessions/:id/report`). No behaviour, safe in server and client bundles.
  */
 import { z } from 'zod';
-import { RoleSchema, WinnerSchema } from '@/lib/sessions/schema';
+import { OrderOriginSchema, RoleSchema, WinnerSchema } from '@/lib/sessions/schema';
 
 /** The metric name of the pooled (all metrics summed) rows. */
 export const POOLED_METRIC = 'All metrics';
@@ -177,6 +177,15 @@ export const RaterReportSchema = z.object({
   /** Pooled over metrics, per strength, from this rater's scores alone. */
   pooled: z.array(CellSchema),
   position_bias: PositionBiasSchema,
+  /**
+   * How the rater's order and sides were made: with a secret drawn on the server (`secret`), or, in sessions from
+   * before secret randomization, seeded with the session id and the rater's name (`public`), which a rater could read.
+   */
+  order: OrderOriginSchema,
+  /** Joined by a rater link (else rated from the owner's screens). */
+  invited: z.boolean(),
+  /** When this rater, rating from the owner's screens, opened labelled images or results before finishing. */
+  looked_at: z.string().nullable(),
 });
 export type RaterReport = z.infer<typeof RaterReportSchema>;
 

@@ -5,6 +5,7 @@ import { applyGenerationFinished, applyGenerationStarted, applyMarkedInterrupted
 import {
   BlindPairSchema,
   IMAGE_ID_PATTERN,
+  OrderSecretSchema,
   RaterNameSchema,
   RaterSchema,
   ResultPatchSchema,
@@ -32,6 +33,8 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
     fatal: z.string().nullable(),
     mode: z.enum(['run', 'pause', 'cancel']),
     pairs: z.array(BlindPairSchema),
+    /** The secret the pairs were shuffled with; absent in logs from before secret randomization. */
+    order_secret: OrderSecretSchema.nullable().optional(),
   }),
   /** Found `running` with no job at server start. */
   z.object({ kind: z.literal('marked_interrupted') }),
@@ -68,7 +71,7 @@ export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
       return;
     }
     case 'generation_finished':
-      applyGenerationFinished(s, ev.fatal, ev.mode, ev.pairs, at);
+      applyGenerationFinished(s, ev, at);
       return;
     case 'marked_interrupted':
       applyMarkedInterrupted(s);

@@ -170,12 +170,38 @@ export const WinnerSchema = z.enum(['baseline', 'lora', 'tie', 'skip', 'both_bad
 export const DEFAULT_RATER = 'default';
 export const RaterNameSchema = z.string().trim().min(1, 'give a rater name').max(60).regex(/^[^\u0000-\u001f]+$/, 'no control characters');
 
-/** A named rater: their own seeded order and sides, and how far they are. */
+/**
+ * Where an evaluation order came from: shuffled with a random secret drawn on the server (`secret`), or, in sessions
+ * from before secret randomization, seeded with public values (`public`: the session id and the rater's name).
+ */
+export const OrderOriginSchema = z.enum(['secret', 'public']);
+export type OrderOrigin = z.infer<typeof OrderOriginSchema>;
+
+/** 32 random bytes in hex: the secret an order is shuffled with. Never sent to a client. */
+export const OrderSecretSchema = z.string().regex(/^[a-f0-9]{64}$/);
+
+/** The random part of a rater link `/rate/<session id>.<token>`. */
+export const LinkTokenSchema = z.string().regex(/^[a-f0-9]{32}$/);
+
+/** A named rater: their own order and sides, and how far they are. */
 export const RaterSchema = z.object({
   name: RaterNameSchema,
   order: z.array(BlindPairSchema),
   current_eval_index: z.number().int().min(0).default(0),
   evaluation_complete: z.boolean().default(false),
+  origin: OrderOriginSchema.default('public'),
+  secret: OrderSecretSchema.nullable().default(null),
+  /** Invited by a rater link (someone other than the owner), or rating from the owner's own screens. */
+  invited: z.boolean().default(false),
+  /** The token of this rater's link; null when none was made, or it was revoked. */
+  link: LinkTokenSchema.nullable().default(null),
+  /**
+   * When the owner, rating as this rater, opened labelled images or results before finishing: their blind rating
+   * ended then, and their judgments are flagged as made before they looked.
+   */
+  looked_at: z.string().nullable().default(null),
+  /** When the owner removed this rater: their link stops working and their judgments so far are kept. */
+  removed_at: z.string().nullable().default(null),
 });
 export type Rater = z.infer<typeof RaterSchema>;
 export type Winner = z.infer<typeof WinnerSchema>;
@@ -220,6 +246,9 @@ export const SessionSchema = z.object({
     generation_complete: z.boolean().default(false),
     results: z.array(ResultSchema).default([]),
     shuffled_results: z.array(BlindPairSchema).default([]),
+    /** How `shuffled_results` (the default rater's order) was made; its secret, never sent to a client. */
+    order_origin: OrderOriginSchema.default('public'),
+    order_secret: OrderSecretSchema.nullable().default(null),
   }),
   step_3_evaluation: z.object({
     evaluation_complete: z.boolean().default(false),

@@ -8,21 +8,38 @@ import { currentStep, SessionSchema, type Session } from './schema';
  */
 export const ClientSessionSchema = SessionSchema.omit({ step_2_generation: true, step_3_evaluation: true }).extend({
   step: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
-  step_2_generation: SessionSchema.shape.step_2_generation.omit({ shuffled_results: true }).extend({ pairs_total: z.number().int() }),
+  step_2_generation: SessionSchema.shape.step_2_generation
+    .omit({ shuffled_results: true, order_secret: true })
+    .extend({ pairs_total: z.number().int() }),
   step_3_evaluation: SessionSchema.shape.step_3_evaluation.omit({ scores: true, raters: true }).extend({
     judgments: z.number().int(),
-    /** Named raters without their orders (which map tokens to roles). */
-    raters: z.array(z.object({ name: z.string(), current_eval_index: z.number().int(), evaluation_complete: z.boolean(), total: z.number().int() })),
+    /** Named raters without their orders (which map tokens to roles) and secrets; the link is the owner's to share. */
+    raters: z.array(
+      z.object({
+        name: z.string(),
+        current_eval_index: z.number().int(),
+        evaluation_complete: z.boolean(),
+        total: z.number().int(),
+        invited: z.boolean(),
+        link: z.string().nullable(),
+        looked_at: z.string().nullable(),
+      }),
+    ),
   }),
 });
 export type ClientSession = z.infer<typeof ClientSessionSchema>;
+
+/** The path of a rater link: `/rate/<session id>.<token>` (the session id says which folder; the token is the secret). */
+export function raterLinkPath(sessionId: string, token: string): string {
+  return `/rate/${sessionId}.${token}`;
+}
 
 /** The answer of the routes that return one session: `{session}`. */
 export const SessionAnswerSchema = z.object({ session: ClientSessionSchema });
 
 /** Strips the blind pairing and raw scores from a session (see ClientSession). */
 export function toClientSession(s: Session): ClientSession {
-  const { shuffled_results, ...gen } = s.step_2_generation;
+  const { shuffled_results, order_secret: _secret, ...gen } = s.step_2_generation;
   const { scores, raters, ...ev } = s.step_3_evaluation;
   return {
     ...s,
@@ -36,6 +53,9 @@ export function toClientSession(s: Session): ClientSession {
         current_eval_index: r.current_eval_index,
         evaluation_complete: r.evaluation_complete,
         total: r.order.length,
+        invited: r.invited,
+        link: r.link === null ? null : raterLinkPath(s.session_id, r.link),
+        looked_at: r.looked_at,
       })),
     },
   };

@@ -1,9 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { planResults } from '@/lib/generation/plan';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
+import { newBlindToken, newOrderSecret } from '@/lib/evaluation/secret';
 import { SessionSchema, type Session } from '@/lib/sessions/schema';
 
-/** A session whose generation is complete (every image done), 2 prompts × 2 seeds × strengths [0, 0.5, 1]. */
+/**
+ * A session whose generation is complete (every image done), 2 prompts × 2 seeds × strengths [0, 0.5, 1], its order
+ * shuffled with a fresh secret.
+ */
 export function generatedSession(id = '20240115_143022'): Session {
   const setup = {
     checkpoint: 'v1-5-pruned-emaonly.safetensors',
@@ -25,6 +28,11 @@ export function generatedSession(id = '20240115_143022'): Session {
     step_4_report: {},
   });
   draft.step_2_generation.results = planResults(draft.step_1_setup).map((r) => ({ ...r, status: 'done' }));
-  draft.step_2_generation.shuffled_results = makeBlindPairs(id, draft.step_2_generation.results, () => randomBytes(16).toString('hex'));
+  const secret = newOrderSecret();
+  Object.assign(draft.step_2_generation, {
+    shuffled_results: makeBlindPairs(secret, draft.step_2_generation.results, newBlindToken),
+    order_secret: secret,
+    order_origin: 'secret',
+  });
   return draft;
 }

@@ -48,6 +48,8 @@ function interrupted(loraName: string): { session: Session; images: Record<strin
       { ...lora!, filename: loraName },
     ],
     shuffled_results: [],
+    order_origin: 'secret',
+    order_secret: null,
   };
   Object.assign(s, { status: 'interrupted', error_message: 'Paused' });
   return { session: s, images: { [baseline!.filename]: Buffer.from('not really a png') } };

@@ -1,5 +1,14 @@
-import type { ClientReport } from '../schema';
+import type { ClientReport, RaterReport } from '../schema';
 import { formatNumber, pct } from './format';
+
+/** How blind a rater's judgments were: their order's origin, and whether they looked before finishing. */
+export function blindness(r: RaterReport): string {
+  const order = r.order === 'public' ? 'order made before secret randomization' : 'secret order';
+  const via = r.invited ? 'rater link' : "owner's screens";
+  return r.looked_at
+    ? `${order}, ${via}; judged before looking at results (${r.looked_at.slice(0, 16).replace('T', ' ')})`
+    : `${order}, ${via}`;
+}
 
 /** Fleiss' kappa in one sentence, and each rater's pooled win rate per strength and left picks. */
 export function RatersSection({ report }: { report: ClientReport }) {
@@ -22,6 +31,7 @@ export function RatersSection({ report }: { report: ClientReport }) {
                 <th key={c.strength_index}>Win rate at {formatNumber(c.strength)}</th>
               ))}
               <th>Left picks</th>
+              <th>Blindness</th>
             </tr>
           </thead>
           <tbody>
@@ -33,6 +43,7 @@ export function RatersSection({ report }: { report: ClientReport }) {
                   <td key={c.strength_index}>{pct(c.win_rate)}</td>
                 ))}
                 <td>{pct(r.position_bias.rate)}</td>
+                <td data-testid="rater-blindness">{blindness(r)}</td>
               </tr>
             ))}
           </tbody>

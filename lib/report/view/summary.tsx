@@ -4,8 +4,22 @@ import { formatNumber } from './format';
 /** The recommended strength in one sentence, whether more judgments could change it, and a partial-figures banner. */
 export function Summary({ report }: { report: ClientReport }) {
   const rec = report.recommendation;
+  const seeded = report.raters.filter((r) => r.order === 'public').map((r) => r.name);
+  const looked = report.raters.filter((r) => r.looked_at !== null).map((r) => r.name);
   return (
     <>
+      {seeded.length > 0 && (
+        <p className="banner warning" data-testid="public-order">
+          Order made before secret randomization ({seeded.join(', ')}): the order and sides were seeded with the session id and the
+          rater&apos;s name, which a rater could read, so these judgments may not have been blind.
+        </p>
+      )}
+      {looked.length > 0 && (
+        <p className="banner info" data-testid="looked">
+          {looked.join(', ')} opened labelled images or results before finishing: their judgments were made before they looked, and their
+          blind rating ended there.
+        </p>
+      )}
       {!report.complete && (
         <p className="banner info">
           Evaluation is not finished ({report.pairs_judged} of {report.pairs_total} pairs): figures are partial and the reveal is withheld.

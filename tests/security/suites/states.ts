@@ -2,7 +2,7 @@
 // cancel with nothing running, Setup changes after the start, stale revisions, judgments of another pair. Each must
 // answer its exact 409 with the error shape and change nothing; resuming a failed session must work.
 import { describe, expect, it } from 'vitest';
-import type { Session } from '@/lib/sessions/schema';
+import { SessionSchema, type Session } from '@/lib/sessions/schema';
 import { expectUnchanged, type SuiteContext } from '../../helpers/api-suite';
 import { generatedSession } from '../../helpers/generated-session';
 import { expectClientError, snapshot, writeSession } from '../../helpers/security-fs';
@@ -23,7 +23,7 @@ function readySession(id: string, comfyUrl: string, seeds: number, steps: number
     sampler: { ...s.step_1_setup.sampler, steps, width: 64, height: 64 },
   });
   Object.assign(s, { status: 'pending', revision: 0 });
-  s.step_2_generation = { generation_started: false, generation_complete: false, results: [], shuffled_results: [] };
+  s.step_2_generation = SessionSchema.shape.step_2_generation.parse({});
   return s;
 }
 

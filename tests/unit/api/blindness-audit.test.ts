@@ -112,7 +112,7 @@ describe('blindness audit', () => {
     ).toEqual([]);
   });
 
-  it('gives each rater a reproducible order of their own', async () => {
+  it('gives each rater a stored order of their own, shuffled with a secret no public value reproduces', async () => {
     const s = await seed();
     const id = s.session_id;
     for (const r of ['alice', 'bob']) await ratersRoute.POST(post({ name: r }), ctx({ id }));
@@ -121,11 +121,17 @@ describe('blindness audit', () => {
       x.step_3_evaluation.raters.find((r) => r.name === name)!.order.map((p) => `${p.pair_id}:${p.left}`);
     expect(order('alice')).not.toEqual(order('bob'));
     expect(order('alice')).not.toEqual(first.step_2_generation.shuffled_results.map((p) => `${p.pair_id}:${p.left}`));
-    // Starting again (a reload) keeps the stored order; a fresh session with the same id would draw the same one.
+    // Starting again (a reload) keeps the stored order, made from the rater's stored secret.
     await ratersRoute.POST(post({ name: 'alice' }), ctx({ id }));
     expect(order('alice', await loadSession(id))).toEqual(order('alice'));
     const { makeBlindPairs } = await import('@/lib/evaluation/pairing');
-    const again = makeBlindPairs(`${id}:alice`, first.step_2_generation.results, () => '0'.repeat(32), first.step_1_setup.repeat_share);
+    const alice = first.step_3_evaluation.raters.find((r) => r.name === 'alice')!;
+    expect(alice).toMatchObject({ origin: 'secret', secret: expect.stringMatching(/^[a-f0-9]{64}$/) });
+    const shuffle = (seed: string) =>
+      makeBlindPairs(seed, first.step_2_generation.results, () => '0'.repeat(32), first.step_1_setup.repeat_share);
+    const again = shuffle(alice.secret!);
+    // The seed of the version before (session id and rater name, both public) no longer gives the order.
+    expect(shuffle(`${id}:alice`).map((p) => `${p.pair_id}:${p.left}`)).not.toEqual(order('alice'));
     // 12 pairs and the default 10% repeated (rounded: 1), sides swapped, after its original.
     const repeats = again.filter((p) => p.repeat);
     expect(repeats).toHaveLength(1);

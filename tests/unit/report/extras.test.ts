@@ -54,7 +54,7 @@ describe('report extras', () => {
   it('adaptive order serves next the strength with the widest interval', () => {
     const s = generatedSession();
     s.step_1_setup.adaptive = true;
-    applyEvent(s, raterAddedEvent(s, 'ann', token)!, '2026-01-01T00:00:00Z');
+    applyEvent(s, raterAddedEvent(s, 'ann')!, '2026-01-01T00:00:00Z');
     // Judge three pairs of whatever comes; then the next one must be a strength not yet tried, if any remains.
     for (let i = 0; i < 3; i++) {
       adaptNext(s, 'ann');

@@ -171,7 +171,7 @@ describe('the session writer', () => {
 
   it("replays the previous store's judgment journal, left by the version before, and removes it once folded", async () => {
     const s = generatedSession();
-    applyEvent(s, raterAddedEvent(s, 'r0', () => 'a'.repeat(32))!, 'x');
+    applyEvent(s, raterAddedEvent(s, 'r0')!, 'x');
     await mkdir(path.join(dir(), s.session_id, 'output'), { recursive: true });
     await writeFile(path.join(dir(), s.session_id, 'session_meta.json'), JSON.stringify(s));
     const journal = path.join(dir(), s.session_id, eventLog.LEGACY_JOURNAL_FILE);

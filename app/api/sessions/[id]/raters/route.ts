@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
 import { SessionParams } from '@/lib/api/params';
@@ -13,11 +12,11 @@ const Body = z.object({ name: RaterNameSchema });
 
 /**
  * POST /api/sessions/:id/raters - starts (or continues) evaluation as rater `name`: a new rater gets an order and
- * sides of their own, seeded with "<session id>:<name>". Answers the rater's EvaluationView. 409 before generation
+ * sides of their own, shuffled with a secret drawn on the server. Answers the rater's EvaluationView. 409 before generation
  * is complete.
  */
 export const POST = withRoute({ params: SessionParams, body: Body, response: EvaluationViewSchema }, async ({ params, body }) => {
-  return commit(params.id, (s) => raterAddedEvent(s, body.name, () => randomBytes(16).toString('hex')), {
+  return commit(params.id, (s) => raterAddedEvent(s, body.name), {
     project: (s) => evaluationView(s, body.name),
   });
 });
