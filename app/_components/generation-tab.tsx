@@ -9,6 +9,7 @@ import { sessionPath } from '@/lib/client/routes';
 import type { Result } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
 import { imageCount } from '@/lib/setup/presets';
+import { LookGate } from './look-gate';
 import { useOpenSession } from './session-context';
 import { useVisibleRows } from './use-visible-rows';
 import { useWorkbench } from './workbench-provider';
@@ -231,7 +232,10 @@ function Progress({ session }: { session: ClientSession }) {
   );
 }
 
-/** Step 2: the plan, Start/Resume, live progress (the session's events stream, see useSessionEvents), and the grid filling in. */
+/**
+ * Step 2: the plan, Start/Resume, live progress (the session's events stream, see useSessionEvents), and the grid
+ * filling in, held back (LookGate) while the owner is rating blind.
+ */
 export function GenerationTab() {
   const session = useOpenSession();
   const router = useRouter();
@@ -280,17 +284,19 @@ export function GenerationTab() {
 
       {generation_started && <Progress session={session} />}
 
-      {setup.prompt_pairs.map((prompt, p) => (
-        <PromptBlock
-          key={p}
-          sessionId={id}
-          index={p}
-          text={prompt.positive}
-          seeds={setup.seeds}
-          strengths={setup.weight_range}
-          grid={grids[p]!}
-        />
-      ))}
+      <LookGate what="The Generation grid">
+        {setup.prompt_pairs.map((prompt, p) => (
+          <PromptBlock
+            key={p}
+            sessionId={id}
+            index={p}
+            text={prompt.positive}
+            seeds={setup.seeds}
+            strengths={setup.weight_range}
+            grid={grids[p]!}
+          />
+        ))}
+      </LookGate>
     </div>
   );
 }

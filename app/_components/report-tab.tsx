@@ -2,11 +2,23 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/client/api';
+import { LookGate } from './look-gate';
 import { ReportTabView } from './report-tab-view';
 import { useOpenSession } from './session-context';
 
-/** Step 4: loads the report and shows it (report-tab-view.tsx: the same components as the HTML export). */
+/**
+ * Step 4: loads the report and shows it (report-tab-view.tsx: the same components as the HTML export), once the
+ * owner is not rating blind (LookGate).
+ */
 export function ReportTab() {
+  return (
+    <LookGate what="The report">
+      <Report />
+    </LookGate>
+  );
+}
+
+function Report() {
   const { session_id: id, revision } = useOpenSession();
   const { data: report, error } = useQuery({ queryKey: ['report', id, revision], queryFn: () => api.report(id) });
   if (!report) return <div className="muted">{error?.message ?? 'Computing the report…'}</div>;

@@ -436,6 +436,15 @@ export function SetupTab() {
             />
             Adaptive order: judge first where the answer is least certain
           </label>
+          <label className="check" title="The Generation tab then shows progress but no images until you have rated">
+            <input
+              type="checkbox"
+              checked={setup.owner_rates}
+              disabled={locked}
+              onChange={(e) => editSetup({ ...setup, owner_rates: e.target.checked })}
+            />
+            I will rate this myself (hide the images until I have rated)
+          </label>
         </div>
       </fieldset>
       <PromptsField setup={setup} disabled={locked} onChange={editSetup} />

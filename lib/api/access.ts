@@ -66,16 +66,20 @@ export function hostAllowed(host: string | null, env: NodeJS.ProcessEnv = proces
   return allowed.includes(name);
 }
 
-/** The tokens a request presents: `Authorization: Bearer …` and the `lorabench_token` cookie. */
-export function presentedTokens(headers: Headers): string[] {
-  const bearer = /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
+/** The value of cookie `name` in a request (percent-decoded), or undefined. */
+export function cookieValue(headers: Headers, name: string): string | undefined {
   const cookie = (headers.get('cookie') ?? '')
     .split(';')
     .map((c) => c.trim())
-    .find((c) => c.startsWith(`${TOKEN_COOKIE}=`))
-    ?.slice(TOKEN_COOKIE.length + 1);
-  const decoded = cookie === undefined ? undefined : safeDecode(cookie);
-  return [bearer, decoded].filter((t): t is string => Boolean(t));
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+  return cookie === undefined ? undefined : safeDecode(cookie);
+}
+
+/** The tokens a request presents: `Authorization: Bearer …` and the `lorabench_token` cookie. */
+export function presentedTokens(headers: Headers): string[] {
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
+  return [bearer, cookieValue(headers, TOKEN_COOKIE)].filter((t): t is string => Boolean(t));
 }
 
 function safeDecode(v: string): string {
@@ -86,7 +90,12 @@ function safeDecode(v: string): string {
   }
 }
 
+/** Whether a request presents `ACCESS_TOKEN` (false when none is configured). */
+export function presentsAccessToken(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
+  return presentedTokens(headers).some((t) => tokenMatches(t, env));
+}
+
 /** Whether a request may use the app: no token is required, or it presents the right one. */
 export function authorized(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
-  return !accessTokenRequired(env) || presentedTokens(headers).some((t) => tokenMatches(t, env));
+  return !accessTokenRequired(env) || presentsAccessToken(headers, env);
 }

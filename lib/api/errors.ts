@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   locked: 409,
   needs_migration: 409,
+  blind_rating: 409,
   payload_too_large: 413,
   damaged: 422,
   rate_limited: 429,

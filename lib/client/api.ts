@@ -93,6 +93,17 @@ export const api = {
       method: 'DELETE',
     }),
   evaluation: (id: string, rater: string) => call<EvaluationView>(`/api/sessions/${id}/evaluation?rater=${encodeURIComponent(rater)}`),
+  changeRater: (id: string, name: string, action: 'link' | 'revoke' | 'remove') =>
+    call<{ session: ClientSession }>(`/api/sessions/${id}/raters`, json('PATCH', { name, action })),
+  looked: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/looked`, json('POST')),
+  /** A rater link's own routes (`/api/rate/:link/…`): the only ones a rater's browser may call. */
+  rate: {
+    view: (link: string) => call<EvaluationView>(`/api/rate/${link}`),
+    judge: (link: string, index: number, choices: Record<string, Choice>, ratings: Record<string, number> = {}, same_image = false) =>
+      call<EvaluationView>(`/api/rate/${link}/judgments`, json('POST', { index, choices, ratings, same_image })),
+    undo: (link: string, index: number) => call<EvaluationView>(`/api/rate/${link}/judgments/last?index=${index}`, { method: 'DELETE' }),
+    leave: () => call<{ left: true }>('/api/rate/leave', json('POST')),
+  },
   report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
   compare,
   comfyStatus: (url?: string, signal?: AbortSignal) =>

@@ -1,12 +1,11 @@
 import { mutationOptions, type QueryClient } from '@tanstack/react-query';
 import type { Choice } from '@/lib/evaluation/blind';
 import { api } from './api';
-import { queryKeys } from './queries';
+import { evaluationKey, queryKeys, type EvaluationSource } from './queries';
 
 /** One screen's answers: the verdict per metric, optional 1–5 ratings, the "same image" flag, for pair `index`. */
 export interface Judgment {
-  id: string;
-  rater: string;
+  source: EvaluationSource;
   index: number;
   choices: Record<string, Choice>;
   ratings: Record<string, number>;
@@ -14,24 +13,27 @@ export interface Judgment {
 }
 
 /**
- * What a judgment changes besides the rater's own view: every report of the session, and the session (judgment
- * counts, raters, the step), fetched at once when `now` and else marked stale for the next screen that shows it.
+ * What a judgment on the owner's screens changes besides the rater's own view: every report of the session, and the
+ * session (judgment counts, raters, the step), fetched at once when `now` and else marked stale for the next screen
+ * that shows it. A rater link's browser holds nothing else of the session.
  */
-async function afterJudgment(client: QueryClient, id: string, now: boolean): Promise<void> {
-  void client.invalidateQueries({ queryKey: queryKeys.reports(id) });
-  await client.invalidateQueries({ queryKey: queryKeys.session(id), refetchType: now ? 'active' : 'none' });
+async function afterJudgment(client: QueryClient, src: EvaluationSource, now: boolean): Promise<void> {
+  if (src.kind !== 'owner') return;
+  void client.invalidateQueries({ queryKey: queryKeys.reports(src.id) });
+  await client.invalidateQueries({ queryKey: queryKeys.session(src.id), refetchType: now ? 'active' : 'none' });
 }
 
 // Errors of these are shown on the evaluation screen itself (a 409 there means another tab of the rater moved on).
 
-/** Start evaluating (or continue) as a rater: a new rater gets an order of their own. Caches their view. */
+/** Start evaluating (or continue) as a rater on the owner's screens: a new rater gets an order of their own. */
 export const startRaterMutation = () =>
   mutationOptions({
     meta: { ownErrors: true },
     mutationFn: ({ id, rater }: { id: string; rater: string }) => api.startRater(id, rater),
     onSuccess: async (view, { id, rater }, _context, { client }) => {
-      client.setQueryData(queryKeys.evaluation(id, rater), view);
-      await afterJudgment(client, id, false);
+      const src: EvaluationSource = { kind: 'owner', id, rater };
+      client.setQueryData(evaluationKey(src), view);
+      await afterJudgment(client, src, true);
     },
   });
 
@@ -39,11 +41,14 @@ export const startRaterMutation = () =>
 export const judgeMutation = () =>
   mutationOptions({
     meta: { ownErrors: true },
-    mutationFn: (j: Judgment) => api.judge(j.id, j.rater, j.index, j.choices, j.ratings, j.same_image),
-    onSuccess: async (view, { id, rater }, _context, { client }) => {
+    mutationFn: ({ source: src, index, choices, ratings, same_image }: Judgment) =>
+      src.kind === 'owner'
+        ? api.judge(src.id, src.rater, index, choices, ratings, same_image)
+        : api.rate.judge(src.link, index, choices, ratings, same_image),
+    onSuccess: async (view, { source }, _context, { client }) => {
       // The last judgment moves the session to the report: it is fetched before the finished screen offers it.
-      await afterJudgment(client, id, view.complete);
-      client.setQueryData(queryKeys.evaluation(id, rater), view);
+      await afterJudgment(client, source, view.complete);
+      client.setQueryData(evaluationKey(source), view);
     },
   });
 
@@ -51,9 +56,32 @@ export const judgeMutation = () =>
 export const undoMutation = () =>
   mutationOptions({
     meta: { ownErrors: true },
-    mutationFn: ({ id, rater, index }: { id: string; rater: string; index: number }) => api.undo(id, rater, index),
-    onSuccess: (view, { id, rater }, _context, { client }) => {
-      client.setQueryData(queryKeys.evaluation(id, rater), view);
-      void afterJudgment(client, id, true);
+    mutationFn: ({ source: src, index }: { source: EvaluationSource; index: number }) =>
+      src.kind === 'owner' ? api.undo(src.id, src.rater, index) : api.rate.undo(src.link, index),
+    onSuccess: (view, { source }, _context, { client }) => {
+      client.setQueryData(evaluationKey(source), view);
+      void afterJudgment(client, source, true);
+    },
+  });
+
+/** The owner changes a rater (invite or new link, revoke, remove); the answer is the session. */
+export const changeRaterMutation = () =>
+  mutationOptions({
+    mutationFn: ({ id, name, action }: { id: string; name: string; action: 'link' | 'revoke' | 'remove' }) =>
+      api.changeRater(id, name, action),
+    onSuccess: ({ session }, { id }, _context, { client }) => {
+      client.setQueryData(queryKeys.session(id), session);
+      void client.invalidateQueries({ queryKey: queryKeys.reports(id) });
+    },
+  });
+
+/** The owner opens labelled images or results: blind ratings on the owner's screens end; the answer is the session. */
+export const lookedMutation = () =>
+  mutationOptions({
+    mutationFn: ({ id }: { id: string }) => api.looked(id),
+    onSuccess: ({ session }, { id }, _context, { client }) => {
+      client.setQueryData(queryKeys.session(id), session);
+      void client.invalidateQueries({ queryKey: queryKeys.evaluations(id) });
+      void client.invalidateQueries({ queryKey: queryKeys.reports(id) });
     },
   });

@@ -14,6 +14,8 @@ export const queryKeys = {
   comfyStatus: (url: string) => ['comfy-status', url] as const,
   loraMetadata: (url: string, lora: string) => ['lora-metadata', url, lora] as const,
   evaluation: (id: string, rater: string) => ['evaluation', id, rater] as const,
+  /** The evaluation behind a rater link. */
+  rate: (link: string) => ['rate', link] as const,
   /** Every rater's evaluation of session `id`. */
   evaluations: (id: string) => ['evaluation', id] as const,
   /** Every report of session `id`; the report tab reads `['report', id, revision]`. */
@@ -53,14 +55,21 @@ export const loraMetadataQuery = (url: string, lora: string) =>
     staleTime: Infinity,
   });
 
+/** Where one rater's evaluation is reached: from the owner's screens (session and rater name), or by a rater link. */
+export type EvaluationSource = { kind: 'owner'; id: string; rater: string } | { kind: 'link'; link: string };
+
+/** The query key of a source's EvaluationView. */
+export const evaluationKey = (src: EvaluationSource) =>
+  src.kind === 'owner' ? queryKeys.evaluation(src.id, src.rater) : queryKeys.rate(src.link);
+
 /**
- * Where rater `rater` stands in session `id`'s blind evaluation (EvaluationView). Not refetched on window focus: the
- * screen must not turn to another pair under the rater's hands; a tab that fell behind learns it from the 409 of its
- * next answer and offers the current pair.
+ * Where a rater stands in a blind evaluation (EvaluationView). Not refetched on window focus: the screen must not
+ * turn to another pair under the rater's hands; a tab that fell behind learns it from the 409 of its next answer and
+ * offers the current pair.
  */
-export const evaluationQuery = (id: string, rater: string) =>
+export const evaluationQuery = (src: EvaluationSource) =>
   queryOptions({
-    queryKey: queryKeys.evaluation(id, rater),
-    queryFn: () => api.evaluation(id, rater),
+    queryKey: evaluationKey(src),
+    queryFn: () => (src.kind === 'owner' ? api.evaluation(src.id, src.rater) : api.rate.view(src.link)),
     refetchOnWindowFocus: false,
   });

@@ -40,6 +40,8 @@ export const EvaluationViewSchema = z.object({
   answered: z.record(z.string(), ChoiceSchema),
   pair: BlindImagesSchema.nullable(),
   next: BlindImagesSchema.nullable(),
+  /** Why this rater judges no more before the end: removed by the owner, or they looked at results (null: they may go on). */
+  ended: z.enum(['removed', 'looked']).nullable(),
 });
 export type EvaluationView = z.infer<typeof EvaluationViewSchema>;
 
@@ -57,21 +59,41 @@ function requireRater(session: Session, rater: string): RaterState {
   return state;
 }
 
-function images(sessionId: string, pair: BlindPair | undefined) {
-  if (!pair) return null;
-  const base = `/api/sessions/${sessionId}/blind/${pair.token}`;
-  return { token: pair.token, left_url: `${base}/left`, right_url: `${base}/right` };
+/** The state of a rater who may still judge; ApiError conflict once they were removed or looked at results. */
+function requireJudging(session: Session, rater: string): RaterState {
+  const state = requireRater(session, rater);
+  if (state.ended === 'removed') throw new ApiError('conflict', `${rater} was removed from this session`);
+  if (state.ended === 'looked') {
+    throw new ApiError(
+      'conflict',
+      `${rater}'s blind rating ended when labelled images or results were opened; the judgments so far are kept`,
+    );
+  }
+  return state;
 }
 
+function images(base: string, pair: BlindPair | undefined) {
+  if (!pair) return null;
+  return { token: pair.token, left_url: `${base}/${pair.token}/left`, right_url: `${base}/${pair.token}/right` };
+}
+
+/** Where the owner's screens fetch blind images: `/api/sessions/:id/blind` (a rater link has its own, under /api/rate). */
+export const ownerBlindBase = (sessionId: string): string => `/api/sessions/${sessionId}/blind`;
+
 /**
- * The blind state of one rater's evaluation (default: DEFAULT_RATER). Throws ApiError conflict before generation is
- * complete, not_found for a rater who has not started.
+ * The blind state of one rater's evaluation (default: DEFAULT_RATER), its image URLs under `imageBase` (default
+ * ownerBlindBase). Throws ApiError conflict before generation is complete, not_found for a rater who has not started.
  */
-export function evaluationView(session: Session, rater: string = DEFAULT_RATER): EvaluationView {
+export function evaluationView(
+  session: Session,
+  rater: string = DEFAULT_RATER,
+  imageBase = ownerBlindBase(session.session_id),
+): EvaluationView {
   const state = requireRater(session, rater);
   const pairs = state.order;
   const index = Math.min(state.index, pairs.length);
   const current = pairs[index];
+  const open = !state.complete && state.ended === null;
   const answered: Record<string, Choice> = {};
   for (const score of session.step_3_evaluation.scores) {
     if (!current || score.rater !== rater || score.pair_id !== current.pair_id) continue;
@@ -86,9 +108,10 @@ export function evaluationView(session: Session, rater: string = DEFAULT_RATER):
     judged: new Set(session.step_3_evaluation.scores.filter((x) => x.rater === rater).map((x) => x.pair_id)).size,
     complete: state.complete,
     metrics: current ? metricOrder(session.step_1_setup.metrics, current.token) : session.step_1_setup.metrics,
-    answered: state.complete ? {} : answered,
-    pair: state.complete ? null : images(session.session_id, current),
-    next: state.complete ? null : images(session.session_id, pairs[index + 1]),
+    answered: open ? answered : {},
+    pair: open ? images(imageBase, current) : null,
+    next: open ? images(imageBase, pairs[index + 1]) : null,
+    ended: state.ended,
   });
 }
 
@@ -114,11 +137,11 @@ function winnerOf(choice: Choice, left: Role): Winner {
  * into `draft` (a session being updated): one score per metric, left/right translated to baseline/lora with the
  * stored sides, replacing any earlier verdicts of the same rater on that pair. Only the rater's current pair can be
  * judged, so a repeated POST cannot double a judgment. Throws ApiError conflict (wrong index, rater done), not_found
- * (rater not started) or bad_request (a metric missing or unknown).
+ * (rater not started) or bad_request (a metric missing or unknown); conflict too once the rater was removed or looked.
  */
 export function applyJudgment(draft: Session, input: JudgmentInput, at: string): void {
   const rater = input.rater ?? DEFAULT_RATER;
-  const state = requireRater(draft, rater);
+  const state = requireJudging(draft, rater);
   if (state.complete) throw new ApiError('conflict', `${rater} has judged every pair already`);
   if (input.index !== state.index) {
     throw new ApiError('conflict', `pair ${input.index + 1} is not the current pair (${state.index + 1})`);
@@ -157,7 +180,7 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
  * another tab's judgment. Throws ApiError conflict when there is nothing to undo or `seenIndex` is stale.
  */
 export function undoLastJudgment(draft: Session, rater: string = DEFAULT_RATER, seenIndex?: number): void {
-  const state = requireRater(draft, rater);
+  const state = requireJudging(draft, rater);
   if (seenIndex !== undefined && seenIndex !== Math.min(state.index, state.order.length)) {
     throw new ApiError('conflict', `this screen shows pair ${seenIndex + 1}, but ${rater} is at pair ${state.index + 1}`);
   }
@@ -168,11 +191,20 @@ export function undoLastJudgment(draft: Session, rater: string = DEFAULT_RATER, 
   setRaterIndex(draft, rater, state.index - 1);
 }
 
-/** The image id behind a blind token and side. Throws ApiError not_found for an unknown token. */
-export function blindImageId(session: Session, token: string, side: Side): string {
+/** The image ids on each side of a pair, from its stored sides. */
+export function blindSides(pair: BlindPair): { left: string; right: string } {
+  return pair.left === 'lora'
+    ? { left: pair.lora_image_id, right: pair.baseline_image_id }
+    : { left: pair.baseline_image_id, right: pair.lora_image_id };
+}
+
+/**
+ * The pair behind a blind token, looked up in every order, or in rater `onlyOf`'s order alone (a rater link reaches
+ * only its own pairs). Throws ApiError conflict before generation is complete, not_found for an unknown token.
+ */
+export function blindPair(session: Session, token: string, onlyOf?: string): BlindPair {
   requireGenerated(session);
-  const pair = pairByToken(session, token);
+  const pair = onlyOf === undefined ? pairByToken(session, token) : raterState(session, onlyOf)?.order.find((p) => p.token === token);
   if (!pair) throw new ApiError('not_found', 'no such blind image');
-  const role = side === 'left' ? pair.left : pair.left === 'lora' ? 'baseline' : 'lora';
-  return role === 'lora' ? pair.lora_image_id : pair.baseline_image_id;
+  return pair;
 }

@@ -4,12 +4,19 @@ import { wilsonInterval } from '@/lib/report/stats';
 import { makeBlindPairs } from './pairing';
 import { newBlindToken, newLinkToken, newOrderSecret } from './secret';
 
-/** Where one rater stands: their order of pairs, the next index, and whether they are done. */
+/**
+ * Where one rater stands: their order of pairs, the next index, whether they are done, and whether their rating
+ * ended before that (`removed` by the owner, or `looked`: rating from the owner's screens, they opened labelled images
+ * or results first).
+ */
 export interface RaterState {
   name: string;
   order: BlindPair[];
   index: number;
   complete: boolean;
+  ended: 'removed' | 'looked' | null;
+  /** Joined by a rater link. */
+  invited: boolean;
 }
 
 /**
@@ -24,10 +31,14 @@ export function raterState(s: Session, name: string): RaterState | null {
       order: s.step_2_generation.shuffled_results,
       index: ev.current_eval_index,
       complete: ev.current_eval_index >= s.step_2_generation.shuffled_results.length,
+      ended: ev.default_looked_at ? 'looked' : null,
+      invited: false,
     };
   }
   const r = ev.raters.find((x) => x.name === name);
-  return r ? { name, order: r.order, index: r.current_eval_index, complete: r.evaluation_complete } : null;
+  if (!r) return null;
+  const ended = r.removed_at ? 'removed' : r.looked_at ? 'looked' : null;
+  return { name, order: r.order, index: r.current_eval_index, complete: r.evaluation_complete, ended, invited: r.invited };
 }
 
 /** Every rater who has started (the default rater once it has a score), in order of arrival. */
@@ -99,10 +110,18 @@ export function setRaterIndex(draft: Session, name: string, index: number): void
   ev.evaluation_complete = evaluationComplete(draft);
 }
 
-/** Evaluation is complete when at least one rater has started and every rater who started has finished. */
+/**
+ * Evaluation is complete when at least one rater has started and every rater who started has finished, or stopped
+ * early (removed, or looked at results) and so will judge no more.
+ */
 export function evaluationComplete(s: Session): boolean {
   const started = startedRaters(s);
-  return started.length > 0 && started.every((r) => r.complete);
+  return started.length > 0 && started.every((r) => r.complete || r.ended !== null);
+}
+
+/** Raters who rate from the owner's screens (not invited) and are still blind and unfinished: the owner's own rating. */
+export function pendingOwnerRaters(s: Session): RaterState[] {
+  return startedRaters(s).filter((r) => !r.invited && !r.complete && r.ended === null);
 }
 
 /** The pair behind a blind image token, whoever's order it is in. */

@@ -223,5 +223,11 @@ export const ReportExtrasSchema = z.object({
 export type ReportExtras = z.infer<typeof ReportExtrasSchema>;
 
 /** The report as the Report tab, the JSON export and the HTML export get it. */
-export const ClientReportSchema = ReportSchema.extend(ReportExtrasSchema.shape);
+export const ClientReportSchema = ReportSchema.extend(ReportExtrasSchema.shape).extend({
+  /**
+   * Raters still judging: their verdicts are left out of the reveal until they finish (or are removed), so the
+   * report never shows which side was which for pairs someone has still to judge.
+   */
+  reveal_withheld: z.array(z.string()),
+});
 export type ClientReport = z.infer<typeof ClientReportSchema>;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { applyJudgment, JudgmentInputSchema, undoLastJudgment } from '@/lib/evaluation/blind';
+import { applyLinkCreated, applyLinkRevoked, applyLooked, applyRaterRemoved } from '@/lib/evaluation/rater-admin';
 import { applyGenerationFinished, applyGenerationStarted, applyMarkedInterrupted } from '@/lib/generation/events';
 import {
   BlindPairSchema,
   IMAGE_ID_PATTERN,
+  LinkTokenSchema,
   OrderSecretSchema,
   RaterNameSchema,
   RaterSchema,
@@ -38,7 +40,14 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
   }),
   /** Found `running` with no job at server start. */
   z.object({ kind: z.literal('marked_interrupted') }),
+  /** A rater and their order (and, invited, their link token). */
   z.object({ kind: z.literal('rater_added'), rater: RaterSchema }),
+  /** A new link for a rater (the earlier one stops working), revoked, or the rater removed. */
+  z.object({ kind: z.literal('link_created'), rater: RaterNameSchema, token: LinkTokenSchema }),
+  z.object({ kind: z.literal('link_revoked'), rater: RaterNameSchema }),
+  z.object({ kind: z.literal('rater_removed'), rater: RaterNameSchema }),
+  /** The owner opened labelled images or results: blind ratings on the owner's screens end (lib/evaluation/rater-admin.ts). */
+  z.object({ kind: z.literal('looked') }),
   z.object({ kind: z.literal('judge'), input: JudgmentInputSchema, at: z.string() }),
   z.object({ kind: z.literal('undo'), rater: RaterNameSchema, index: z.number().int().min(0).optional() }),
 ]);
@@ -80,6 +89,18 @@ export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
       if (!s.step_2_generation.generation_complete) throw new ApiError('conflict', 'evaluation opens once generation is complete');
       if (s.step_3_evaluation.raters.some((r) => r.name === ev.rater.name)) throw new ApiError('conflict', `rater ${ev.rater.name} exists`);
       s.step_3_evaluation.raters.push(ev.rater);
+      return;
+    case 'link_created':
+      applyLinkCreated(s, ev.rater, ev.token);
+      return;
+    case 'link_revoked':
+      applyLinkRevoked(s, ev.rater);
+      return;
+    case 'rater_removed':
+      applyRaterRemoved(s, ev.rater, at);
+      return;
+    case 'looked':
+      applyLooked(s, at);
       return;
     case 'judge':
       applyJudgment(s, ev.input, ev.at);

@@ -53,6 +53,11 @@ export const SetupSchema = z.object({
   repeat_share: z.number().min(0).max(0.5).default(0.1),
   /** Serve next the strength whose interval is widest, so fewer judgments reach a decision. */
   adaptive: z.boolean().default(false),
+  /**
+   * Owner blind mode: the owner will rate this session themself, so the Generation tab shows progress but no images
+   * until they have rated (or chose to look).
+   */
+  owner_rates: z.boolean().default(false),
   /** A template or pasted API-format workflow with its node mapping; null uses the standard built-in graph. */
   workflow: CustomWorkflowSchema.nullable().default(null),
 });
@@ -180,7 +185,7 @@ export type OrderOrigin = z.infer<typeof OrderOriginSchema>;
 /** 32 random bytes in hex: the secret an order is shuffled with. Never sent to a client. */
 export const OrderSecretSchema = z.string().regex(/^[a-f0-9]{64}$/);
 
-/** The random part of a rater link `/rate/<session id>.<token>`. */
+/** The random part of a rater link `/rate/<session id>-<token>`. */
 export const LinkTokenSchema = z.string().regex(/^[a-f0-9]{32}$/);
 
 /** A named rater: their own order and sides, and how far they are. */
@@ -257,6 +262,10 @@ export const SessionSchema = z.object({
     scores: z.array(ScoreSchema).default([]),
     /** Raters other than DEFAULT_RATER, each with an order of their own. */
     raters: z.array(RaterSchema).default([]),
+    /** When the owner first opened labelled images or results (see the `looked` event); null while they have not. */
+    owner_looked_at: z.string().nullable().default(null),
+    /** When DEFAULT_RATER's blind rating ended because the owner looked before it finished. */
+    default_looked_at: z.string().nullable().default(null),
   }),
   step_4_report: z.object({ report_generated: z.boolean().default(false) }),
 });

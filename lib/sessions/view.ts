@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { currentStep, SessionSchema, type Session } from './schema';
+import { pendingOwnerRaters, startedRaters } from '@/lib/evaluation/raters';
+import { currentStep, DEFAULT_RATER, SessionSchema, type Session } from './schema';
 
 /**
  * A session as the browser may see it: everything but the blind pairings (`shuffled_results` and the raters' orders,
@@ -13,7 +14,10 @@ export const ClientSessionSchema = SessionSchema.omit({ step_2_generation: true,
     .extend({ pairs_total: z.number().int() }),
   step_3_evaluation: SessionSchema.shape.step_3_evaluation.omit({ scores: true, raters: true }).extend({
     judgments: z.number().int(),
-    /** Named raters without their orders (which map tokens to roles) and secrets; the link is the owner's to share. */
+    /**
+     * Every rater (the default rater once started, then the named ones) without their orders (which map tokens to
+     * roles) and secrets; the link path is the owner's to share.
+     */
     raters: z.array(
       z.object({
         name: z.string(),
@@ -23,15 +27,20 @@ export const ClientSessionSchema = SessionSchema.omit({ step_2_generation: true,
         invited: z.boolean(),
         link: z.string().nullable(),
         looked_at: z.string().nullable(),
+        removed_at: z.string().nullable(),
       }),
     ),
+    /** Raters still rating blind on the owner's screens: labelled images and results end their blind rating. */
+    blind_pending: z.array(z.string()),
+    /** Owner blind mode (Setup `owner_rates`) holds the images back: the owner has neither rated nor looked yet. */
+    hide_images: z.boolean(),
   }),
 });
 export type ClientSession = z.infer<typeof ClientSessionSchema>;
 
-/** The path of a rater link: `/rate/<session id>.<token>` (the session id says which folder; the token is the secret). */
+/** The path of a rater link: `/rate/<session id>-<token>` (the session id says which folder; the token is the secret). */
 export function raterLinkPath(sessionId: string, token: string): string {
-  return `/rate/${sessionId}.${token}`;
+  return `/rate/${sessionId}-${token}`;
 }
 
 /** The answer of the routes that return one session: `{session}`. */
@@ -48,15 +57,41 @@ export function toClientSession(s: Session): ClientSession {
     step_3_evaluation: {
       ...ev,
       judgments: scores.length,
-      raters: raters.map((r) => ({
-        name: r.name,
-        current_eval_index: r.current_eval_index,
-        evaluation_complete: r.evaluation_complete,
-        total: r.order.length,
-        invited: r.invited,
-        link: r.link === null ? null : raterLinkPath(s.session_id, r.link),
-        looked_at: r.looked_at,
-      })),
+      raters: [
+        ...startedRaters(s)
+          .filter((r) => r.name === DEFAULT_RATER)
+          .map((r) => ({
+            name: r.name,
+            current_eval_index: r.index,
+            evaluation_complete: r.complete,
+            total: r.order.length,
+            invited: false,
+            link: null,
+            looked_at: ev.default_looked_at,
+            removed_at: null,
+          })),
+        ...raters.map((r) => ({
+          name: r.name,
+          current_eval_index: r.current_eval_index,
+          evaluation_complete: r.evaluation_complete,
+          total: r.order.length,
+          invited: r.invited,
+          link: r.link === null ? null : raterLinkPath(s.session_id, r.link),
+          looked_at: r.looked_at,
+          removed_at: r.removed_at,
+        })),
+      ],
+      blind_pending: pendingOwnerRaters(s).map((r) => r.name),
+      hide_images: ownerImagesHidden(s),
     },
   };
+}
+
+/**
+ * Whether owner blind mode holds the images back: Setup says the owner will rate (`owner_rates`), and they have
+ * neither looked (`owner_looked_at`) nor finished a rating on their own screens.
+ */
+export function ownerImagesHidden(s: Session): boolean {
+  if (!s.step_1_setup.owner_rates || s.step_3_evaluation.owner_looked_at !== null) return false;
+  return !startedRaters(s).some((r) => !r.invited && r.complete);
 }

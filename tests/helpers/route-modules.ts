@@ -8,6 +8,11 @@ import * as healthRoute from '@/app/api/health/route';
 import * as loginRoute from '@/app/api/login/route';
 import * as promptsGenerateRoute from '@/app/api/prompts/generate/route';
 import * as promptsMetricsRoute from '@/app/api/prompts/metrics/route';
+import * as rateLinkBlindTokenSideRoute from '@/app/api/rate/[link]/blind/[token]/[side]/route';
+import * as rateLinkJudgmentsLastRoute from '@/app/api/rate/[link]/judgments/last/route';
+import * as rateLinkJudgmentsRoute from '@/app/api/rate/[link]/judgments/route';
+import * as rateLinkRoute from '@/app/api/rate/[link]/route';
+import * as rateLeaveRoute from '@/app/api/rate/leave/route';
 import * as sessionsIdBlindTokenSideRoute from '@/app/api/sessions/[id]/blind/[token]/[side]/route';
 import * as sessionsIdCopyRoute from '@/app/api/sessions/[id]/copy/route';
 import * as sessionsIdEvaluationRoute from '@/app/api/sessions/[id]/evaluation/route';
@@ -20,6 +25,7 @@ import * as sessionsIdGridPromptRoute from '@/app/api/sessions/[id]/grid/[prompt
 import * as sessionsIdImagesFileRoute from '@/app/api/sessions/[id]/images/[file]/route';
 import * as sessionsIdJudgmentsLastRoute from '@/app/api/sessions/[id]/judgments/last/route';
 import * as sessionsIdJudgmentsRoute from '@/app/api/sessions/[id]/judgments/route';
+import * as sessionsIdLookedRoute from '@/app/api/sessions/[id]/looked/route';
 import * as sessionsIdMigrateRoute from '@/app/api/sessions/[id]/migrate/route';
 import * as sessionsIdRatersRoute from '@/app/api/sessions/[id]/raters/route';
 import * as sessionsIdRelaunchRoute from '@/app/api/sessions/[id]/relaunch/route';
@@ -46,28 +52,34 @@ export const ROUTE_MODULES: Record<string, RouteModule> = {
   login: loginRoute,
   'prompts/generate': promptsGenerateRoute,
   'prompts/metrics': promptsMetricsRoute,
+  'rate/[link]': rateLinkRoute,
+  'rate/[link]/blind/[token]/[side]': rateLinkBlindTokenSideRoute,
+  'rate/[link]/judgments': rateLinkJudgmentsRoute,
+  'rate/[link]/judgments/last': rateLinkJudgmentsLastRoute,
+  'rate/leave': rateLeaveRoute,
+  sessions: sessionsRoute,
+  'sessions/[id]': sessionsIdRoute,
   'sessions/[id]/blind/[token]/[side]': sessionsIdBlindTokenSideRoute,
   'sessions/[id]/copy': sessionsIdCopyRoute,
   'sessions/[id]/evaluation': sessionsIdEvaluationRoute,
   'sessions/[id]/events': sessionsIdEventsRoute,
   'sessions/[id]/export/[format]': sessionsIdExportFormatRoute,
+  'sessions/[id]/generation': sessionsIdGenerationRoute,
   'sessions/[id]/generation/cancel': sessionsIdGenerationCancelRoute,
   'sessions/[id]/generation/pause': sessionsIdGenerationPauseRoute,
-  'sessions/[id]/generation': sessionsIdGenerationRoute,
   'sessions/[id]/grid/[prompt]': sessionsIdGridPromptRoute,
   'sessions/[id]/images/[file]': sessionsIdImagesFileRoute,
-  'sessions/[id]/judgments/last': sessionsIdJudgmentsLastRoute,
   'sessions/[id]/judgments': sessionsIdJudgmentsRoute,
+  'sessions/[id]/judgments/last': sessionsIdJudgmentsLastRoute,
+  'sessions/[id]/looked': sessionsIdLookedRoute,
   'sessions/[id]/migrate': sessionsIdMigrateRoute,
   'sessions/[id]/raters': sessionsIdRatersRoute,
   'sessions/[id]/relaunch': sessionsIdRelaunchRoute,
   'sessions/[id]/report': sessionsIdReportRoute,
-  'sessions/[id]': sessionsIdRoute,
   'sessions/[id]/thumbnail': sessionsIdThumbnailRoute,
   'sessions/[id]/thumbs/[file]': sessionsIdThumbsFileRoute,
   'sessions/cleanup': sessionsCleanupRoute,
   'sessions/import': sessionsImportRoute,
-  sessions: sessionsRoute,
-  'trash/[name]/restore': trashNameRestoreRoute,
   trash: trashRoute,
+  'trash/[name]/restore': trashNameRestoreRoute,
 };

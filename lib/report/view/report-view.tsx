@@ -21,7 +21,7 @@ export interface ReportViewProps {
   report: ClientReport;
   /** Draws one dose-response chart (its frame and title are the view's). */
   Chart: ComponentType<DoseResponseChartProps>;
-  /** The images of the reveal by image_id (only read once evaluation is complete). */
+  /** The images of the reveal by image_id (only read when the report has a reveal). */
   images: RevealImages;
 }
 
@@ -36,8 +36,8 @@ function Section({ title, id, children }: { title: string; id: string; children:
 
 /**
  * Recommendation, dose-response charts, the per metric × strength table, the Bradley–Terry ranking, raters and
- * their agreement, rater quality, per seed and per prompt, and once evaluation is complete the most decisive pairs
- * and the reveal of every pair.
+ * their agreement, rater quality, per seed and per prompt, and, once a rater has finished, the most decisive pairs and
+ * the reveal of every pair (with the verdicts of the raters who have finished).
  */
 export function ReportView({ report, Chart, images }: ReportViewProps) {
   const charts = [
@@ -90,7 +90,7 @@ export function ReportView({ report, Chart, images }: ReportViewProps) {
         <PerPromptTable rows={report.per_prompt} />
       </Section>
 
-      {report.complete && (
+      {report.reveal.length > 0 && (
         <>
           <Section id="decisive" title="The most decisive pairs">
             <RevealGallery rows={decisive} metrics={report.metrics} images={images} testId="decisive" />

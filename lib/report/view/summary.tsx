@@ -21,8 +21,11 @@ export function Summary({ report }: { report: ClientReport }) {
         </p>
       )}
       {!report.complete && (
-        <p className="banner info">
-          Evaluation is not finished ({report.pairs_judged} of {report.pairs_total} pairs): figures are partial and the reveal is withheld.
+        <p className="banner info" data-testid="interim">
+          <strong>Interim:</strong> evaluation is not finished ({report.pairs_judged} of {report.pairs_total} pairs judged), so these
+          figures will change.
+          {report.reveal_withheld.length > 0 &&
+            ` The reveal leaves out the verdicts of ${report.reveal_withheld.join(', ')} until they finish or are removed.`}
         </p>
       )}
       <section className="recommendation" data-testid="recommendation">

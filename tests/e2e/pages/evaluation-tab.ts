@@ -12,6 +12,15 @@ export class EvaluationTab {
     await this.page.getByRole('button', { name: 'Start evaluating' }).click();
   }
 
+  /** Invites rater `name` and returns the path of their rater link, as the raters table shows it. */
+  async invite(name: string): Promise<string> {
+    await this.page.getByLabel('Name of the rater to invite').fill(name);
+    await this.page.getByRole('button', { name: 'Make a rater link' }).click();
+    const field = this.page.getByLabel(`Rater link of ${name}`);
+    await expect(field).toHaveValue(/\/rate\/\d{8}_\d{6}-[a-f0-9]{32}$/);
+    return new URL(await field.inputValue()).pathname;
+  }
+
   /** Judges pair `index` (0-based) of `total` with one key per metric, then Enter. */
   async judgeByKeyboard(index: number, total: number, keys: string[]): Promise<void> {
     await expect(this.status()).toHaveText(`Pair ${index + 1} of ${total}`);

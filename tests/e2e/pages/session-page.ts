@@ -30,7 +30,7 @@ export class SessionPage {
     await expect(panel).toBeVisible();
     if (step === 'setup') await expect(panel.getByText('Generation has started, so Setup is read-only')).toBeVisible();
     if (step === 'generation') await expect(panel.getByTestId('generation-progress')).toContainText('complete');
-    if (step === 'evaluation') await expect(panel.getByRole('heading', { name: 'Who is rating?' })).toBeVisible();
+    if (step === 'evaluation') await expect(panel.getByRole('heading', { name: 'Rate on this screen' })).toBeVisible();
     if (step === 'report') await expect(panel.getByTestId('recommendation')).toBeVisible();
   }
 }

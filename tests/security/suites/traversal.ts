@@ -115,7 +115,17 @@ export function traversalSuite(s: SuiteContext): void {
       await writeSession(sessions, session);
       const token = session.step_2_generation.shuffled_results[0]!.token;
       const file = session.step_2_generation.results[0]!.filename;
-      const valid: Record<string, string> = { id: ID, token, side: 'left', file, format: 'json', prompt: '0', name: `${ID}__1`, path: 'x' };
+      const valid: Record<string, string> = {
+        id: ID,
+        token,
+        side: 'left',
+        file,
+        format: 'json',
+        prompt: '0',
+        name: `${ID}__1`,
+        path: 'x',
+        link: `${ID}-${'0'.repeat(32)}`,
+      };
 
       // Positive control: the harness does reach real files with valid params.
       const ok = await target.call('GET', 'sessions/[id]/images/[file]', { id: ID, file });

@@ -2,8 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import * as blindRoute from '@/app/api/sessions/[id]/blind/[token]/[side]/route';
-import * as judgmentsRoute from '@/app/api/sessions/[id]/judgments/route';
+import * as rateBlindRoute from '@/app/api/rate/[link]/blind/[token]/[side]/route';
+import * as rateJudgmentsRoute from '@/app/api/rate/[link]/judgments/route';
+import * as rateRoute from '@/app/api/rate/[link]/route';
 import * as ratersRoute from '@/app/api/sessions/[id]/raters/route';
 import * as reportRoute from '@/app/api/sessions/[id]/report/route';
 import * as sessionRoute from '@/app/api/sessions/[id]/route';
@@ -15,6 +16,7 @@ import { tempSessionsDir } from '../../helpers/temp-sessions';
 const dir = tempSessionsDir();
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
 const post = (body: unknown) => new Request('http://test/api', { method: 'POST', body: JSON.stringify(body) });
+const patch = (body: unknown) => new Request('http://test/api', { method: 'PATCH', body: JSON.stringify(body) });
 
 /** A generated session whose PNGs carry ComfyUI-style text chunks naming the LoRA, role and strength. */
 async function seed() {
@@ -38,8 +40,9 @@ async function seed() {
 }
 
 /**
- * Walks two raters through the whole evaluation over the HTTP API, auditing every evaluation response (rater start,
- * judgments, both blind images of every pair) and checking the session answer never carries the pairing.
+ * Walks two raters through the whole evaluation by their rater links, auditing every response a rater gets (their
+ * view, judgments, both blind images of every pair); the owner's session answer must never carry the pairing, and
+ * the owner's report leaves out a rater's verdicts while they are still judging.
  */
 async function walkAndAudit(id: string, tamper?: (body: string) => string): Promise<Leak[]> {
   const markers = blindMarkers(await loadSession(id));
@@ -50,27 +53,30 @@ async function walkAndAudit(id: string, tamper?: (body: string) => string): Prom
     return binary ? null : JSON.parse(body as string);
   };
   for (const rater of ['alice', 'bob']) {
-    let view = await audit(`POST raters ${rater}`, await ratersRoute.POST(post({ name: rater }), ctx({ id })));
+    const invited = await (await ratersRoute.PATCH(patch({ name: rater, action: 'link' }), ctx({ id }))).json();
+    const link = invited.session.step_3_evaluation.raters.find((r: { name: string }) => r.name === rater).link.slice('/rate/'.length);
+    let view = await audit(`GET rate ${rater}`, await rateRoute.GET(new Request('http://test'), ctx({ link })));
     while (!view.complete) {
       for (const side of ['left', 'right']) {
         const token = view.pair.token;
         await audit(
           `GET blind ${side}`,
-          await blindRoute.GET(new Request(`http://test${view.pair[`${side}_url`]}`), ctx({ id, token, side })),
+          await rateBlindRoute.GET(new Request(`http://test${view.pair[`${side}_url`]}`), ctx({ link, token, side })),
           true,
         );
       }
       const choices = Object.fromEntries(view.metrics.map((m: string, i: number) => [m, ['left', 'tie', 'right'][i % 3]]));
-      // The session itself lists the grid (not blind by design), but never the token → image mapping.
+      // The owner's session lists the grid (not blind by design), but never the token → image mapping.
       const client = await (await sessionRoute.GET(new Request('http://test'), ctx({ id }))).text();
-      if (client.includes(view.pair.token) || /shuffled_results|"order"/.test(client)) {
+      if (client.includes(view.pair.token) || /shuffled_results|"order"|"order_secret"|"secret":/.test(client)) {
         leaks.push({ where: 'GET session', what: 'the blind pairing' });
       }
-      view = await audit('POST judgment', await judgmentsRoute.POST(post({ index: view.index, choices, rater }), ctx({ id })));
+      view = await audit('POST judgment', await rateJudgmentsRoute.POST(post({ index: view.index, choices }), ctx({ link })));
       if (rater === 'bob' && view.index === 1) {
-        // Bob is mid-way, Alice is done: the report must not reveal any pair yet.
+        // Bob is mid-way, Alice is done: the owner's report shows Alice's verdicts and withholds Bob's.
         const report = await (await reportRoute.GET(new Request('http://test'), ctx({ id }))).json();
-        expect(report.reveal).toEqual([]);
+        expect(report.reveal_withheld).toEqual(['bob']);
+        expect(report.reveal.length).toBeGreaterThan(0);
       }
     }
   }

@@ -49,6 +49,36 @@ describe('proxy: CSRF and access token', () => {
     expect(proxy(req('/api/sessions', { headers: { cookie: 'lorabench_token=wrong' } })).status).toBe(401);
   });
 
+  it('lets rater links through without the token, marks the browser, and refuses that browser the owner routes', () => {
+    process.env.HOST = '0.0.0.0';
+    process.env.ACCESS_TOKEN = 's3cret-token-value';
+    const link = `20240115_143022-${'a'.repeat(32)}`;
+    const visit = proxy(req(`/rate/${link}`));
+    expect(visit.headers.get('x-middleware-next')).toBe('1');
+    expect(visit.cookies.get('lorabench_rater')).toMatchObject({ value: link, httpOnly: true, path: '/' });
+    expect(proxy(req(`/api/rate/${link}`)).headers.get('x-middleware-next')).toBe('1');
+    // A malformed link marks nothing (its handler answers 400).
+    expect(proxy(req('/rate/not-a-link')).cookies.get('lorabench_rater')).toBeUndefined();
+    const cookie = `lorabench_rater=${link}`;
+    const api = proxy(req('/api/sessions/20240115_143022/report', { headers: { cookie } }));
+    expect(api.status).toBe(403);
+    const page = proxy(req('/sessions/20240115_143022/report', { headers: { cookie } }));
+    expect(new URL(page.headers.get('location')!).pathname).toBe(`/rate/${link}`);
+    // The owner's token outranks a rater cookie left in the same browser.
+    const owner = proxy(req('/api/sessions', { headers: { cookie: `${cookie}; lorabench_token=s3cret-token-value` } }));
+    expect(owner.headers.get('x-middleware-next')).toBe('1');
+    // On loopback without a token the cookie is what tells a rater's browser from the owner's.
+    delete process.env.ACCESS_TOKEN;
+    process.env.HOST = '127.0.0.1';
+    expect(proxy(req('/api/sessions', { headers: { cookie } })).status).toBe(403);
+    expect(proxy(req('/api/sessions')).headers.get('x-middleware-next')).toBe('1');
+    // The owner's own browser (it opened the owner's pages first) is not locked out by a rater link opened in it.
+    const ownerPage = proxy(req('/'));
+    expect(ownerPage.cookies.get('lorabench_owner')?.value).toBe('1');
+    expect(proxy(req(`/rate/${link}`, { headers: { cookie: 'lorabench_owner=1' } })).cookies.get('lorabench_rater')).toBeUndefined();
+    expect(proxy(req(`/rate/${link}`)).cookies.get('lorabench_rater')?.value).toBe(link);
+  });
+
   it('leaves a loopback-only app open without a token', () => {
     delete process.env.ACCESS_TOKEN;
     process.env.HOST = '127.0.0.1';

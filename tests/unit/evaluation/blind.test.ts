@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyJudgment, blindImageId, evaluationView, undoLastJudgment } from '@/lib/evaluation/blind';
+import { applyJudgment, blindPair, blindSides, evaluationView, undoLastJudgment } from '@/lib/evaluation/blind';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { toClientSession } from '@/lib/sessions/view';
 import { generatedSession } from '../../helpers/generated-session';
@@ -60,12 +60,11 @@ describe('what the browser sees during evaluation', () => {
   it('serves each side from the stored assignment', () => {
     const s = generatedSession();
     for (const p of s.step_2_generation.shuffled_results) {
-      const left = blindImageId(s, p.token, 'left');
-      const right = blindImageId(s, p.token, 'right');
+      const { left, right } = blindSides(blindPair(s, p.token));
       expect(left).toBe(p.left === 'lora' ? p.lora_image_id : p.baseline_image_id);
       expect(right).toBe(p.left === 'lora' ? p.baseline_image_id : p.lora_image_id);
     }
-    expect(() => blindImageId(s, 'f'.repeat(32), 'left')).toThrow(/no such blind image/);
+    expect(() => blindPair(s, 'f'.repeat(32))).toThrow(/no such blind image/);
   });
 });
 

@@ -18,8 +18,8 @@ describe('the report says how each order was made', () => {
     const { order_secret: _, order_origin: __, ...old } = s.step_2_generation;
     s.step_2_generation = SessionSchema.shape.step_2_generation.parse(old);
     expect(s.step_2_generation.order_origin).toBe('public');
-    applyJudgment(s, { index: 0, choices }, 'now');
-    applyEvent(s, raterAddedEvent(s, 'ann')!, 'now');
+    s.step_2_generation.shuffled_results.forEach((_, index) => applyJudgment(s, { index, choices }, 'now'));
+    applyEvent(s, raterAddedEvent(s, 'ann', { invite: true })!, 'now');
     applyJudgment(s, { index: 0, choices, rater: 'ann' }, 'now');
 
     const report = reportForClient(s);
@@ -31,7 +31,8 @@ describe('the report says how each order was made', () => {
     expect(html).toContain('Order made before secret randomization (default)');
 
     const fresh = generatedSession();
-    applyJudgment(fresh, { index: 0, choices }, 'now');
+    applyEvent(fresh, raterAddedEvent(fresh, 'ann', { invite: true })!, 'now');
+    applyJudgment(fresh, { index: 0, choices, rater: 'ann' }, 'now');
     const freshReport = reportForClient(fresh);
     expect(freshReport.raters[0]!.order).toBe('secret');
     expect(renderToStaticMarkup(createElement(Summary, { report: freshReport }))).not.toContain('before secret randomization');

@@ -7,6 +7,8 @@ import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { renderReportHtml } from '@/lib/report/html';
 import { ClientReportSchema } from '@/lib/report/schema';
 import { reportForClient } from '@/lib/report/service';
+import { raterAddedEvent } from '@/lib/evaluation/raters';
+import { applyEvent } from '@/lib/sessions/events';
 import type { Session } from '@/lib/sessions/schema';
 import { generatedSession } from '../../helpers/generated-session';
 import { tempSessionsDir } from '../../helpers/temp-sessions';
@@ -127,11 +129,35 @@ describe('the Report tab and the HTML export', () => {
     expect(ClientReportSchema.strict().parse(report)).toEqual(report);
   });
 
-  it('before evaluation is complete the tab shows the figures without the reveal', () => {
+  it('while a rater is still judging the tab shows interim figures, and no reveal with their verdicts', () => {
     const s = generatedSession();
-    applyJudgment(s, { index: 0, choices: { Quality: 'left', Style: 'right', Coherence: 'tie' } }, 'now');
-    const tab = outline(renderToStaticMarkup(createElement(ReportTabView, { sessionId: s.session_id, report: reportForClient(s) })));
+    const choices = { Quality: 'left', Style: 'right', Coherence: 'tie' } as const;
+    applyEvent(s, raterAddedEvent(s, 'ann', { invite: true })!, 'now');
+    applyJudgment(s, { index: 0, choices, rater: 'ann' }, 'now');
+    const render = () =>
+      outline(renderToStaticMarkup(createElement(ReportTabView, { sessionId: s.session_id, report: reportForClient(s) })));
+    const tab = render();
+    expect(tab.testIds.get('interim')).toBe(1);
     expect(tab.headings).not.toContain('Reveal: which side was the LoRA');
     expect(tab.testIds.has('reveal-item')).toBe(false);
+    expect(reportForClient(s).reveal_withheld).toEqual(['ann']);
+
+    // Bob finishes: the reveal shows, with Bob's verdicts and none of Ann's.
+    applyEvent(s, raterAddedEvent(s, 'bob', { invite: true })!, 'now');
+    const bob = s.step_3_evaluation.raters.find((r) => r.name === 'bob')!;
+    bob.order.forEach((_, index) =>
+      applyJudgment(s, { index, choices: { Quality: 'tie', Style: 'tie', Coherence: 'tie' }, rater: 'bob' }, 'now'),
+    );
+    const report = reportForClient(s);
+    expect(report.reveal.length).toBeGreaterThan(0);
+    expect(report.reveal.every((r) => Object.values(r.verdicts).every((w) => w === 'tie'))).toBe(true);
+    expect(render().headings).toContain('Reveal: which side was the LoRA');
+
+    // The owner rating on their own screens gets no report until they choose to look.
+    applyEvent(s, raterAddedEvent(s, 'me')!, 'now');
+    applyJudgment(s, { index: 0, choices, rater: 'me' }, 'now');
+    expect(() => reportForClient(s)).toThrow(expect.objectContaining({ code: 'blind_rating' }));
+    applyEvent(s, { kind: 'looked' }, 'now');
+    expect(reportForClient(s).raters.find((r) => r.name === 'me')!.looked_at).toBe('now');
   });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
-import { blindImageId, SideSchema } from '@/lib/evaluation/blind';
-import { stripPngText } from '@/lib/evaluation/png-text';
+import { blindPair, SideSchema } from '@/lib/evaluation/blind';
+import { blindImage } from '@/lib/evaluation/blind-image';
 import { SessionIdSchema } from '@/lib/sessions/schema';
-import { pngResponse, readSessionImage } from '@/lib/sessions/images';
+import { pngResponse } from '@/lib/sessions/images';
 import { loadSession } from '@/lib/sessions/store';
 
 export const dynamic = 'force-dynamic';
@@ -11,10 +11,10 @@ export const dynamic = 'force-dynamic';
 const Params = z.object({ id: SessionIdSchema, token: z.string().regex(/^[a-f0-9]{32}$/), side: SideSchema });
 
 /**
- * GET /api/sessions/:id/blind/:token/:side - one image of a blind pair by opaque token, with ComfyUI's text chunks
- * (which name the LoRA and strength) stripped. 404 unknown token.
+ * GET /api/sessions/:id/blind/:token/:side - one image of a blind pair by opaque token, for the owner's screens,
+ * re-encoded so its bytes say nothing the pixels do not (lib/evaluation/blind-image.ts). 404 unknown token.
  */
 export const GET = withRoute({ params: Params }, async ({ params }) => {
-  const imageId = blindImageId(await loadSession(params.id), params.token, params.side);
-  return pngResponse(stripPngText(await readSessionImage(params.id, `${imageId}.png`)), 'no-store');
+  const session = await loadSession(params.id);
+  return pngResponse(await blindImage(session, blindPair(session, params.token), params.side), 'no-store');
 });
