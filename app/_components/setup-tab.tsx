@@ -413,6 +413,18 @@ export function SetupTab() {
         <legend>Evaluation</legend>
         <div className="row">
           <div className="field">
+            <label htmlFor="pair-design">Pairs</label>
+            <select
+              id="pair-design"
+              value={setup.design}
+              disabled={locked}
+              onChange={(e) => editSetup({ ...setup, design: e.target.value === 'direct' ? 'direct' : 'balanced' })}
+            >
+              <option value="balanced">Balanced: every picture shown equally often (baseline and strengths in a cycle)</option>
+              <option value="direct">Direct: the baseline against each strength (the baseline recurs, so a rater can spot it)</option>
+            </select>
+          </div>
+          <div className="field">
             <label htmlFor="repeat-share">Repeated pairs (self-consistency)</label>
             <select
               id="repeat-share"

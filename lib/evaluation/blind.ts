@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { DEFAULT_RATER, RaterNameSchema, type BlindPair, type Role, type Session, type Winner } from '@/lib/sessions/schema';
-import { adaptNext, pairByToken, raterState, setRaterIndex, type RaterState } from './raters';
+import { adaptNext, pairByToken, raterState, setRaterIndex, setUndoFloor, type RaterState } from './raters';
 
 /** A verdict on one metric: which side is better, a tie, both unacceptable, or no verdict (skip). */
 export const ChoiceSchema = z.enum(['left', 'tie', 'right', 'both_bad', 'skip']);
@@ -175,9 +175,12 @@ export function applyJudgment(draft: Session, input: JudgmentInput, at: string):
 }
 
 /**
- * Takes back rater's last judged pair and steps back to it. `seenIndex`, when given, is the pair index the rater's
- * screen shows: if the rater has moved on elsewhere (another tab), nothing is undone, so one tab never takes back
- * another tab's judgment. Throws ApiError conflict when there is nothing to undo or `seenIndex` is stale.
+ * Takes back rater's last judged pair and steps back to it. Only one step: a second undo in a row is refused, since
+ * a rater who has seen later pictures (say the identical placebo pair, which tells its baseline) and could step back
+ * through earlier pairs would judge them knowing more than blind. `seenIndex`, when given, is the pair index the
+ * rater's screen shows: if the rater has moved on elsewhere (another tab), nothing is undone, so one tab never takes
+ * back another tab's judgment. Throws ApiError conflict when there is nothing to undo, the last undo went there
+ * already, or `seenIndex` is stale.
  */
 export function undoLastJudgment(draft: Session, rater: string = DEFAULT_RATER, seenIndex?: number): void {
   const state = requireJudging(draft, rater);
@@ -186,9 +189,11 @@ export function undoLastJudgment(draft: Session, rater: string = DEFAULT_RATER, 
   }
   const last = state.order[state.index - 1];
   if (!last) throw new ApiError('conflict', 'there is no judgment to undo');
+  if (state.index - 1 < state.undoFloor) throw new ApiError('conflict', 'only the last judgment can be undone, once');
   const ev = draft.step_3_evaluation;
   ev.scores = ev.scores.filter((s) => !(s.pair_id === last.pair_id && s.rater === rater));
   setRaterIndex(draft, rater, state.index - 1);
+  setUndoFloor(draft, rater, state.index - 1);
 }
 
 /** The image ids on each side of a pair, from its stored sides. */

@@ -17,6 +17,8 @@ export interface RaterState {
   ended: 'removed' | 'looked' | null;
   /** Joined by a rater link. */
   invited: boolean;
+  /** The earliest pair an undo may go back to (see undoLastJudgment). */
+  undoFloor: number;
 }
 
 /**
@@ -33,12 +35,21 @@ export function raterState(s: Session, name: string): RaterState | null {
       complete: ev.current_eval_index >= s.step_2_generation.shuffled_results.length,
       ended: ev.default_looked_at ? 'looked' : null,
       invited: false,
+      undoFloor: ev.default_undo_floor,
     };
   }
   const r = ev.raters.find((x) => x.name === name);
   if (!r) return null;
   const ended = r.removed_at ? 'removed' : r.looked_at ? 'looked' : null;
-  return { name, order: r.order, index: r.current_eval_index, complete: r.evaluation_complete, ended, invited: r.invited };
+  return {
+    name,
+    order: r.order,
+    index: r.current_eval_index,
+    complete: r.evaluation_complete,
+    ended,
+    invited: r.invited,
+    undoFloor: r.undo_floor,
+  };
 }
 
 /** Every rater who has started (the default rater once it has a score), in order of arrival. */
@@ -82,7 +93,7 @@ export function raterAddedEvent(
     kind: 'rater_added',
     rater: {
       name,
-      order: makeBlindPairs(secret, s.step_2_generation.results, random.token, s.step_1_setup.repeat_share),
+      order: makeBlindPairs(secret, s.step_2_generation.results, random.token, s.step_1_setup.repeat_share, s.step_1_setup.design),
       current_eval_index: 0,
       evaluation_complete: false,
       origin: 'secret',
@@ -91,6 +102,7 @@ export function raterAddedEvent(
       link: opts.invite ? random.link() : null,
       looked_at: null,
       removed_at: null,
+      undo_floor: 0,
     },
   };
 }
@@ -108,6 +120,16 @@ export function setRaterIndex(draft: Session, name: string, index: number): void
     r.evaluation_complete = index >= r.order.length;
   }
   ev.evaluation_complete = evaluationComplete(draft);
+}
+
+/** Records that an undo of rater `name` went back to pair `index`, the furthest back the next undo may go. */
+export function setUndoFloor(draft: Session, name: string, index: number): void {
+  const ev = draft.step_3_evaluation;
+  if (name === DEFAULT_RATER) ev.default_undo_floor = index;
+  else {
+    const r = ev.raters.find((x) => x.name === name);
+    if (r) r.undo_floor = index;
+  }
 }
 
 /**
@@ -135,13 +157,15 @@ export function pairByToken(s: Session, token: string): BlindPair | undefined {
 /**
  * Adaptive order (Setup option): moves the remaining pair of the strength whose pooled 95% Wilson interval is
  * widest (an untried strength counts as widest) to the rater's next position, so judgments go where they narrow the
- * answer most. Repeated control pairs keep their places.
+ * answer most. Only direct pairs against the baseline move (placebos, repeated controls and pairs between two
+ * strengths keep their places, so a placebo still comes after the other pairs of its prompt and seed).
  */
 export function adaptNext(draft: Session, name: string): void {
   const state = raterState(draft, name);
   if (!state || state.complete) return;
   const wins = new Map<number, { lora: number; n: number }>();
-  const strengthOf = new Map(state.order.map((p) => [p.pair_id, p.strength_index]));
+  const direct = state.order.filter((p) => p.versus_strength_index === null);
+  const strengthOf = new Map(direct.map((p) => [p.pair_id, p.strength_index]));
   for (const s of draft.step_3_evaluation.scores) {
     const k = strengthOf.get(s.pair_id);
     if (k === undefined || (s.winner !== 'lora' && s.winner !== 'baseline')) continue;
@@ -155,7 +179,7 @@ export function adaptNext(draft: Session, name: string): void {
     const ci = w ? wilsonInterval(w.lora, w.n) : null;
     return ci ? ci.high - ci.low : 1;
   };
-  const rest = state.order.slice(state.index).filter((p) => !p.repeat);
+  const rest = state.order.slice(state.index).filter((p) => !p.repeat && p.versus_strength_index === null && p.strength !== 0);
   if (!rest.length) return;
   const pick = rest.reduce((a, b) => (width(b.strength_index) > width(a.strength_index) ? b : a));
   const order = state.order;

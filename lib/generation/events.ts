@@ -52,7 +52,8 @@ export function generationFinishedEvent(
   const complete = s.step_2_generation.results.every((r) => r.status === 'done');
   if (!complete) return { kind: 'generation_finished', fatal, mode, pairs: [], order_secret: null };
   const secret = newOrderSecret();
-  const pairs = makeBlindPairs(secret, s.step_2_generation.results, newBlindToken, s.step_1_setup.repeat_share);
+  const { repeat_share, design } = s.step_1_setup;
+  const pairs = makeBlindPairs(secret, s.step_2_generation.results, newBlindToken, repeat_share, design);
   return { kind: 'generation_finished', fatal, mode, pairs, order_secret: secret };
 }
 

@@ -3,7 +3,18 @@
  */
 import type { BlindPair, Session } from '@/lib/sessions/schema';
 
-export const JUDGMENTS_CSV_COLUMNS = ['pair_id', 'metric', 'winner', 'left', 'rater', 'at', 'prompt_index', 'seed', 'strength'] as const;
+export const JUDGMENTS_CSV_COLUMNS = [
+  'pair_id',
+  'metric',
+  'winner',
+  'left',
+  'rater',
+  'at',
+  'prompt_index',
+  'seed',
+  'strength',
+  'versus_strength',
+] as const;
 
 /**
  * One CSV field per RFC 4180 section 2: a field containing a comma, a double quote, CR or LF is enclosed
@@ -19,8 +30,9 @@ export function csvField(value: string | number | null | undefined): string {
 /**
  * The raw judgments, one row per entry of `scores` in stored order (nothing deduplicated or dropped), with
  * the pair's prompt_index, seed (the value, from Setup's seeds) and strength. A score whose pair_id is not
- * among the shuffled pairs gets empty prompt_index/seed/strength. Header row first; every line, the last
- * included, ends with CRLF.
+ * among the shuffled pairs gets empty prompt_index/seed/strength. In a pair between two strengths (balanced
+ * design) `versus_strength` is the lower one, which stands where the baseline does (`winner` baseline: it won), and
+ * is empty in a pair against the baseline. Header row first; every line, the last included, ends with CRLF.
  */
 export function judgmentsCsv(session: Session): string {
   const pairs = new Map<string, BlindPair>();
@@ -30,7 +42,18 @@ export function judgmentsCsv(session: Session): string {
   for (const s of session.step_3_evaluation.scores) {
     const pair = pairs.get(s.pair_id);
     lines.push(
-      [s.pair_id, s.metric, s.winner, s.left, s.rater, s.at, pair?.prompt_index, pair ? seeds[pair.seed_index] : undefined, pair?.strength]
+      [
+        s.pair_id,
+        s.metric,
+        s.winner,
+        s.left,
+        s.rater,
+        s.at,
+        pair?.prompt_index,
+        pair ? seeds[pair.seed_index] : undefined,
+        pair?.strength,
+        pair?.versus_strength_index == null ? undefined : session.step_1_setup.weight_range[pair.versus_strength_index],
+      ]
         .map(csvField)
         .join(','),
     );

@@ -75,10 +75,38 @@ function cellExtras(session: Session, j: Judgments): CellExtra[] {
   });
 }
 
+/** Counted verdicts between two strengths (the balanced design), per prompt, as Bradley–Terry comparisons. */
+function betweenComparisons(j: Judgments, label: (k: number) => string): Map<string, number>[] {
+  const byPrompt = j.prompts.map(() => new Map<string, number>());
+  const add = (map: Map<string, number>, winner: string, loser: string, count: number) => {
+    const key = `${winner}\u0000${loser}`;
+    map.set(key, (map.get(key) ?? 0) + count);
+  };
+  j.scores.forEach((_, i) => {
+    const p = j.pairOf[i] as number;
+    if (j.pairDirect[p]) return;
+    const pair = j.pairs[p]!;
+    const high = label(pair.strength_index);
+    const low = label(pair.versus_strength_index as number);
+    const map = byPrompt[j.pairPrompt[p] as number]!;
+    const outcome = j.outcomeOf[i];
+    if (outcome === LORA) add(map, high, low, 1);
+    else if (outcome === BASELINE) add(map, low, high, 1);
+    else if (outcome === TIE) {
+      add(map, high, low, 0.5);
+      add(map, low, high, 0.5);
+    }
+  });
+  return byPrompt;
+}
+
+const logistic = (x: number) => 1 / (1 + Math.exp(-x));
+
 /**
- * Bradley–Terry over every verdict, pooled over metrics: the LoRA at each strength against the baseline anchor, a
- * tie half a win each way. Comparisons are summed per prompt and (winner, loser), so the fit's cost does not grow
- * with the judgments.
+ * Bradley–Terry over every verdict, pooled over metrics: the LoRA at each strength against the baseline anchor (direct
+ * pairs) and against each other strength (pairs between strengths, in the balanced design), a tie half a win each
+ * way. Comparisons are summed per prompt and (winner, loser), so the fit's cost does not grow with the judgments. Each
+ * item's chance to beat the baseline is the logistic of its log-strength (and of the interval's bounds).
  */
 function ranking(session: Session, j: Judgments): RankItem[] {
   const strengths = session.step_1_setup.weight_range;
@@ -95,7 +123,15 @@ function ranking(session: Session, j: Judgments): RankItem[] {
       if (base + ties / 2 > 0) list.push({ winner: BASELINE_ITEM, loser: label(k), count: base + ties / 2 });
     });
   });
+  betweenComparisons(j, label).forEach((map, p) => {
+    for (const [key, count] of map) {
+      const [winner, loser] = key.split('\u0000') as [string, string];
+      byPrompt[p]!.push({ winner, loser, count });
+    }
+  });
   if (!byPrompt.some((c) => c.length)) return [];
+  // An item compared only with other strengths still needs the baseline in the data to be placed against it.
+  if (!byPrompt.some((c) => c.some((x) => x.winner === BASELINE_ITEM || x.loser === BASELINE_ITEM))) return [];
   const fit = bradleyTerryBootstrap(byPrompt, BT_REPS, `${session.session_id}:bt`, { anchor: BASELINE_ITEM });
   return Object.entries(fit)
     .map(([item, v]) => ({
@@ -104,6 +140,9 @@ function ranking(session: Session, j: Judgments): RankItem[] {
       estimate: v.estimate,
       low: v.low,
       high: v.high,
+      beats_baseline: logistic(v.estimate),
+      beats_low: v.low === null ? null : logistic(v.low),
+      beats_high: v.high === null ? null : logistic(v.high),
     }))
     .sort((a, b) => b.estimate - a.estimate);
 }
@@ -115,7 +154,10 @@ function ranking(session: Session, j: Judgments): RankItem[] {
 export function reportExtras(session: Session, report: Report, judgments: Judgments = countJudgments(session)): ReportExtras {
   const j = judgments;
   const raters = raterReports(session, j);
+  const between = j.scores.reduce((n, _, i) => n + (j.pairDirect[j.pairOf[i] as number] ? 0 : 1), 0);
   return {
+    design: j.pairs.some((p) => p.versus_strength_index !== null) ? 'balanced' : 'direct',
+    between_judgments: between,
     raters,
     self_consistency: selfConsistency(session.step_3_evaluation.scores),
     per_seed: perSeed(session, j),

@@ -5,6 +5,9 @@
  *
  * Counting rules (the report's, see lib/report/report.ts):
  * - Only pairs of `shuffled_results` that are not repeats count (repeated controls feed self-consistency alone).
+ * - Direct pairs (the LoRA at a strength against the baseline) fill `counts`, every figure's per-strength source.
+ *   Pairs between two strengths (the balanced design) are counted scores too, but only the Bradley–Terry fit over
+ *   all comparisons reads them (`pairDirect` tells them apart).
  * - A score counts once per (pair_id, metric, rater): the last one in `scores` wins, and the counted scores keep the
  *   evaluation order of their latest.
  * - Scores naming an unknown pair_id or a metric not in Setup are not counted.
@@ -42,10 +45,18 @@ export interface Judgments {
   metricOf: Int32Array;
   raterOf: Int32Array;
   outcomeOf: Uint8Array;
-  /** Per pair: the position of its strength index in `strengthIndexes` and of its prompt in `prompts`. */
+  /**
+   * Per pair: the position of its strength index in `strengthIndexes` (for a pair between two strengths: the higher
+   * one's) and of its prompt in `prompts`, and whether it is a direct comparison with the baseline (1) or between two
+   * strengths (0).
+   */
   pairStrength: Int32Array;
+  pairDirect: Uint8Array;
   pairPrompt: Int32Array;
-  /** Counted outcomes per metric × strength × prompt: `counts[countIndex(j, metric, strength, prompt) + outcome]`. */
+  /**
+   * Counted outcomes of direct pairs per metric × strength × prompt: `counts[countIndex(j, metric, strength, prompt) +
+   * outcome]`.
+   */
   counts: Int32Array;
 }
 
@@ -70,16 +81,22 @@ export function countJudgments(session: Session): Judgments {
   const strengthOf = new Map<number, number>();
   setup.weight_range.forEach((s, i) => strengthOf.set(i, s));
   for (const p of pairs) if (!strengthOf.has(p.strength_index)) strengthOf.set(p.strength_index, p.strength);
+  for (const p of pairs) {
+    const v = p.versus_strength_index;
+    if (v !== null && !strengthOf.has(v)) strengthOf.set(v, setup.weight_range[v] ?? 0);
+  }
   const k = positions(strengthOf.keys());
   const prompt = positions([...setup.prompt_pairs.keys(), ...pairs.map((p) => p.prompt_index)]);
 
   const pairIndex = new Map<string, number>();
   const pairStrength = new Int32Array(pairs.length);
   const pairPrompt = new Int32Array(pairs.length);
+  const pairDirect = new Uint8Array(pairs.length);
   pairs.forEach((p, i) => {
     pairIndex.set(p.pair_id, i);
     pairStrength[i] = k.at.get(p.strength_index) as number;
     pairPrompt[i] = prompt.at.get(p.prompt_index) as number;
+    pairDirect[i] = p.versus_strength_index === null ? 1 : 0;
   });
   const metricIndex = new Map(metrics.map((m, i) => [m, i]));
 
@@ -150,6 +167,7 @@ export function countJudgments(session: Session): Judgments {
     outcomeOf,
     pairStrength,
     pairPrompt,
+    pairDirect,
     counts: new Int32Array(metrics.length * k.sorted.length * prompt.sorted.length * OUTCOMES.length),
   };
   for (let i = 0; i < all.length; i++) {
@@ -163,7 +181,7 @@ export function countJudgments(session: Session): Judgments {
     metricOf[at] = rawMetric[i] as number;
     raterOf[at] = rawRater[i] as number;
     outcomeOf[at] = outcome;
-    j.counts[countIndex(j, rawMetric[i] as number, pairStrength[p] as number, pairPrompt[p] as number) + outcome]! += 1;
+    if (pairDirect[p]) j.counts[countIndex(j, rawMetric[i] as number, pairStrength[p] as number, pairPrompt[p] as number) + outcome]! += 1;
   }
   return j;
 }

@@ -35,7 +35,7 @@ export function selfConsistency(all: readonly Score[]): Consistency[] {
   });
 }
 
-/** Wins and ties per Setup seed over all metrics and the pairs whose strength is not 0. */
+/** Wins and ties per Setup seed over all metrics and the direct pairs whose strength is not 0. */
 export function perSeed(session: Session, j: Judgments): SeedRow[] {
   const rows: SeedRow[] = session.step_1_setup.seeds.map((seed, seed_index) => ({
     seed_index,
@@ -49,7 +49,7 @@ export function perSeed(session: Session, j: Judgments): SeedRow[] {
   for (let i = 0; i < j.scores.length; i++) {
     const p = j.pairs[j.pairOf[i] as number]!;
     const row = rows[p.seed_index];
-    if (!row || p.strength === 0) continue;
+    if (!row || p.strength === 0 || !j.pairDirect[j.pairOf[i] as number]) continue;
     const outcome = j.outcomeOf[i];
     if (outcome === LORA) row.lora_wins += 1;
     else if (outcome === BASELINE) row.baseline_wins += 1;

@@ -19,7 +19,8 @@ export function raterReports(session: Session, judgments: Judgments = countJudgm
   j.scores.forEach((s, i) => {
     const r = j.raterOf[i] as number;
     const outcome = j.outcomeOf[i] as number;
-    (counts[r] as Int32Array)[(j.pairStrength[j.pairOf[i] as number] as number) * O + outcome]! += 1;
+    const p = j.pairOf[i] as number;
+    if (j.pairDirect[p]) (counts[r] as Int32Array)[(j.pairStrength[p] as number) * O + outcome]! += 1;
     if (outcome === LORA || outcome === BASELINE) {
       if (s.winner === s.left) left[r]! += 1;
       else right[r]! += 1;

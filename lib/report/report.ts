@@ -165,6 +165,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     seed: setup.seeds[p.seed_index] ?? null,
     strength: p.strength,
     strength_index: p.strength_index,
+    versus_strength: p.versus_strength_index === null ? null : (j.strengths[j.strengthIndexes.indexOf(p.versus_strength_index)] ?? null),
     left: p.left,
     baseline_image_id: p.baseline_image_id,
     lora_image_id: p.lora_image_id,

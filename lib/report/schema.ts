@@ -89,6 +89,8 @@ export const RevealRowSchema = z.object({
   seed: z.number().nullable(),
   strength: z.number(),
   strength_index: Count,
+  /** Null for a pair against the baseline; in a pair between two strengths, the lower one (in the baseline's place). */
+  versus_strength: z.number().nullable(),
   /** Which role was shown on the left. */
   left: RoleSchema,
   baseline_image_id: z.string(),
@@ -144,6 +146,10 @@ export const RankItemSchema = z.object({
   estimate: z.number(),
   low: z.number().nullable(),
   high: z.number().nullable(),
+  /** The chance to beat the baseline, logistic(estimate), with the interval's bounds transformed alike. */
+  beats_baseline: Prob,
+  beats_low: Prob.nullable(),
+  beats_high: Prob.nullable(),
 });
 export type RankItem = z.infer<typeof RankItemSchema>;
 
@@ -219,6 +225,13 @@ export const ReportExtrasSchema = z.object({
   agreement: RaterAgreementSchema.nullable(),
   cell_extras: z.array(CellExtraSchema),
   ranking: z.array(RankItemSchema),
+  /**
+   * How the pairs were made: `balanced` when some pairs are between two strengths (the Bradley–Terry fit over all
+   * comparisons is then the headline estimate), else `direct` (every pair against the baseline).
+   */
+  design: z.enum(['balanced', 'direct']),
+  /** Counted verdicts from pairs between two strengths: only the Bradley–Terry fit reads them. */
+  between_judgments: Count,
 });
 export type ReportExtras = z.infer<typeof ReportExtrasSchema>;
 

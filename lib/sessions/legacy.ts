@@ -368,12 +368,13 @@ export function migrateParsed(legacy: LegacySession, sessionId: string, newToken
         seed_index: s,
         strength_index: k,
         strength: strengths[k] as number,
+        versus_strength_index: null,
       });
     }
     entries.push({ pairId, left, kept: !lost && !duplicate, lost });
   });
   if (complete && legacyShuffled.length === 0 && results.length > 0) {
-    blind.push(...makeBlindPairs(sessionId, results, newToken));
+    blind.push(...makeBlindPairs(sessionId, results, newToken, 0, 'direct'));
     warnings.push('The original session had no evaluation order; a new one was made.');
   }
 

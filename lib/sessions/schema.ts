@@ -51,6 +51,12 @@ export const SetupSchema = z.object({
   sampler: SamplerSchema.default(() => SamplerSchema.parse({})),
   /** Share of pairs shown a second time, sides swapped, to measure each rater's self-consistency (0 = none). */
   repeat_share: z.number().min(0).max(0.5).default(0.1),
+  /**
+   * How images are paired (lib/evaluation/pairing.ts): `balanced`, a random cycle through the baseline and every
+   * strength per prompt and seed, so each picture is shown equally often; or `direct`, the baseline against each
+   * strength, where the baseline recurs in every pair of its prompt and seed.
+   */
+  design: z.enum(['balanced', 'direct']).default('balanced'),
   /** Serve next the strength whose interval is widest, so fewer judgments reach a decision. */
   adaptive: z.boolean().default(false),
   /**
@@ -102,10 +108,10 @@ export const IMAGE_ID_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,
 /** Matches exactly the image file names a session can hold: an image id and `.png`. */
 export const IMAGE_FILE_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,6}_\d{1,6})\.png$/;
 /** A blind pair id: `pP_sS_kK`, with `#r` for a repeat control. */
-export const PAIR_ID_PATTERN = /^p\d{1,6}_s\d{1,6}_k\d{1,6}(?:#r)?$/;
+export const PAIR_ID_PATTERN = /^p\d{1,6}_s\d{1,6}_k\d{1,6}(?:_v\d{1,6})?(?:#r)?$/;
 
 const ImageIdSchema = z.string().regex(IMAGE_ID_PATTERN, 'an image id is baseline_P_S or lora_P_S_K');
-const PairIdSchema = z.string().regex(PAIR_ID_PATTERN, 'a pair id is pP_sS_kK');
+const PairIdSchema = z.string().regex(PAIR_ID_PATTERN, 'a pair id is pP_sS_kK or pP_sS_kK_vV');
 /** ComfyUI's prompt ids are UUIDs; any other id a server chose is kept, but never with path or control characters. */
 const PromptIdSchema = z.string().max(200).regex(/^[\w.-]+$/, 'a ComfyUI prompt id has only letters, digits, ".", "_" and "-"');
 
@@ -166,6 +172,12 @@ export const BlindPairSchema = z.object({
   strength: StrengthSchema,
   /** A control: a pair shown again later with its sides swapped, to measure the rater's self-consistency. */
   repeat: z.boolean().default(false),
+  /**
+   * Null for a direct comparison (the LoRA at `strength` against the baseline). In a pair between two strengths (the
+   * balanced design) the lower strength takes the baseline's place: `baseline_image_id` is its image, this its
+   * strength index, and a winner `baseline` means the lower strength won.
+   */
+  versus_strength_index: z.number().int().min(0).nullable().default(null),
 });
 export type BlindPair = z.infer<typeof BlindPairSchema>;
 
@@ -207,6 +219,8 @@ export const RaterSchema = z.object({
   looked_at: z.string().nullable().default(null),
   /** When the owner removed this rater: their link stops working and their judgments so far are kept. */
   removed_at: z.string().nullable().default(null),
+  /** The pair an undo last went back to: undo never goes further back than this (one step at a time, see undoLastJudgment). */
+  undo_floor: z.number().int().min(0).default(0),
 });
 export type Rater = z.infer<typeof RaterSchema>;
 export type Winner = z.infer<typeof WinnerSchema>;
@@ -266,6 +280,8 @@ export const SessionSchema = z.object({
     owner_looked_at: z.string().nullable().default(null),
     /** When DEFAULT_RATER's blind rating ended because the owner looked before it finished. */
     default_looked_at: z.string().nullable().default(null),
+    /** DEFAULT_RATER's `undo_floor` (see RaterSchema). */
+    default_undo_floor: z.number().int().min(0).default(0),
   }),
   step_4_report: z.object({ report_generated: z.boolean().default(false) }),
 });

@@ -32,9 +32,11 @@ test('sessions: notes, filter, export, delete, import, load the same report, rel
   await new GenerationTab(page).goToEvaluation();
   const evaluation = new EvaluationTab(page);
   await evaluation.startAs('alice');
-  await evaluation.judgeByKeyboard(0, 2, ['1', '3']);
-  await evaluation.judgeByKeyboard(1, 2, ['2', '1']);
-  await evaluation.expectComplete(2);
+  // Balanced pairs: baseline, 0.5 and 1 in a cycle, 3 pairs.
+  await evaluation.judgeByKeyboard(0, 3, ['1', '3']);
+  await evaluation.judgeByKeyboard(1, 3, ['2', '1']);
+  await evaluation.judgeByKeyboard(2, 3, ['3', '2']);
+  await evaluation.expectComplete(3);
   await page.getByRole('button', { name: 'See the report' }).click();
   const stats = page.locator('table.stats').first();
   await expect(stats).toBeVisible();
@@ -76,7 +78,7 @@ test('sessions: notes, filter, export, delete, import, load the same report, rel
   expect(imported).not.toBe(a);
   await expect(page.getByRole('tab', { name: '4. Report' })).toHaveAttribute('aria-selected', 'true');
   await expect.poll(() => page.locator('table.stats').first().innerText()).toBe(reportText);
-  await expect(page.getByTestId('reveal-all').getByTestId('reveal-item')).toHaveCount(2);
+  await expect(page.getByTestId('reveal-all').getByTestId('reveal-item')).toHaveCount(3);
   await shot('2-imported-report');
 
   // Relaunch: a new session with the same Setup and nothing generated.

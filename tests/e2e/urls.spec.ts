@@ -30,9 +30,11 @@ test.beforeAll(async ({ browser }) => {
   await new GenerationTab(page).goToEvaluation();
   const evaluation = new EvaluationTab(page);
   await evaluation.startAs('url-tester');
-  await evaluation.judgeByKeyboard(0, 2, ['1', '3']);
-  await evaluation.judgeByKeyboard(1, 2, ['2', '1']);
-  await evaluation.expectComplete(2);
+  // Balanced pairs: baseline, 0.5 and 1 in a cycle, 3 pairs.
+  await evaluation.judgeByKeyboard(0, 3, ['1', '3']);
+  await evaluation.judgeByKeyboard(1, 3, ['2', '1']);
+  await evaluation.judgeByKeyboard(2, 3, ['3', '2']);
+  await evaluation.expectComplete(3);
   await page.getByRole('button', { name: 'See the report' }).click();
   await expect(page.getByTestId('recommendation')).toBeVisible();
   await page.getByRole('button', { name: 'Save as new' }).click();

@@ -13,9 +13,12 @@ const PROMPTS = ['a portrait of a woman in a red coat, city street', 'a cabin in
 const SEEDS = [898938, 424242];
 const STRENGTHS = [0, 0.5, 1];
 const IMAGES = PROMPTS.length * SEEDS.length * (1 + STRENGTHS.length);
-const PAIRS = PROMPTS.length * SEEDS.length * STRENGTHS.length;
-// Setup's default repeats 10% of the pairs (sides swapped) as self-consistency controls.
-const SCREENS = PAIRS + Math.round(PAIRS * 0.1);
+// The default balanced design: per prompt and seed a cycle through the baseline, 0.5 and 1 (3 pairs), and the
+// strength-0 placebo against the baseline.
+const CYCLE_PAIRS = PROMPTS.length * SEEDS.length * 3;
+const PAIRS = CYCLE_PAIRS + PROMPTS.length * SEEDS.length;
+// Setup's default repeats 10% of the pairs other than placebos (sides swapped) as self-consistency controls.
+const SCREENS = PAIRS + Math.round(CYCLE_PAIRS * 0.1);
 const KEYS = ['1', '2', '3', 'ArrowLeft', 'ArrowDown', 'ArrowRight'];
 
 test('the whole mission: setup, generation, blind evaluation, report, and loading a session back', async ({ page }, testInfo) => {

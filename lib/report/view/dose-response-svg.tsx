@@ -10,11 +10,25 @@
 import type { Cell } from '../schema';
 import { formatNumber, pct, pval } from './format';
 
-/** What a dose-response chart of the report gets: one metric's cells (or the pooled rows) and its title. */
+/** One strength's chance to beat the baseline from the Bradley–Terry fit over all comparisons, with its interval. */
+export interface HeadlinePoint {
+  strength: number;
+  p: number;
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * What a dose-response chart of the report gets: one metric's cells (or the pooled rows: direct comparisons), its
+ * title, and on the pooled chart the Bradley–Terry points over all comparisons.
+ */
 export interface DoseResponseChartProps {
   title: string;
   cells: Cell[];
+  headline?: HeadlinePoint[];
 }
+
+const BT_COLOR = '#e8590c';
 
 const COLOR = '#7048e8';
 const GREY = '#868e96';
@@ -68,11 +82,12 @@ function runsOf(sorted: Cell[]): Cell[][] {
 }
 
 /** LoRA win rate vs. strength for `cells` (one metric, or the pooled rows), 510 × 270 px. */
-export function DoseResponseSvg({ title, cells }: DoseResponseChartProps) {
+export function DoseResponseSvg({ title, cells, headline = [] }: DoseResponseChartProps) {
   const plotW = WIDTH - M.left - M.right;
   const plotH = HEIGHT - M.top - M.bottom;
   const sorted = [...cells].sort((a, b) => a.strength - b.strength || a.strength_index - b.strength_index);
-  const strengths = sorted.map((c) => c.strength);
+  const bt = [...headline].sort((a, b) => a.strength - b.strength);
+  const strengths = [...sorted.map((c) => c.strength), ...bt.map((h) => h.strength)];
   let lo = strengths.length ? Math.min(...strengths) : 0;
   let hi = strengths.length ? Math.max(...strengths) : 1;
   if (lo === hi) {
@@ -98,7 +113,7 @@ export function DoseResponseSvg({ title, cells }: DoseResponseChartProps) {
       <title>{`${title}: LoRA win rate by strength`}</title>
       <rect x="0" y="0" width={WIDTH} height={HEIGHT} fill="#ffffff" />
       <text x={M.left} y="14" fontSize="10" fill={GREY}>
-        shaded: 95% Wilson interval · dashed: 50% (no preference)
+        shaded: 95% Wilson interval · dashed: 50% (no preference){bt.length ? ' · orange: Bradley–Terry, all comparisons' : ''}
       </text>
       {[0, 0.25, 0.5, 0.75, 1].map((p) => (
         <g key={p}>
@@ -160,7 +175,26 @@ export function DoseResponseSvg({ title, cells }: DoseResponseChartProps) {
           </text>
         ),
       )}
-      {runs.length === 0 && (
+      {bt.length >= 2 && (
+        <polyline
+          points={bt.map((h) => `${x(h.strength)},${y(h.p)}`).join(' ')}
+          fill="none"
+          stroke={BT_COLOR}
+          strokeWidth="2"
+          strokeDasharray="6 3"
+        />
+      )}
+      {bt.map((h) => (
+        <g key={`bt-${h.strength}`}>
+          {h.low !== null && h.high !== null && (
+            <line x1={x(h.strength) + 3} y1={y(h.low)} x2={x(h.strength) + 3} y2={y(h.high)} stroke={BT_COLOR} strokeOpacity="0.7" />
+          )}
+          <rect x={x(h.strength) - 1} y={y(h.p) - 4} width="8" height="8" fill={BT_COLOR}>
+            <title>{`strength ${formatNumber(h.strength)}: beats the baseline with probability ${pct(h.p)}${h.low !== null && h.high !== null ? ` (95% CI ${pct(h.low)}–${pct(h.high)})` : ''}, Bradley–Terry over all comparisons`}</title>
+          </rect>
+        </g>
+      ))}
+      {runs.length === 0 && bt.length === 0 && (
         <text x={r1(M.left + plotW / 2)} y={r1(M.top + plotH / 2 - 14)} textAnchor="middle" fill={GREY}>
           No decisive judgments
         </text>

@@ -1,9 +1,13 @@
 import type { RankItem } from '../schema';
+import { pct } from './format';
 
 /** Two decimals; values that round to zero print as 0.00, never -0.00. */
 const num = (v: number) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
 
-/** The Bradley–Terry ranking, highest log-strength first, with its prompt-bootstrap interval. */
+/**
+ * The Bradley–Terry ranking, highest log-strength first, with its prompt-bootstrap interval, and each item's chance
+ * to beat the baseline.
+ */
 export function RankingTable({ ranking }: { ranking: RankItem[] }) {
   if (ranking.length === 0) return <p className="muted">No decisive judgments yet.</p>;
   return (
@@ -11,14 +15,20 @@ export function RankingTable({ ranking }: { ranking: RankItem[] }) {
       <thead>
         <tr>
           <th>Item</th>
-          <th>Log-strength vs. baseline</th>
+          <th>Beats the baseline</th>
           <th>95% bootstrap CI (prompts)</th>
+          <th>Log-strength vs. baseline</th>
+          <th>95% bootstrap CI</th>
         </tr>
       </thead>
       <tbody>
         {ranking.map((r) => (
           <tr key={r.label}>
             <th scope="row">{r.label}</th>
+            <td>{r.strength === null ? '–' : pct(r.beats_baseline)}</td>
+            <td>
+              {r.strength === null || r.beats_low === null || r.beats_high === null ? '–' : `${pct(r.beats_low)}–${pct(r.beats_high)}`}
+            </td>
             <td>{num(r.estimate)}</td>
             <td>{r.low === null || r.high === null ? '–' : `${num(r.low)} to ${num(r.high)}`}</td>
           </tr>

@@ -11,20 +11,24 @@ export interface RevealImage {
 /** image_id → its image; an id that is not in it shows as missing. */
 export type RevealImages = Record<string, RevealImage>;
 
-const ROLE_LABEL: Record<Role, string> = { lora: 'LoRA', baseline: 'Baseline' };
+/** What a side showed: the baseline, or the LoRA at a strength (a pair between strengths has one in each place). */
+function roleLabel(row: RevealRow, role: Role): string {
+  if (role === 'lora') return row.versus_strength === null ? 'LoRA' : `LoRA ${formatNumber(row.strength)}`;
+  return row.versus_strength === null ? 'Baseline' : `LoRA ${formatNumber(row.versus_strength)}`;
+}
 
-function Side({ side, role, image }: { side: 'Left' | 'Right'; role: Role; image: RevealImage | undefined }) {
+function Side({ side, role, label, image }: { side: 'Left' | 'Right'; role: Role; label: string; image: RevealImage | undefined }) {
   return (
     <figure data-side={side.toLowerCase()} data-role={role}>
       {image?.src ? (
-        <img src={image.src} alt={`${side}: ${ROLE_LABEL[role]} (${image.name})`} title={image.name} loading="lazy" />
+        <img src={image.src} alt={`${side}: ${label} (${image.name})`} title={image.name} loading="lazy" />
       ) : (
         <div className="missing" title={image?.name}>
           image missing
         </div>
       )}
       <figcaption>
-        {side}: <span className={`tag ${role}`}>{ROLE_LABEL[role]}</span>
+        {side}: <span className={`tag ${role}`}>{label}</span>
       </figcaption>
     </figure>
   );
@@ -38,14 +42,17 @@ export function RevealCard({ row, metrics, images }: { row: RevealRow; metrics: 
     <div className="reveal-item" data-testid="reveal-item" data-pair={row.pair_id}>
       <div className="head">
         #{row.index + 1} · prompt {row.prompt_index + 1}
-        {row.seed === null ? '' : ` · seed ${row.seed}`} · strength {formatNumber(row.strength)}
+        {row.seed === null ? '' : ` · seed ${row.seed}`} ·{' '}
+        {row.versus_strength === null
+          ? `strength ${formatNumber(row.strength)}`
+          : `strengths ${formatNumber(row.versus_strength)} and ${formatNumber(row.strength)}`}
       </div>
       <div className="prompt muted" title={row.positive}>
         {row.positive}
       </div>
       <div className="imgs">
-        <Side side="Left" role={roles[0]} image={imageOf(roles[0])} />
-        <Side side="Right" role={roles[1]} image={imageOf(roles[1])} />
+        <Side side="Left" role={roles[0]} label={roleLabel(row, roles[0])} image={imageOf(roles[0])} />
+        <Side side="Right" role={roles[1]} label={roleLabel(row, roles[1])} image={imageOf(roles[1])} />
       </div>
       <div className="verdicts muted">
         {metrics.map((m, i) => {
@@ -53,7 +60,7 @@ export function RevealCard({ row, metrics, images }: { row: RevealRow; metrics: 
           return (
             <span key={m} data-metric={m} data-verdict={w ?? 'none'}>
               {i > 0 ? ' · ' : ''}
-              {m}: {w ? WINNER_LABEL[w] : '–'}
+              {m}: {!w ? '–' : w === 'lora' || w === 'baseline' ? roleLabel(row, w) : WINNER_LABEL[w]}
             </span>
           );
         })}

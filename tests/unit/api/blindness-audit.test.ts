@@ -134,7 +134,13 @@ describe('blindness audit', () => {
     const alice = first.step_3_evaluation.raters.find((r) => r.name === 'alice')!;
     expect(alice).toMatchObject({ origin: 'secret', secret: expect.stringMatching(/^[a-f0-9]{64}$/) });
     const shuffle = (seed: string) =>
-      makeBlindPairs(seed, first.step_2_generation.results, () => '0'.repeat(32), first.step_1_setup.repeat_share);
+      makeBlindPairs(
+        seed,
+        first.step_2_generation.results,
+        () => '0'.repeat(32),
+        first.step_1_setup.repeat_share,
+        first.step_1_setup.design,
+      );
     const again = shuffle(alice.secret!);
     // The seed of the version before (session id and rater name, both public) no longer gives the order.
     expect(shuffle(`${id}:alice`).map((p) => `${p.pair_id}:${p.left}`)).not.toEqual(order('alice'));

@@ -23,9 +23,9 @@ describe('blind pairing', () => {
     const results = s.step_2_generation.results;
     let n = 0;
     const token = () => (n++).toString(16).padStart(32, '0');
-    const a = makeBlindPairs('20240115_143022', results, token).map((p) => [p.pair_id, p.left]);
-    const b = makeBlindPairs('20240115_143022', results, token).map((p) => [p.pair_id, p.left]);
-    const c = makeBlindPairs('20240115_143023', results, token).map((p) => [p.pair_id, p.left]);
+    const a = makeBlindPairs('20240115_143022', results, token, 0, 'direct').map((p) => [p.pair_id, p.left]);
+    const b = makeBlindPairs('20240115_143022', results, token, 0, 'direct').map((p) => [p.pair_id, p.left]);
+    const c = makeBlindPairs('20240115_143023', results, token, 0, 'direct').map((p) => [p.pair_id, p.left]);
     expect(a).toEqual(b);
     expect(c).not.toEqual(a);
     // Shuffled: not the generation order, and both sides are used.
@@ -39,7 +39,7 @@ describe('blind pairing', () => {
     const results = s.step_2_generation.results.map((r) =>
       r.image_id === 'baseline_0_0' || r.image_id === 'lora_1_1_2' ? { ...r, status: 'failed' as const } : r,
     );
-    const pairs = makeBlindPairs(s.session_id, results, () => '0'.repeat(32));
+    const pairs = makeBlindPairs(s.session_id, results, () => '0'.repeat(32), 0, 'direct');
     expect(pairs).toHaveLength(12 - 3 - 1);
     expect(pairs.some((p) => p.baseline_image_id === 'baseline_0_0' || p.lora_image_id === 'lora_1_1_2')).toBe(false);
   });

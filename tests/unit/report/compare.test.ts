@@ -47,8 +47,12 @@ function makeSession(spec: Spec): Session {
     step_4_report: {},
   });
   draft.step_2_generation.results = planResults(draft.step_1_setup).map((r) => ({ ...r, status: 'done' }));
-  draft.step_2_generation.shuffled_results = makeBlindPairs(spec.id, draft.step_2_generation.results, () =>
-    (tokenCounter++).toString(16).padStart(32, '0'),
+  draft.step_2_generation.shuffled_results = makeBlindPairs(
+    spec.id,
+    draft.step_2_generation.results,
+    () => (tokenCounter++).toString(16).padStart(32, '0'),
+    0,
+    'direct',
   );
   if (spec.verdict && (spec.generationComplete ?? true)) {
     const pairs = draft.step_2_generation.shuffled_results;

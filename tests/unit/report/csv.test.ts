@@ -44,16 +44,16 @@ const session = SessionSchema.parse({
 describe('judgmentsCsv', () => {
   it('writes a header and one RFC 4180 row per score with CRLF line ends', () => {
     expect(judgmentsCsv(session)).toBe(
-      'pair_id,metric,winner,left,rater,at,prompt_index,seed,strength\r\n' +
-        'p1_s1_k1,Quality,tie,lora,default,2024-01-15T14:31:00Z,1,42,0.5\r\n' +
-        'p1_s1_k1,"Look, ""feel""",lora,lora,"ann\nb",2024-01-15T14:31:05Z,1,42,0.5\r\n' +
-        'p9_s9_k9,Quality,skip,baseline,"r\rx",2024-01-15T14:32:00Z,,,\r\n',
+      'pair_id,metric,winner,left,rater,at,prompt_index,seed,strength,versus_strength\r\n' +
+        'p1_s1_k1,Quality,tie,lora,default,2024-01-15T14:31:00Z,1,42,0.5,\r\n' +
+        'p1_s1_k1,"Look, ""feel""",lora,lora,"ann\nb",2024-01-15T14:31:05Z,1,42,0.5,\r\n' +
+        'p9_s9_k9,Quality,skip,baseline,"r\rx",2024-01-15T14:32:00Z,,,,\r\n',
     );
   });
 
   it('writes only the header when there are no scores', () => {
     const empty = SessionSchema.parse({ ...session, step_3_evaluation: { scores: [] } });
-    expect(judgmentsCsv(empty)).toBe('pair_id,metric,winner,left,rater,at,prompt_index,seed,strength\r\n');
+    expect(judgmentsCsv(empty)).toBe('pair_id,metric,winner,left,rater,at,prompt_index,seed,strength,versus_strength\r\n');
   });
 });
 

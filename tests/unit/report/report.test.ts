@@ -307,6 +307,7 @@ describe('buildReport: session A (LoRA helps at 1.0)', () => {
       seed: 606,
       strength: 0.5,
       strength_index: 1,
+      versus_strength: null,
       left: 'lora',
       baseline_image_id: 'baseline_0_5',
       lora_image_id: 'lora_0_5_1',

@@ -21,7 +21,7 @@ const token = () => (n++).toString(16).padStart(32, '0');
 /** Every optional part of the report present: repeated pairs, a placebo strength, two raters, a complete evaluation. */
 function fullSession(): Session {
   const s = generatedSession();
-  s.step_2_generation.shuffled_results = makeBlindPairs(s.session_id, s.step_2_generation.results, token, 0.25);
+  s.step_2_generation.shuffled_results = makeBlindPairs(s.session_id, s.step_2_generation.results, token, 0.25, 'direct');
   s.step_2_generation.shuffled_results.forEach((p, i) => {
     const lora: Choice = p.left === 'lora' ? 'left' : 'right';
     const choice: Choice = p.strength === 1 ? lora : i % 3 === 0 ? 'tie' : i % 2 ? 'left' : 'right';
@@ -92,7 +92,7 @@ describe('the Report tab and the HTML export', () => {
     const tab = outline(app);
     expect(tab.headings).toEqual([
       'Dose-response: LoRA win rate by strength',
-      'Per metric and strength',
+      'Per metric and strength (direct comparisons with the baseline)',
       'Ranking (Bradley–Terry, baseline = 0)',
       'Raters',
       'Rater quality',
@@ -117,6 +117,7 @@ describe('the Report tab and the HTML export', () => {
     const withoutRanking = exported.replace(/<section id="ranking"[\s\S]*?<\/section>/, '');
     expect(missingFromExport(tab, outline(withoutRanking))).toEqual([
       'section "Ranking (Bradley–Terry, baseline = 0)"',
+      '1 × design (export: 0)',
       '1 × ranking (export: 0)',
       'columns of ranking',
     ]);

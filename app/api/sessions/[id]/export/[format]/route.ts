@@ -3,7 +3,6 @@ import { ApiError } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/handler';
 import { judgmentsCsv } from '@/lib/report/csv';
 import { renderReportHtml } from '@/lib/report/html';
-import { buildReport } from '@/lib/report/report';
 import { loraSidecar } from '@/lib/report/sidecar';
 import { reportForClient } from '@/lib/report/service';
 import { exportSessionZip } from '@/lib/sessions/archive';
@@ -44,7 +43,7 @@ export const GET = withRoute({ params: Params }, async ({ params }) => {
     });
   }
   if (params.format === 'sidecar') {
-    const sidecar = loraSidecar(session, buildReport(session));
+    const sidecar = loraSidecar(session, reportForClient(session));
     return new Response(`${JSON.stringify(sidecar.json, null, 4)}\n`, {
       headers: {
         'content-type': 'application/json',
