@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/sim/**/*.test.ts', 'tests/security/**/*.test.ts'],
+    // Runs after `next build`, against the built server (vitest.built.config.ts).
+    exclude: ['tests/security/blind-attacks.test.ts', '**/node_modules/**'],
     environment: 'node',
     testTimeout: 20_000,
   },
