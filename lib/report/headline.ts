@@ -22,10 +22,13 @@ export function headlineRecommendation(ranking: RankItem[], strengths: number[])
   const list = candidates(ranking).sort((a, b) => b.beats_low - a.beats_low || a.strength - b.strength);
   const best = list[0];
   if (!best) {
+    const placed = ranking.some((r) => r.strength !== null && r.strength !== 0);
     return {
       strength: null,
       strength_index: null,
-      reason: 'No evidence the LoRA helps: the Bradley–Terry fit has no strength to place yet.',
+      reason: placed
+        ? 'No recommended strength yet: the interval of the Bradley–Terry fit resamples prompts, so it needs judgments on at least 2 prompts.'
+        : 'No evidence the LoRA helps: the Bradley–Terry fit has no strength to place yet.',
     };
   }
   const describe = `strength ${best.strength}: beats the baseline with probability ${pct(best.beats_baseline)} (95% CI ${pct(best.beats_low)}–${pct(best.beats_high)}, Bradley–Terry over all comparisons, prompts resampled)`;

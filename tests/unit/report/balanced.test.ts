@@ -7,12 +7,12 @@ import { generatedSession } from '../../helpers/generated-session';
 const STRENGTHS = [0, 0.5, 1, 1.5];
 
 /** A balanced session whose every verdict prefers the higher `quality(strength)` (baseline: quality(0)). */
-function judgedBalanced(quality: (strength: number) => number) {
+function judgedBalanced(quality: (strength: number) => number, prompts = 6) {
   const s = generatedSession('20240115_143022', {
     design: 'balanced',
     weight_range: STRENGTHS,
     seeds: [1, 2, 3, 4, 5, 6],
-    prompt_pairs: Array.from({ length: 6 }, (_, i) => ({ positive: `prompt ${i}`, negative: '', append_trigger: false })),
+    prompt_pairs: Array.from({ length: prompts }, (_, i) => ({ positive: `prompt ${i}`, negative: '', append_trigger: false })),
   });
   const strengthOf = (p: BlindPair, role: 'lora' | 'baseline') =>
     role === 'lora' ? p.strength : p.versus_strength_index === null ? 0 : STRENGTHS[p.versus_strength_index]!;
@@ -54,5 +54,11 @@ describe('the report of a balanced session', () => {
     const report = reportForClient(judgedBalanced((x) => (x === 0 ? 5 : -x)));
     expect(report.recommendation.strength).toBeNull();
     expect(report.settled).toMatchObject({ settled: true, reason: expect.stringMatching(/worse than the baseline/) });
+  });
+
+  it('says why nothing is recommended with one prompt: the interval resamples prompts', () => {
+    const report = reportForClient(judgedBalanced((x) => x, 1));
+    expect(report.ranking.some((r) => r.strength === 1)).toBe(true);
+    expect(report.recommendation).toMatchObject({ strength: null, reason: expect.stringMatching(/at least 2 prompts/) });
   });
 });
