@@ -1,6 +1,6 @@
 /**
- * From outcome counts to the report's rows: the tally of one cell (win rate, Wilson interval, exact test), the
- * pooled rows of a set of counts, and the position-bias row. Pure: no I/O, safe in server and client bundles.
+ * From outcome counts to the report's rows: the tally of one cell, the pooled rows of a set of counts, and the
+ * position-bias row. Pure: no I/O, safe in server and client bundles.
  */
 import { BASELINE, BOTH_BAD, LORA, OUTCOMES, SKIP, TIE } from './judgments';
 import { POOLED_METRIC, type Cell, type PositionBias, type Tally } from './schema';
@@ -11,7 +11,6 @@ export function tally(counts: ArrayLike<number>, at = 0): Tally {
   const lora_wins = counts[at + LORA] as number;
   const baseline_wins = counts[at + BASELINE] as number;
   const n = lora_wins + baseline_wins;
-  const ci = wilsonInterval(lora_wins, n);
   return {
     lora_wins,
     baseline_wins,
@@ -20,25 +19,34 @@ export function tally(counts: ArrayLike<number>, at = 0): Tally {
     both_bad: counts[at + BOTH_BAD] as number,
     n,
     win_rate: n === 0 ? null : lora_wins / n,
-    ci_low: ci?.low ?? null,
-    ci_high: ci?.high ?? null,
-    p_value: n === 0 ? null : binomialTestTwoSided(lora_wins, n),
   };
 }
 
+/** No inference: the fields a cell has before the first analysis, with too few prompts, or in a rater's rows. */
+export const NO_INFERENCE = { estimate: null, ci_low: null, ci_high: null, p_value: null, p_holm: null } as const;
+
 /**
- * The pooled rows ("All metrics"), one per strength position: `counts` holds five outcome counts per position of
- * `strengthIndexes` (OUTCOMES order). p_holm = p_value (one test per strength, no family).
+ * The pooled rows ("All metrics"), one per strength position, without inference: `counts` holds five outcome counts
+ * per position of `strengthIndexes` (OUTCOMES order).
  */
 export function pooledCells(strengthIndexes: readonly number[], strengths: readonly number[], counts: ArrayLike<number>): Cell[] {
   return strengthIndexes.map((k, i) => {
     const strength = strengths[i] as number;
-    const t = tally(counts, i * OUTCOMES.length);
-    return { metric: POOLED_METRIC, strength, strength_index: k, placebo: strength === 0, ...t, p_holm: t.p_value };
+    return {
+      metric: POOLED_METRIC,
+      strength,
+      strength_index: k,
+      placebo: strength === 0,
+      ...tally(counts, i * OUTCOMES.length),
+      ...NO_INFERENCE,
+    };
   });
 }
 
-/** How often the left image won among `left + right` decisive judgments, with its Wilson interval and exact test. */
+/**
+ * How often the left image won among `left + right` decisive judgments, with its Wilson interval and exact test: a
+ * check of each rater's habit, where every judgment is one trial.
+ */
 export function positionBias(left: number, right: number): PositionBias {
   const n = left + right;
   const ci = wilsonInterval(left, n);

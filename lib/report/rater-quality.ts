@@ -1,10 +1,11 @@
 /**
- * The report's checks on the evidence itself: self-consistency on repeated pairs, the per-seed breakdown, the most
- * decisive pairs and whether more judgments could change the answer. Pure: no I/O, safe in server and client bundles.
+ * The report's checks on the evidence itself: self-consistency on repeated pairs, the per-seed breakdown and the most
+ * decisive pairs. Pure: no I/O, safe in server and client bundles.
  */
 import type { Score, Session } from '@/lib/sessions/schema';
 import { BASELINE, LORA, TIE, type Judgments } from './judgments';
-import type { Consistency, Report, SeedRow } from './schema';
+import { pairVerdicts } from './pair-verdicts';
+import type { Consistency, SeedRow } from './schema';
 
 /** The id a repeated control pair has: its original's with this suffix. */
 const REPEAT_SUFFIX = '#r';
@@ -35,7 +36,7 @@ export function selfConsistency(all: readonly Score[]): Consistency[] {
   });
 }
 
-/** Wins and ties per Setup seed over all metrics and the direct pairs whose strength is not 0. */
+/** Wins and ties per Setup seed over the direct pairs whose strength is not 0, one verdict per pair and rater. */
 export function perSeed(session: Session, j: Judgments): SeedRow[] {
   const rows: SeedRow[] = session.step_1_setup.seeds.map((seed, seed_index) => ({
     seed_index,
@@ -46,40 +47,21 @@ export function perSeed(session: Session, j: Judgments): SeedRow[] {
     n: 0,
     win_rate: null,
   }));
-  for (let i = 0; i < j.scores.length; i++) {
-    const p = j.pairs[j.pairOf[i] as number]!;
-    const row = rows[p.seed_index];
-    if (!row || p.strength === 0 || !j.pairDirect[j.pairOf[i] as number]) continue;
-    const outcome = j.outcomeOf[i];
+  const pv = pairVerdicts(j);
+  pv.pair.forEach((p, v) => {
+    const pair = j.pairs[p]!;
+    const row = rows[pair.seed_index];
+    if (!row || pair.strength === 0 || !j.pairDirect[p]) return;
+    const outcome = pv.outcome[v];
     if (outcome === LORA) row.lora_wins += 1;
     else if (outcome === BASELINE) row.baseline_wins += 1;
     else if (outcome === TIE) row.ties += 1;
-  }
+  });
   for (const r of rows) {
     r.n = r.lora_wins + r.baseline_wins;
     r.win_rate = r.n ? r.lora_wins / r.n : null;
   }
   return rows;
-}
-
-/**
- * Settled when more judgments could not change the answer at 95%: the best strength's lower Wilson bound is above
- * 50% and above every other strength's upper bound, or every strength's upper bound is below 50%.
- */
-export function settled(report: Report): { settled: boolean; reason: string } {
-  const cells = report.pooled.filter((c) => !c.placebo && c.ci_low !== null && c.ci_high !== null);
-  if (!cells.length) return { settled: false, reason: 'No decisive judgments yet.' };
-  const best = cells.reduce((a, b) => (b.ci_low! > a.ci_low! ? b : a));
-  if (best.ci_low! > 0.5 && cells.every((c) => c === best || c.ci_high! < best.ci_low!)) {
-    return {
-      settled: true,
-      reason: `Settled: strength ${best.strength} is better than the baseline and than every other strength at 95%.`,
-    };
-  }
-  if (cells.every((c) => c.ci_high! < 0.5)) {
-    return { settled: true, reason: 'Settled: at every strength the LoRA is worse than the baseline at 95%.' };
-  }
-  return { settled: false, reason: 'Not settled yet: more judgments could still change the recommended strength.' };
 }
 
 /**

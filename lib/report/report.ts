@@ -1,100 +1,84 @@
 /**
- * The report model (DESIGN.md sections 1.5 and 5): counts, win rates, Wilson intervals, exact binomial
- * tests, Holm correction, position bias, per-prompt breakdown, recommended strength, placebo check and
- * the reveal table. Pure: no I/O, safe in server and client bundles.
+ * The report model (DESIGN.md sections 1.5 and 5): counts and win rates, the calibrated inference and claims
+ * (lib/report/inference.ts, claims.ts, at the look of lib/report/sequential.ts), position bias, per-prompt
+ * breakdown, placebo check and the reveal table. Pure: no I/O, safe in server and client bundles.
  *
  * Counting rules:
  * - n = LoRA wins + baseline wins. Ties and skips are reported on their own and never count as losses.
  * - A score counts once per (pair_id, metric, rater); if the same rater judged the same pair and metric
  *   more than once, the last one in `scores` wins. Several raters each count.
+ * - Pooled rows and the per-prompt breakdown count one verdict per pair and rater (lib/report/pair-verdicts.ts).
  * - Scores naming an unknown pair_id or a metric not in Setup are not counted (see `scores_ignored`).
- * - A cell with n = 0 has win_rate, ci_low, ci_high, p_value and p_holm null (no test was done, and it
- *   is left out of the Holm family).
  *
  * The counting itself is lib/report/judgments.ts; the shapes are in lib/report/schema.ts (re-exported here).
  */
 import type { Session, Winner } from '@/lib/sessions/schema';
-import { pooledCells, positionBias, tally } from './cells';
+import { NO_INFERENCE, pooledCells, positionBias, tally } from './cells';
+import { recommendation, scopeOf, settled } from './claims';
+import { infer, type Estimate } from './inference';
 import { BASELINE, LORA, OUTCOMES, countIndex, countJudgments, type Judgments } from './judgments';
-import type { Cell, Placebo, PromptRow, Recommendation, Report, RevealRow } from './schema';
-import { holmAdjust } from './stats';
+import { pairVerdicts } from './pair-verdicts';
+import { POOLED_METRIC, type Cell, type Placebo, type PromptRow, type Report, type RevealRow } from './schema';
+import { analysisOf } from './sequential';
+import { binomialTestTwoSided } from './stats';
 
 export * from './schema';
 
-/** Significance level for the placebo bias flag. */
-export const PLACEBO_ALPHA = 0.05;
-
-const pct = (x: number): string => `${Math.round(x * 100)}%`;
-const pctNum = (x: number): string => `${Math.round(x * 100)}`;
-
-function describe(c: Cell): string {
-  return (
-    `strength ${c.strength}: LoRA won ${pct(c.win_rate ?? 0)} of ${c.n} decisive judgments, ` +
-    `95% CI ${pctNum(c.ci_low ?? 0)}–${pct(c.ci_high ?? 0)}`
-  );
-}
-
-function recommend(pooled: Cell[]): Recommendation {
-  const candidates = pooled.filter((c) => !c.placebo && c.ci_low !== null);
-  let best: Cell | null = null;
-  for (const c of candidates) {
-    // Strict ">" keeps the first (lowest strength_index) on an exact tie.
-    if (best === null || (c.ci_low as number) > (best.ci_low as number)) best = c;
-  }
-  if (best === null) {
-    return {
-      strength: null,
-      strength_index: null,
-      reason: 'No evidence the LoRA helps: there are no decisive judgments at any non-zero strength yet.',
-    };
-  }
-  if ((best.ci_low as number) <= 0.5) {
-    return {
-      strength: null,
-      strength_index: null,
-      reason:
-        "No evidence the LoRA helps: no strength's 95% interval lies above 50% " +
-        `(highest lower bound at ${describe(best)}, all metrics pooled).`,
-    };
-  }
-  return {
-    strength: best.strength,
-    strength_index: best.strength_index,
-    reason:
-      `At strength ${best.strength} the LoRA won ${pct(best.win_rate as number)} of ${best.n} decisive ` +
-      `judgments (95% CI ${pctNum(best.ci_low as number)}–${pct(best.ci_high as number)}, all metrics pooled), ` +
-      'the highest lower bound among strengths.',
-  };
-}
-
-/** Outcome counts per metric × strength, per strength (metrics summed) and per prompt (non-placebo strengths). */
+/**
+ * Outcome counts of direct pairs per metric × strength (each metric's verdicts), per strength and per prompt
+ * (non-placebo strengths), the last two one verdict per pair and rater.
+ */
 function sums(j: Judgments): { cell: Int32Array; pooled: Int32Array; prompt: Int32Array } {
   const K = j.strengthIndexes.length;
   const P = j.prompts.length;
   const O = OUTCOMES.length;
   const cell = new Int32Array(j.metrics.length * K * O);
-  const pooled = new Int32Array(K * O);
-  const prompt = new Int32Array(P * O);
   for (let m = 0; m < j.metrics.length; m++) {
     for (let k = 0; k < K; k++) {
-      const placebo = j.strengths[k] === 0;
       for (let p = 0; p < P; p++) {
         const at = countIndex(j, m, k, p);
-        for (let o = 0; o < O; o++) {
-          const c = j.counts[at + o] as number;
-          cell[(m * K + k) * O + o]! += c;
-          pooled[k * O + o]! += c;
-          if (!placebo) prompt[p * O + o]! += c;
-        }
+        for (let o = 0; o < O; o++) cell[(m * K + k) * O + o]! += j.counts[at + o] as number;
       }
     }
   }
+  const pooled = new Int32Array(K * O);
+  const prompt = new Int32Array(P * O);
+  const pv = pairVerdicts(j);
+  pv.pair.forEach((p, v) => {
+    if (!j.pairDirect[p]) return;
+    const k = j.pairStrength[p] as number;
+    const o = pv.outcome[v] as number;
+    pooled[k * O + o]! += 1;
+    if (j.strengths[k] !== 0) prompt[(j.pairPrompt[p] as number) * O + o]! += 1;
+  });
   return { cell, pooled, prompt };
 }
 
+const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** The inference fields of a cell from its estimate (probabilities of beating the baseline). */
+function inferenceOf(e: Estimate | undefined): Pick<Cell, keyof typeof NO_INFERENCE> {
+  if (!e) return NO_INFERENCE;
+  return {
+    estimate: logistic(e.theta),
+    ci_low: e.low === null ? null : logistic(e.low),
+    ci_high: e.high === null ? null : logistic(e.high),
+    p_value: e.p_value,
+    p_holm: e.p_holm,
+  };
+}
+
+/** The session as it was after its first `n` scores. */
+const withScores = (session: Session, n: number): Session => ({
+  ...session,
+  step_3_evaluation: { ...session.step_3_evaluation, scores: session.step_3_evaluation.scores.slice(0, n) },
+});
+
 /**
  * Builds the report of a session. Pure; works on a session at any step (counts what is there). `judgments` is
- * `countJudgments(session)`, passed in when the caller has it already.
+ * `countJudgments(session)`, passed in when the caller has it already. Counts are live; intervals, tests and claims
+ * come from the current look (lib/report/sequential.ts): none before half the pairs are judged, the data as they
+ * stood at the halfway point until the evaluation is complete, then all of it.
  */
 export function buildReport(session: Session, judgments: Judgments = countJudgments(session)): Report {
   const j = judgments;
@@ -103,23 +87,33 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   const O = OUTCOMES.length;
   const total = sums(j);
 
-  // Cells, metric-major, with Holm across metrics at each strength.
+  const analysis = analysisOf(session);
+  const analysed = analysis.kind === 'interim' ? countJudgments(withScores(session, analysis.scores)) : j;
+  const inf = infer(analysed, analysis.alpha);
+  const estimateOf = new Map(inf.estimates.map((e) => [`${e.measure}\u0000${e.strength_index}`, e]));
+  // The placebo's check: under "no bias" its verdicts on identical pictures are fair coin flips, pair by pair, so an
+  // exact binomial test of the analysed counts is valid without clustering.
+  const analysedSums = analysed === j ? total : sums(analysed);
+  const placeboP = (metric: string, at: number): number | null => {
+    if (analysis.alpha === null) return null;
+    const m = j.metrics.indexOf(metric);
+    const t = m < 0 ? tally(analysedSums.pooled, at * O) : tally(analysedSums.cell, (m * K + at) * O);
+    return t.n ? binomialTestTwoSided(t.lora_wins, t.n) : null;
+  };
+  const withInference = (c: Cell): Cell =>
+    c.placebo
+      ? { ...c, ...NO_INFERENCE, estimate: c.win_rate, p_value: placeboP(c.metric, j.strengthIndexes.indexOf(c.strength_index)) }
+      : { ...c, ...inferenceOf(estimateOf.get(`${c.metric}\u0000${c.strength_index}`)) };
+
   const cells: Cell[] = [];
   j.metrics.forEach((metric, m) => {
     j.strengthIndexes.forEach((k, i) => {
       const strength = j.strengths[i] as number;
       const t = tally(total.cell, (m * K + i) * O);
-      cells.push({ metric, strength, strength_index: k, placebo: strength === 0, ...t, p_holm: null });
+      cells.push(withInference({ metric, strength, strength_index: k, placebo: strength === 0, ...t, ...NO_INFERENCE }));
     });
   });
-  for (let i = 0; i < K; i++) {
-    const group = j.metrics.map((_, m) => cells[m * K + i] as Cell);
-    const adjusted = holmAdjust(group.map((c) => c.p_value));
-    group.forEach((c, g) => {
-      c.p_holm = adjusted[g] ?? null;
-    });
-  }
-  const pooled = pooledCells(j.strengthIndexes, j.strengths, total.pooled);
+  const pooled = pooledCells(j.strengthIndexes, j.strengths, total.pooled).map(withInference);
 
   // Position bias, judged pairs and the verdicts per pair (with several raters: the last counted score).
   let leftPicks = 0;
@@ -152,9 +146,9 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     };
   });
 
-  const placeboCell = pooled.find((c) => c.placebo);
+  const placeboCell = pooled.find((c) => c.placebo && c.metric === POOLED_METRIC);
   const placebo: Placebo | null = placeboCell
-    ? { ...placeboCell, biased: placeboCell.p_value !== null && placeboCell.p_value < PLACEBO_ALPHA }
+    ? { ...placeboCell, biased: analysis.alpha !== null && placeboCell.p_value !== null && placeboCell.p_value < analysis.alpha }
     : null;
 
   const reveal: RevealRow[] = j.pairs.map((p, index) => ({
@@ -172,6 +166,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     verdicts: verdicts[index] ?? {},
   }));
 
+  const scope = scopeOf(inf, analysis);
   return {
     session_id: session.session_id,
     lora_filename: setup.lora_filename,
@@ -186,7 +181,20 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     pooled,
     position_bias: positionBias(leftPicks, rightPicks),
     per_prompt,
-    recommendation: recommend(pooled),
+    recommendation: recommendation(inf, analysis),
+    settled: settled(inf, analysis),
+    analysis: {
+      kind: analysis.kind,
+      alpha: analysis.alpha,
+      family: inf.family,
+      confidence: inf.confidence,
+      prompts: inf.prompts,
+      generalises: scope.generalises,
+      scope: scope.scope,
+      pairs_seen: analysis.pairs_seen,
+      pairs_needed: analysis.pairs_needed,
+      pairs_analysed: new Set(analysed.pairOf).size,
+    },
     placebo,
     reveal,
   };

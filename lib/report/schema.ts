@@ -23,21 +23,32 @@ export const TallySchema = z.object({
   n: Count,
   /** lora_wins / n, null when n = 0. */
   win_rate: Prob.nullable(),
-  /** 95% Wilson score interval, null when n = 0. */
-  ci_low: Prob.nullable(),
-  ci_high: Prob.nullable(),
-  /** Two-sided exact binomial test against 0.5, null when n = 0. */
-  p_value: Prob.nullable(),
 });
 export type Tally = z.infer<typeof TallySchema>;
 
+/**
+ * One metric (or "All metrics") at one strength: the counts of the direct comparisons with the baseline (pooled
+ * rows: one verdict per pair and rater, lib/report/pair-verdicts.ts), and the calibrated inference of
+ * lib/report/inference.ts over every comparison at the current look (null where there is none: before the first
+ * analysis, with too few prompts, or in a rater's own rows).
+ */
 export const CellSchema = TallySchema.extend({
   metric: z.string(),
   strength: z.number(),
   strength_index: Count,
   /** strength === 0: the "LoRA" image is made without the LoRA's effect, a control. */
   placebo: z.boolean(),
-  /** Holm-adjusted across the metrics at the same strength (pooled rows: = p_value). */
+  /** The chance to beat the baseline, from the Bradley–Terry fit over all comparisons of this metric (placebo: its win rate). */
+  estimate: Prob.nullable(),
+  /**
+   * Its interval, prompts as clusters: simultaneous over the whole family (level `analysis.confidence`), so every
+   * interval of the report holds at once; the placebo's at 1 − α on its own.
+   */
+  ci_low: Prob.nullable(),
+  ci_high: Prob.nullable(),
+  /** Prompt-clustered t-test of "no effect", unadjusted (placebo: exact binomial test of its analysed counts). */
+  p_value: Prob.nullable(),
+  /** Holm-adjusted over every metric and "All metrics" at every non-placebo strength. */
   p_holm: Prob.nullable(),
 });
 export type Cell = z.infer<typeof CellSchema>;
@@ -75,7 +86,10 @@ export const RecommendationSchema = z.object({
 export type Recommendation = z.infer<typeof RecommendationSchema>;
 
 export const PlaceboSchema = CellSchema.extend({
-  /** p_value < 0.05: the rater prefers the "LoRA" side of identical-by-construction pairs. */
+  /**
+   * The exact binomial test of its analysed pair verdicts (`p_value`) is below the look's α: the raters prefer one
+   * side of pairs that are identical by construction, so the other results are suspect too.
+   */
   biased: z.boolean(),
 });
 export type Placebo = z.infer<typeof PlaceboSchema>;
@@ -100,6 +114,31 @@ export const RevealRowSchema = z.object({
 });
 export type RevealRow = z.infer<typeof RevealRowSchema>;
 
+/** The look the report's intervals and claims come from (lib/report/sequential.ts), and what it allows. */
+export const AnalysisSchema = z.object({
+  kind: z.enum(['none', 'interim', 'final']),
+  /** The error rate this look spends (of 5% over the whole evaluation); null with no analysis. */
+  alpha: Prob.nullable(),
+  /** Tests in the family that the intervals are adjusted over. */
+  family: Count,
+  /** Each interval's level, 1 − alpha/family; null with no test. */
+  confidence: Prob.nullable(),
+  /** Prompts with a comparison in the analysed data. */
+  prompts: Count,
+  /** Whether the prompts allow any claim (at least 3). */
+  generalises: z.boolean(),
+  /** What the analysis allows, in one sentence. */
+  scope: z.string(),
+  /** Pairs with a verdict so far, and how many the interim analysis needs. */
+  pairs_seen: Count,
+  pairs_needed: Count,
+  /** Pairs with a verdict in the analysed data. */
+  pairs_analysed: Count,
+});
+export type AnalysisSummary = z.infer<typeof AnalysisSchema>;
+
+export const SettledSchema = z.object({ settled: z.boolean(), reason: z.string() });
+
 export const ReportSchema = z.object({
   session_id: z.string(),
   lora_filename: z.string(),
@@ -120,21 +159,21 @@ export const ReportSchema = z.object({
   position_bias: PositionBiasSchema,
   per_prompt: z.array(PromptRowSchema),
   recommendation: RecommendationSchema,
+  /** Whether more judgments could still change the answer, in one sentence. */
+  settled: SettledSchema,
+  analysis: AnalysisSchema,
   /** The pooled strength-0 row, or null when 0 is not among the strengths. */
   placebo: PlaceboSchema.nullable(),
   reveal: z.array(RevealRowSchema),
 });
 export type Report = z.infer<typeof ReportSchema>;
 
-/** Per metric × strength: the Arena-style rate and the prompt-resampling bootstrap interval of the win rate. */
+/** Per metric × strength: the Arena-style rate. */
 export const CellExtraSchema = z.object({
   metric: z.string(),
   strength_index: Count,
   /** (LoRA wins + ½ ties) ÷ all counted verdicts (skips and both-bad included in "all"). */
   arena_rate: Prob.nullable(),
-  /** 95% percentile bootstrap interval resampling whole prompts; null with fewer than 2 prompts. */
-  boot_low: Prob.nullable(),
-  boot_high: Prob.nullable(),
 });
 export type CellExtra = z.infer<typeof CellExtraSchema>;
 
@@ -142,8 +181,9 @@ export type CellExtra = z.infer<typeof CellExtraSchema>;
 export const RankItemSchema = z.object({
   label: z.string(),
   strength: z.number().nullable(),
-  /** Log-strength relative to the baseline; > 0 means preferred over the baseline. */
+  /** Log-strength relative to the baseline (all metrics, each pair once); > 0 means preferred over the baseline. */
   estimate: z.number(),
+  /** Its interval (as the cells': prompts as clusters, simultaneous over the family); null without one. */
   low: z.number().nullable(),
   high: z.number().nullable(),
   /** The chance to beat the baseline, logistic(estimate), with the interval's bounds transformed alike. */
@@ -217,8 +257,6 @@ export const ReportExtrasSchema = z.object({
   raters: z.array(RaterReportSchema),
   self_consistency: z.array(ConsistencySchema),
   per_seed: z.array(SeedRowSchema),
-  /** Whether more judgments could still change the recommendation, in one sentence. */
-  settled: z.object({ settled: z.boolean(), reason: z.string() }),
   /** The pairs whose verdicts agree most (pair ids, most decisive first), for the revealed gallery. */
   decisive: z.array(z.string()),
   /** Fleiss' kappa over baseline / tie / lora on the items every rater judged; null with fewer than 2 raters. */

@@ -4,7 +4,6 @@ import { pendingOwnerRaters, startedRaters } from '@/lib/evaluation/raters';
 import type { Session, Winner } from '@/lib/sessions/schema';
 import { reportExtras } from './extras';
 import { countJudgments, type Judgments } from './judgments';
-import { headlineRecommendation, headlineSettled } from './headline';
 import { buildReport } from './report';
 import type { ClientReport, RevealRow } from './schema';
 
@@ -26,8 +25,8 @@ function revealOf(rows: RevealRow[], j: Judgments, hidden: Set<string>): RevealR
 }
 
 /**
- * The report the owner's browser may see, interim while raters are still judging. In the balanced design its
- * recommendation and "settled" come from the Bradley–Terry fit over all comparisons, else from the direct ones. The reveal (which picture was the
+ * The report the owner's browser may see, interim while raters are still judging (its claims from the look of
+ * lib/report/sequential.ts). The reveal (which picture was the
  * LoRA, and each verdict) carries only the verdicts of raters who have finished, were removed or looked; those still
  * judging are named in `reveal_withheld`. Throws ApiError conflict before generation is complete, and `blind_rating`
  * while the owner is rating this session blind on their own screens (pendingOwnerRaters): they open it with
@@ -47,15 +46,7 @@ export function reportForClient(session: Session): ClientReport {
   }
   const judgments = countJudgments(session);
   const base = buildReport(session, judgments);
-  const extras = reportExtras(session, base, judgments);
-  // In the balanced design the headline is the Bradley–Terry fit over all comparisons (lib/report/headline.ts).
-  const balanced = extras.design === 'balanced';
-  const report = {
-    ...base,
-    ...extras,
-    recommendation: balanced ? headlineRecommendation(extras.ranking, session.step_1_setup.weight_range) : base.recommendation,
-    settled: balanced ? headlineSettled(extras.ranking) : extras.settled,
-  };
+  const report = { ...base, ...reportExtras(session, base, judgments) };
   const withheld = startedRaters(session).filter((r) => !r.complete && r.ended === null);
   return {
     ...report,

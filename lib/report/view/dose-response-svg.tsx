@@ -1,8 +1,10 @@
 /**
  * The dose-response chart as static inline SVG, for the HTML export (the app draws the same data with recharts,
- * app/_components/dose-response-chart.tsx): LoRA win rate against strength, the 95% Wilson interval as a shaded band
- * and a whisker per point, a dashed 50% line (no preference), axes with ticks and labels, and one point per strength
- * with a `<title>` tooltip. No script and no external reference; React escapes every text.
+ * app/_components/dose-response-chart.tsx): the chance to beat the baseline against strength (the Bradley–Terry
+ * estimate over all comparisons of the metric; the direct win rate where there is no estimate), its interval (prompts
+ * as clusters, simultaneous over the family) as a shaded band and a whisker per point, a dashed 50% line (no
+ * preference), axes with ticks and labels, and one point per strength with a `<title>` tooltip. No script and no
+ * external reference; React escapes every text.
  *
  * Strengths are placed on a linear axis by value (not by index), so uneven steps such as [0, 0.25, 1] keep their
  * spacing. Strengths with no decisive judgment (n = 0) have no point: they get a grey "n=0" mark on the x axis.
@@ -10,25 +12,11 @@
 import type { Cell } from '../schema';
 import { formatNumber, pct, pval } from './format';
 
-/** One strength's chance to beat the baseline from the Bradley–Terry fit over all comparisons, with its interval. */
-export interface HeadlinePoint {
-  strength: number;
-  p: number;
-  low: number | null;
-  high: number | null;
-}
-
-/**
- * What a dose-response chart of the report gets: one metric's cells (or the pooled rows: direct comparisons), its
- * title, and on the pooled chart the Bradley–Terry points over all comparisons.
- */
+/** What a dose-response chart of the report gets: one metric's cells (or the pooled rows) and its title. */
 export interface DoseResponseChartProps {
   title: string;
   cells: Cell[];
-  headline?: HeadlinePoint[];
 }
-
-const BT_COLOR = '#e8590c';
 
 const COLOR = '#7048e8';
 const GREY = '#868e96';
@@ -45,12 +33,16 @@ const r1 = (x: number): number => Math.round(x * 10) / 10;
 export function cellTooltip(c: Cell): string {
   const head = `strength ${formatNumber(c.strength)}${c.placebo ? ' (placebo)' : ''}`;
   const counts = `LoRA ${c.lora_wins} – baseline ${c.baseline_wins} (ties ${c.ties}, skips ${c.skips}, both bad ${c.both_bad})`;
-  if (c.win_rate === null || c.ci_low === null || c.ci_high === null) return `${head}: no decisive judgments; ${counts}`;
-  return (
-    `${head}: LoRA won ${pct(c.win_rate)} of ${c.n} decisive judgments, ` +
-    `95% CI ${pct(c.ci_low)}–${pct(c.ci_high)}, p = ${pval(c.p_value)}, Holm p = ${pval(c.p_holm)}; ${counts}`
-  );
+  if (c.estimate === null && c.win_rate === null) return `${head}: no decisive judgments; ${counts}`;
+  const direct = c.win_rate === null ? 'no direct comparison' : `LoRA won ${pct(c.win_rate)} of ${c.n} direct comparisons`;
+  if (c.estimate === null) return `${head}: ${direct}; ${counts}`;
+  const interval =
+    c.ci_low === null || c.ci_high === null ? 'no interval yet' : `interval ${pct(c.ci_low)}–${pct(c.ci_high)}, Holm p = ${pval(c.p_holm)}`;
+  return `${head}: beats the baseline with probability ${pct(c.estimate)} (${interval}); ${direct}; ${counts}`;
 }
+
+/** The value a point is drawn at: the estimate over all comparisons, else the direct win rate. */
+export const pointOf = (c: Cell): number | null => c.estimate ?? c.win_rate;
 
 /** About `count` round tick values covering [lo, hi] (1, 2 or 5 × 10^k steps). */
 function niceTicks(lo: number, hi: number, count: number): number[] {
@@ -63,10 +55,10 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
-const hasData = (c: Cell): c is Cell & { win_rate: number; ci_low: number; ci_high: number } =>
-  c.win_rate !== null && c.ci_low !== null && c.ci_high !== null;
+const hasData = (c: Cell): boolean => pointOf(c) !== null;
+const hasBand = (c: Cell): c is Cell & { ci_low: number; ci_high: number } => c.ci_low !== null && c.ci_high !== null;
 
-/** Runs of consecutive strengths with data: a band and a line are drawn for each. */
+/** Runs of consecutive strengths with data: a line (and a band where every point has an interval) is drawn for each. */
 function runsOf(sorted: Cell[]): Cell[][] {
   const runs: Cell[][] = [];
   let run: Cell[] = [];
@@ -82,12 +74,11 @@ function runsOf(sorted: Cell[]): Cell[][] {
 }
 
 /** LoRA win rate vs. strength for `cells` (one metric, or the pooled rows), 510 × 270 px. */
-export function DoseResponseSvg({ title, cells, headline = [] }: DoseResponseChartProps) {
+export function DoseResponseSvg({ title, cells }: DoseResponseChartProps) {
   const plotW = WIDTH - M.left - M.right;
   const plotH = HEIGHT - M.top - M.bottom;
   const sorted = [...cells].sort((a, b) => a.strength - b.strength || a.strength_index - b.strength_index);
-  const bt = [...headline].sort((a, b) => a.strength - b.strength);
-  const strengths = [...sorted.map((c) => c.strength), ...bt.map((h) => h.strength)];
+  const strengths = sorted.map((c) => c.strength);
   let lo = strengths.length ? Math.min(...strengths) : 0;
   let hi = strengths.length ? Math.max(...strengths) : 1;
   if (lo === hi) {
@@ -110,10 +101,10 @@ export function DoseResponseSvg({ title, cells, headline = [] }: DoseResponseCha
 
   return (
     <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" fontFamily={FONT} fontSize="11" fill={TEXT}>
-      <title>{`${title}: LoRA win rate by strength`}</title>
+      <title>{`${title}: chance to beat the baseline by strength`}</title>
       <rect x="0" y="0" width={WIDTH} height={HEIGHT} fill="#ffffff" />
       <text x={M.left} y="14" fontSize="10" fill={GREY}>
-        shaded: 95% Wilson interval · dashed: 50% (no preference){bt.length ? ' · orange: Bradley–Terry, all comparisons' : ''}
+        line: Bradley–Terry, all comparisons · shaded: interval (prompts, simultaneous) · dashed: 50% · hollow: placebo
       </text>
       {[0, 0.25, 0.5, 0.75, 1].map((p) => (
         <g key={p}>
@@ -141,19 +132,19 @@ export function DoseResponseSvg({ title, cells, headline = [] }: DoseResponseCha
         LoRA strength
       </text>
       <text x="14" y={yMid} textAnchor="middle" transform={`rotate(-90 14 ${yMid})`}>
-        LoRA win rate
+        Beats the baseline
       </text>
       {runs
         .filter((run) => run.length >= 2)
         .map((run) => {
-          const points = run.filter(hasData);
-          const upper = points.map((c) => `${x(c.strength)},${y(c.ci_high)}`);
-          const lower = [...points].reverse().map((c) => `${x(c.strength)},${y(c.ci_low)}`);
+          const banded = run.every(hasBand) ? run.filter(hasBand) : [];
+          const upper = banded.map((c) => `${x(c.strength)},${y(c.ci_high)}`);
+          const lower = [...banded].reverse().map((c) => `${x(c.strength)},${y(c.ci_low)}`);
           return (
             <g key={run[0]!.strength_index}>
-              <polygon points={[...upper, ...lower].join(' ')} fill={COLOR} fillOpacity="0.18" stroke="none" />
+              {banded.length > 0 && <polygon points={[...upper, ...lower].join(' ')} fill={COLOR} fillOpacity="0.18" stroke="none" />}
               <polyline
-                points={points.map((c) => `${x(c.strength)},${y(c.win_rate)}`).join(' ')}
+                points={run.map((c) => `${x(c.strength)},${y(pointOf(c) as number)}`).join(' ')}
                 fill="none"
                 stroke={COLOR}
                 strokeWidth="2"
@@ -164,8 +155,17 @@ export function DoseResponseSvg({ title, cells, headline = [] }: DoseResponseCha
       {sorted.map((c) =>
         hasData(c) ? (
           <g key={c.strength_index}>
-            <line x1={x(c.strength)} y1={y(c.ci_low)} x2={x(c.strength)} y2={y(c.ci_high)} stroke={COLOR} strokeOpacity="0.6" />
-            <circle cx={x(c.strength)} cy={y(c.win_rate)} r="4.5" fill={c.placebo ? '#ffffff' : COLOR} stroke={COLOR} strokeWidth="2">
+            {hasBand(c) && (
+              <line x1={x(c.strength)} y1={y(c.ci_low)} x2={x(c.strength)} y2={y(c.ci_high)} stroke={COLOR} strokeOpacity="0.6" />
+            )}
+            <circle
+              cx={x(c.strength)}
+              cy={y(pointOf(c) as number)}
+              r="4.5"
+              fill={c.placebo ? '#ffffff' : COLOR}
+              stroke={COLOR}
+              strokeWidth="2"
+            >
               <title>{cellTooltip(c)}</title>
             </circle>
           </g>
@@ -175,26 +175,7 @@ export function DoseResponseSvg({ title, cells, headline = [] }: DoseResponseCha
           </text>
         ),
       )}
-      {bt.length >= 2 && (
-        <polyline
-          points={bt.map((h) => `${x(h.strength)},${y(h.p)}`).join(' ')}
-          fill="none"
-          stroke={BT_COLOR}
-          strokeWidth="2"
-          strokeDasharray="6 3"
-        />
-      )}
-      {bt.map((h) => (
-        <g key={`bt-${h.strength}`}>
-          {h.low !== null && h.high !== null && (
-            <line x1={x(h.strength) + 3} y1={y(h.low)} x2={x(h.strength) + 3} y2={y(h.high)} stroke={BT_COLOR} strokeOpacity="0.7" />
-          )}
-          <rect x={x(h.strength) - 1} y={y(h.p) - 4} width="8" height="8" fill={BT_COLOR}>
-            <title>{`strength ${formatNumber(h.strength)}: beats the baseline with probability ${pct(h.p)}${h.low !== null && h.high !== null ? ` (95% CI ${pct(h.low)}–${pct(h.high)})` : ''}, Bradley–Terry over all comparisons`}</title>
-          </rect>
-        </g>
-      ))}
-      {runs.length === 0 && bt.length === 0 && (
+      {runs.length === 0 && (
         <text x={r1(M.left + plotW / 2)} y={r1(M.top + plotH / 2 - 14)} textAnchor="middle" fill={GREY}>
           No decisive judgments
         </text>

@@ -5,8 +5,8 @@ import { pct } from './format';
 const num = (v: number) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
 
 /**
- * The Bradley–Terry ranking, highest log-strength first, with its prompt-bootstrap interval, and each item's chance
- * to beat the baseline.
+ * The Bradley–Terry ranking (all metrics, each pair once), highest log-strength first, with its interval (prompts as
+ * clusters, simultaneous over the family), and each item's chance to beat the baseline.
  */
 export function RankingTable({ ranking }: { ranking: RankItem[] }) {
   if (ranking.length === 0) return <p className="muted">No decisive judgments yet.</p>;
@@ -16,9 +16,9 @@ export function RankingTable({ ranking }: { ranking: RankItem[] }) {
         <tr>
           <th>Item</th>
           <th>Beats the baseline</th>
-          <th>95% bootstrap CI (prompts)</th>
+          <th>Interval (prompts, simultaneous)</th>
           <th>Log-strength vs. baseline</th>
-          <th>95% bootstrap CI</th>
+          <th>Interval</th>
         </tr>
       </thead>
       <tbody>

@@ -33,11 +33,14 @@ export function RaterQualitySection({ report }: { report: ClientReport }) {
         {!p ? (
           'Placebo: strength 0 was not among the tested strengths, so there is no placebo check.'
         ) : p.n === 0 ? (
-          'Placebo (strength 0): no decisive judgments.'
+          'Placebo (strength 0): no decisive pairs.'
         ) : (
           <>
             Placebo (strength 0, where both images are made without the LoRA&apos;s effect): the &quot;LoRA&quot; side won {p.lora_wins} of{' '}
-            {p.n} decisive judgments ({pct(p.win_rate)}, 95% CI {pctRange(p.ci_low, p.ci_high)}, p = {pval(p.p_value)}).{' '}
+            {p.n} decisive pairs ({pct(p.win_rate)}, exact binomial p = {pval(p.p_value)}
+            {report.analysis.alpha === null
+              ? ', no analysis yet'
+              : `, tested at ${Number((report.analysis.alpha * 100).toFixed(2))}%`}).{' '}
             {p.biased ? (
               <strong className="warn">This is far from 50%: the ratings look biased; read the other results with caution.</strong>
             ) : (

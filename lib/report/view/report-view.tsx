@@ -40,12 +40,9 @@ function Section({ title, id, children }: { title: string; id: string; children:
  * the reveal of every pair (with the verdicts of the raters who have finished).
  */
 export function ReportView({ report, Chart, images }: ReportViewProps) {
-  const headline = report.ranking.flatMap((r) =>
-    r.strength === null ? [] : [{ strength: r.strength, p: r.beats_baseline, low: r.beats_low, high: r.beats_high }],
-  );
   const charts = [
-    { title: `${POOLED_METRIC} (pooled)`, cells: report.pooled, headline },
-    ...report.metrics.map((m) => ({ title: m, cells: report.cells.filter((c) => c.metric === m), headline: undefined })),
+    { title: `${POOLED_METRIC} (pooled, each pair once)`, cells: report.pooled },
+    ...report.metrics.map((m) => ({ title: m, cells: report.cells.filter((c) => c.metric === m) })),
   ];
   const balanced = report.design === 'balanced';
   const byPair = new Map(report.reveal.map((r) => [r.pair_id, r]));
@@ -54,32 +51,34 @@ export function ReportView({ report, Chart, images }: ReportViewProps) {
     <div className="report">
       <Summary report={report} />
 
-      <Section id="dose-response" title="Dose-response: LoRA win rate by strength">
+      <Section id="dose-response" title="Dose-response: the chance to beat the baseline by strength">
         <div className="charts">
           {charts.map((c) => (
             <div className="chart" data-testid="dose-response-chart" key={c.title}>
               <h3>{c.title}</h3>
-              <Chart title={c.title} cells={c.cells} headline={c.headline} />
+              <Chart title={c.title} cells={c.cells} />
             </div>
           ))}
         </div>
       </Section>
 
-      <Section id="per-metric" title="Per metric and strength (direct comparisons with the baseline)">
+      <Section id="per-metric" title="Per metric and strength">
         <p className="muted small">
-          n = LoRA wins + baseline wins; ties, skips and &quot;both bad&quot; are shown apart and never count as losses. Win rate with its
-          95% Wilson score interval; Arena rate = (wins + ½ ties) ÷ all verdicts; the bootstrap interval resamples whole prompts. p:
-          two-sided exact binomial test against 50%, Holm-adjusted across metrics at each strength (pooled rows: unadjusted).
+          Counts are the direct comparisons with the baseline (pooled rows: one verdict per pair, the side that won more of its metrics); n
+          = LoRA wins + baseline wins, and ties, skips and &quot;both bad&quot; never count as losses. Arena rate = (wins + ½ ties) ÷ all
+          verdicts. &quot;Beats baseline&quot; is the Bradley–Terry estimate over every comparison of the metric (a tie a quarter win each
+          way); its interval treats prompts as clusters and holds together with every other interval of the report; p: t-test over prompts,
+          Holm-adjusted over every metric and strength.
         </p>
         <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} />
       </Section>
 
-      <Section id="ranking" title={balanced ? 'Headline: Bradley–Terry over all comparisons' : 'Ranking (Bradley–Terry, baseline = 0)'}>
+      <Section id="ranking" title="Ranking: Bradley–Terry over all comparisons (baseline = 0)">
         <p className="muted small" data-testid="design">
           {balanced
             ? `Balanced design: each picture of a prompt and seed was paired with two others in a random cycle, so pairs are between the ` +
-              `baseline and a strength or between two strengths (${report.between_judgments} verdicts). The fit over all of them is the ` +
-              'headline (recommendation, chart points); the tables above count the direct comparisons with the baseline alone.'
+              `baseline and a strength or between two strengths (${report.between_judgments} verdicts). The fit over all of them gives ` +
+              'every estimate, interval and claim; the counts in the table above are the direct comparisons with the baseline alone.'
             : 'Direct design: every pair is a strength against the baseline (the baseline picture recurs in every pair of its prompt and ' +
               'seed); the fit reads the same comparisons as the tables above.'}
         </p>

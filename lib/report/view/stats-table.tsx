@@ -13,15 +13,16 @@ export const STATS_COLUMNS = [
   'n',
   'Win rate',
   'Arena rate',
-  '95% Wilson CI',
-  '95% bootstrap CI (prompts)',
-  'p (exact binomial)',
-  'p (Holm)',
+  'Beats baseline',
+  'Interval (prompts, simultaneous)',
+  'p (prompts)',
+  'p (Holm, all)',
 ] as const;
 
 /**
- * Counts, rates, intervals and tests per metric × strength (`cells`, then the pooled rows in bold), each row joined
- * with its extras (Arena rate, prompt bootstrap) by metric and strength index.
+ * Counts and rates of the direct comparisons per metric × strength (`cells`, then the pooled rows in bold), with the
+ * calibrated estimate over all comparisons, its interval and tests, each row joined with its Arena rate by metric and
+ * strength index.
  */
 export function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra[] }) {
   const extraOf = new Map(extras.map((e) => [`${e.metric}\u0000${e.strength_index}`, e]));
@@ -49,8 +50,8 @@ export function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra
               <td>{c.n}</td>
               <td>{pct(c.win_rate)}</td>
               <td>{pct(e?.arena_rate ?? null)}</td>
+              <td>{pct(c.estimate)}</td>
               <td>{pctRange(c.ci_low, c.ci_high)}</td>
-              <td>{pctRange(e?.boot_low ?? null, e?.boot_high ?? null)}</td>
               <td>{pval(c.p_value)}</td>
               <td>{pval(c.p_holm)}</td>
             </tr>

@@ -1,6 +1,22 @@
 import type { ClientReport } from '../schema';
 import { formatNumber } from './format';
 
+const pct1 = (p: number): string => `${Number((p * 100).toFixed(1))}%`;
+
+/** Which look the intervals and claims come from, and what each claim promises, in plain words. */
+function analysisLine(report: ClientReport): string {
+  const a = report.analysis;
+  if (a.kind === 'none') return a.scope;
+  const look =
+    a.kind === 'interim'
+      ? `Interim analysis: intervals and claims use the ${a.pairs_analysed} pairs judged by the halfway point, at a stricter level (error rate ${pct1(a.alpha ?? 0)}); the final analysis at the end of the evaluation uses the rest of the 5%.`
+      : `Final analysis of all ${a.pairs_analysed} judged pairs (error rate ${pct1(a.alpha ?? 0)}, the rest of the 5% after the interim look).`;
+  const promise =
+    ' "Recommended" and "settled" are wrong at most 5% of the time over the whole evaluation, however often this report is read; ' +
+    (a.confidence === null ? '' : `every interval holds at once with ${pct1(a.confidence)} confidence each (${a.family} tests). `);
+  return `${look}${promise}${a.scope}`;
+}
+
 /** The recommended strength in one sentence, whether more judgments could change it, and a partial-figures banner. */
 export function Summary({ report }: { report: ClientReport }) {
   const rec = report.recommendation;
@@ -28,6 +44,9 @@ export function Summary({ report }: { report: ClientReport }) {
             ` The reveal leaves out the verdicts of ${report.reveal_withheld.join(', ')} until they finish or are removed.`}
         </p>
       )}
+      <p className="banner info" data-testid="analysis">
+        {analysisLine(report)}
+      </p>
       <section className="recommendation" data-testid="recommendation">
         <strong>{rec.strength === null ? 'No recommended strength' : `Recommended strength: ${formatNumber(rec.strength)}`}</strong>
         <p className="reason">{rec.reason}</p>

@@ -34,17 +34,21 @@ describe('the report of a balanced session', () => {
     expect(report.scores_ignored).toBe(0);
     const between = s.step_2_generation.shuffled_results.filter((p) => p.versus_strength_index !== null).length * 3;
     expect(report.between_judgments).toBe(between);
-    // Tables: direct comparisons only (each pooled n counts pairs against the baseline).
-    const direct = s.step_2_generation.shuffled_results.filter((p) => p.versus_strength_index === null && p.strength !== 0).length * 3;
+    // Tables: direct comparisons only; the pooled n counts each pair against the baseline once.
+    const direct = s.step_2_generation.shuffled_results.filter((p) => p.versus_strength_index === null && p.strength !== 0).length;
     expect(report.pooled.filter((c) => !c.placebo).reduce((a, c) => a + c.n, 0)).toBe(direct);
+    expect(report.cells.filter((c) => !c.placebo).reduce((a, c) => a + c.n, 0)).toBe(direct * 3);
     // The fit orders the strengths as the verdicts do, and the headline recommends 1.
     expect(report.ranking.slice(0, 3).map((r) => r.label)).toEqual(['LoRA 1', 'LoRA 1.5', 'LoRA 0.5']);
-    // The placebo ties the baseline every time: the same strength.
-    expect(report.ranking.find((r) => r.strength === 0)!.estimate).toBeCloseTo(0, 9);
+    // The placebo ties the baseline every time: no decisive pair, so no place in the ranking.
+    expect(report.placebo).toMatchObject({ n: 0, ties: 36, biased: false });
+    expect(report.ranking.some((r) => r.strength === 0)).toBe(false);
     const one = report.ranking.find((r) => r.strength === 1)!;
     expect(one.beats_baseline).toBeGreaterThan(0.9);
     expect(report.recommendation).toMatchObject({ strength: 1, strength_index: 2 });
-    expect(report.recommendation.reason).toMatch(/Bradley–Terry over all comparisons/);
+    expect(report.recommendation.reason).toMatch(/each pair counted once, over 6 prompts/);
+    // Every verdict agrees with the truth, so 1 is also better than 1.5 and 0.5: settled.
+    expect(report.settled.settled).toBe(true);
     // Strength pairs are revealed with both strengths named.
     const row = report.reveal.find((r) => r.versus_strength !== null)!;
     expect(row.versus_strength).toBeLessThan(row.strength);
@@ -56,9 +60,12 @@ describe('the report of a balanced session', () => {
     expect(report.settled).toMatchObject({ settled: true, reason: expect.stringMatching(/worse than the baseline/) });
   });
 
-  it('says why nothing is recommended with one prompt: the interval resamples prompts', () => {
+  it('says why nothing is recommended with one prompt: it says nothing beyond that prompt', () => {
     const report = reportForClient(judgedBalanced((x) => x, 1));
     expect(report.ranking.some((r) => r.strength === 1)).toBe(true);
-    expect(report.recommendation).toMatchObject({ strength: null, reason: expect.stringMatching(/at least 2 prompts/) });
+    expect(report.recommendation).toMatchObject({
+      strength: null,
+      reason: expect.stringMatching(/^One prompt: this says nothing beyond this prompt/),
+    });
   });
 });

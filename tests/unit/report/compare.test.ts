@@ -180,12 +180,9 @@ describe('compareReports', () => {
         expect(v).toEqual({ win_rate: cell.win_rate, ci_low: cell.ci_low, ci_high: cell.ci_high, n: cell.n });
       }
     }
-    // Pooled v2 at 1: Quality 2 LoRA wins + Detail 2 baseline wins.
+    // Pooled v2 at 1: on each pair Quality went to the LoRA and Detail to the baseline, so every pair is a tie.
     const pooled = row(c, POOLED_METRIC, 1).values[1]!;
-    expect(pooled.n).toBe(4);
-    expect(pooled.win_rate).toBe(0.5);
-    expect(pooled.ci_low!).toBeLessThan(0.5);
-    expect(pooled.ci_high!).toBeGreaterThan(0.5);
+    expect(pooled).toEqual({ win_rate: null, ci_low: null, ci_high: null, n: 0 });
     expect(c.sessions[1]!.recommendation).toEqual(r2.recommendation);
     expect(c.sessions[0]!.recommendation.reason).toBe(r1.recommendation.reason);
   });

@@ -115,7 +115,7 @@ describe('renderReportHtml', () => {
     const html = await renderReportHtml(s);
     expect(html.match(/<svg\b/g)?.length).toBe(s.step_1_setup.metrics.length + 1);
     expect(html.match(/<\/svg>/g)?.length).toBe(s.step_1_setup.metrics.length + 1);
-    expect(html).toContain('All metrics (pooled)');
+    expect(html).toContain('All metrics (pooled, each pair once)');
   });
 
   it('escapes prompts, metric names and notes', async () => {
@@ -159,7 +159,6 @@ describe('renderReportHtml', () => {
         'meta',
         'ol',
         'p',
-        'polygon',
         'polyline',
         'rect',
         'section',
@@ -233,10 +232,12 @@ describe('renderReportHtml', () => {
     const html = await renderReportHtml(s);
     const report = buildReport(s);
 
-    expect(report.recommendation.strength).toBe(1);
+    // Two prompts: no claim, and the report says why.
+    expect(report.recommendation.strength).toBeNull();
     const reason = /<p class="reason">([^<]*)<\/p>/.exec(html)?.[1];
     expect(unescape(reason ?? '')).toBe(report.recommendation.reason);
-    expect(html).toContain('<strong>Recommended strength: 1</strong>');
+    expect(unescape(reason ?? '')).toMatch(/^2 prompts are too few/);
+    expect(html).toContain('<strong>No recommended strength</strong>');
 
     const stats = tableRows(html, 'stats');
     const extras = reportForClient(s).cell_extras;
@@ -254,29 +255,30 @@ describe('renderReportHtml', () => {
         String(c.n),
         pct(c.win_rate),
         pct(e.arena_rate),
+        pct(c.estimate),
         range(c.ci_low, c.ci_high),
-        range(e.boot_low, e.boot_high),
         pval(c.p_value),
         pval(c.p_holm),
       ];
     };
     expect(stats).toEqual([...report.cells, ...report.pooled].map(expected));
-    // Spot-check against hand counts: 4 pairs at strength 1, LoRA won both metrics on each (arena rate 8 of 8).
+    // Spot-check against hand counts: 4 pairs at strength 1, each counted once, the LoRA won both metrics on each
+    // (arena rate 8 of 8 metric verdicts); 2 prompts give no interval and no test.
     expect(stats).toContainEqual([
       'All metrics',
       '1',
-      '8',
+      '4',
       '0',
       '0',
       '0',
       '0',
-      '8',
+      '4',
       '100%',
       '100%',
-      expect.any(String),
-      expect.any(String),
-      '0.008',
-      '0.008',
+      expect.stringMatching(/%$/),
+      '–',
+      '–',
+      '–',
     ]);
 
     const prompts = tableRows(html, 'per-prompt');
@@ -295,7 +297,7 @@ describe('renderReportHtml', () => {
     const b = report.position_bias;
     expect(html).toContain(`Position bias: the left image was picked in ${b.left_picks} of ${b.n} decisive judgments`);
     const pl = report.placebo!;
-    expect(html).toContain(`won ${pl.lora_wins} of ${pl.n} decisive judgments (${pct(pl.win_rate)}`);
+    expect(html).toContain(`won ${pl.lora_wins} of ${pl.n} decisive pairs (${pct(pl.win_rate)}`);
 
     // Setup summary.
     expect(html).toContain('<code>my_lora.safetensors</code>');
@@ -349,6 +351,7 @@ describe('DoseResponseSvg', () => {
       both_bad: 0,
       n,
       win_rate: n ? lora / n : null,
+      estimate: n ? lora / n : null,
       ci_low: n ? Math.max(0, lora / n - 0.2) : null,
       ci_high: n ? Math.min(1, lora / n + 0.2) : null,
       p_value: n ? 0.5 : null,
@@ -362,18 +365,20 @@ describe('DoseResponseSvg', () => {
     expect(svg.startsWith('<svg width="510" height="270" viewBox="0 0 510 270" role="img"')).toBe(true);
     expect(svg.endsWith('</svg>')).toBe(true);
     expect(svg).not.toMatch(/<script|href|url\(/i);
-    expect(svg).toContain('<title>A &amp; &lt;B&gt;: LoRA win rate by strength</title>');
+    expect(svg).toContain('<title>A &amp; &lt;B&gt;: chance to beat the baseline by strength</title>');
     expect(svg).not.toContain('<B>');
     expect(svg.match(/<circle /g)?.length).toBe(3);
     expect(svg).toContain('stroke-dasharray="5 4"');
     expect(svg).toContain('LoRA strength');
-    expect(svg).toContain('LoRA win rate');
+    expect(svg).toContain('Beats the baseline');
     for (const label of ['0%', '25%', '50%', '75%', '100%']) expect(svg).toContain(`>${label}</text>`);
     for (const label of ['0', '0.5', '1', '1.5']) expect(svg).toContain(`>${label}</text>`);
     // The n = 0 strength splits the band: one polygon for the run 1–1.5, none for the lone 0.
     expect(svg.match(/<polygon /g)?.length).toBe(1);
     expect(svg).toContain('n=0<title>strength 0.5: no decisive judgments');
-    expect(svg).toContain('<title>strength 1: LoRA won 90% of 10 decisive judgments, 95% CI 70%–100%, p = 0.500, Holm p = 0.500;');
+    expect(svg).toContain(
+      '<title>strength 1: beats the baseline with probability 90% (interval 70%–100%, Holm p = 0.500); LoRA won 90% of 10 direct comparisons;',
+    );
     // Placebo points are hollow.
     expect(svg).toMatch(/<circle [^>]*fill="#ffffff"[^>]*><title>strength 0 \(placebo\)/);
   });

@@ -164,37 +164,14 @@ describe('buildReport: session A (LoRA helps at 1.0)', () => {
     expect(cell(r, 'Style', 0)).toMatchObject({ lora_wins: 1, baseline_wins: 1, ties: 7, skips: 1, n: 2 });
   });
 
-  it('gives win rates, Wilson intervals, exact p-values and Holm across metrics at each strength', () => {
-    const q1 = cell(r, 'Quality', 1);
-    expect(q1.win_rate).toBe(0.75);
-    // proportion_confint(6, 8, alpha=0.05, method="wilson") -> (0.40927543031016883, 0.9285207872478909)
-    expect(q1.ci_low).toBeCloseTo(0.40927543031016883, 12);
-    expect(q1.ci_high).toBeCloseTo(0.9285207872478909, 12);
-    // scipy.stats.binomtest(6, 8, 0.5).pvalue -> 0.2890625
-    expect(q1.p_value).toBeCloseTo(0.2890625, 12);
-    // multipletests([binomtest(6,8).pvalue, binomtest(5,8).pvalue], method="holm")[1] -> [0.578125, 0.7265625]
-    expect(q1.p_holm).toBeCloseTo(0.578125, 12);
-    const s1 = cell(r, 'Style', 1);
-    // binomtest(5, 8, 0.5).pvalue -> 0.7265625
-    expect(s1.p_value).toBeCloseTo(0.7265625, 12);
-    expect(s1.p_holm).toBeCloseTo(0.7265625, 12);
-    // proportion_confint(5, 8, alpha=0.05, method="wilson") -> (0.3057423946026273, 0.8631557141764027)
-    expect(s1.ci_low).toBeCloseTo(0.3057423946026273, 12);
-    expect(s1.ci_high).toBeCloseTo(0.8631557141764027, 12);
-
-    const q2 = cell(r, 'Quality', 2);
-    // binomtest(9, 10, 0.5).pvalue -> 0.021484375 ; proportion_confint(9, 10, ..., "wilson") -> (0.5958499732047614, 0.982123786904927)
-    expect(q2.p_value).toBeCloseTo(0.021484375, 12);
-    expect(q2.ci_low).toBeCloseTo(0.5958499732047614, 12);
-    expect(q2.ci_high).toBeCloseTo(0.982123786904927, 12);
-    const s2 = cell(r, 'Style', 2);
-    // binomtest(8, 8, 0.5).pvalue -> 0.0078125 ; proportion_confint(8, 8, ..., "wilson") -> (0.6755924351161198, 1.0)
-    expect(s2.p_value).toBeCloseTo(0.0078125, 12);
-    expect(s2.ci_low).toBeCloseTo(0.6755924351161198, 12);
-    expect(s2.ci_high).toBeCloseTo(1, 12);
-    // multipletests([0.021484375, 0.0078125], method="holm")[1] -> [0.021484375, 0.015625]
-    expect(q2.p_holm).toBeCloseTo(0.021484375, 12);
-    expect(s2.p_holm).toBeCloseTo(0.015625, 12);
+  it('makes no interval, test or claim from 2 prompts, and says so', () => {
+    expect(r.analysis).toMatchObject({ kind: 'final', prompts: 2, generalises: false, family: 0, confidence: null });
+    expect(r.analysis.scope).toMatch(/^2 prompts are too few to generalise from/);
+    for (const c of [...r.cells, ...r.pooled].filter((x) => !x.placebo)) {
+      expect([c.ci_low, c.ci_high, c.p_value, c.p_holm]).toEqual([null, null, null, null]);
+    }
+    // The point estimate is still there: the Bradley–Terry chance to beat the baseline, above 50% where the LoRA won.
+    expect(cell(r, 'Quality', 2).estimate).toBeGreaterThan(0.5);
   });
 
   it('gives n = 0 cells null rates and leaves them out of the Holm family', () => {
@@ -211,49 +188,41 @@ describe('buildReport: session A (LoRA helps at 1.0)', () => {
 
   it('pools the metrics per strength', () => {
     const [p0, p1, p2] = r.pooled;
+    // One verdict per pair: the side that won more of its metrics, a tie when they split or only tied.
+    // k=0: L (L,L), T (L,B), B (B,T) ×2, T ×6 -> L1 B2 T7
     expect(p0).toMatchObject({
       metric: POOLED_METRIC,
       strength: 0,
       strength_index: 0,
       placebo: true,
-      lora_wins: 3,
-      baseline_wins: 3,
-      ties: 13,
-      skips: 1,
-      n: 6,
+      lora_wins: 1,
+      baseline_wins: 2,
+      ties: 7,
+      skips: 0,
+      n: 3,
     });
     expect(p1).toMatchObject({
       metric: POOLED_METRIC,
       strength: 0.5,
       strength_index: 1,
       placebo: false,
-      lora_wins: 11,
-      baseline_wins: 5,
-      ties: 2,
-      skips: 2,
-      n: 16,
+      lora_wins: 5,
+      baseline_wins: 2,
+      ties: 3,
+      skips: 0,
+      n: 7,
     });
     expect(p2).toMatchObject({
       metric: POOLED_METRIC,
       strength: 1,
       strength_index: 2,
       placebo: false,
-      lora_wins: 17,
+      lora_wins: 9,
       baseline_wins: 1,
-      ties: 2,
+      ties: 0,
       skips: 0,
-      n: 18,
+      n: 10,
     });
-    // binomtest(17, 18, 0.5).pvalue -> 0.00014495849609375
-    expect(p2!.p_value).toBeCloseTo(0.00014495849609375, 12);
-    expect(p2!.p_holm).toBe(p2!.p_value);
-    // proportion_confint(17, 18, alpha=0.05, method="wilson") -> (0.7424269921812741, 0.990124809021697)
-    expect(p2!.ci_low).toBeCloseTo(0.7424269921812741, 12);
-    expect(p2!.ci_high).toBeCloseTo(0.990124809021697, 12);
-    // proportion_confint(11, 16, alpha=0.05, method="wilson") -> (0.4440435583474066, 0.8583535614521797)
-    expect(p1!.ci_low).toBeCloseTo(0.4440435583474066, 12);
-    // binomtest(11, 16, 0.5).pvalue -> 0.210113525390625
-    expect(p1!.p_value).toBeCloseTo(0.210113525390625, 12);
   });
 
   it('measures position bias over decisive judgments', () => {
@@ -270,27 +239,22 @@ describe('buildReport: session A (LoRA helps at 1.0)', () => {
 
   it('breaks down per prompt over non-placebo strengths', () => {
     expect(r.per_prompt).toEqual([
-      // prompt 0 (pairs j 0..4 at k=1,2): L 3+2+4+4, B 1+2+1+0, T 1+0+0+1, S 0+1+0+0
-      { prompt_index: 0, positive: 'a red fox in snow', lora_wins: 13, baseline_wins: 4, ties: 2, skips: 1, n: 17, win_rate: 13 / 17 },
-      // prompt 1 (pairs j 5..9): L 3+3+5+4, B 1+1+0+0, T 1+0+0+1, S 0+1+0+0
-      { prompt_index: 1, positive: 'a lighthouse at dusk', lora_wins: 15, baseline_wins: 2, ties: 2, skips: 1, n: 17, win_rate: 15 / 17 },
+      // one verdict per pair; prompt 0 (pairs j 0..4): k=1 L L T B T, k=2 L L L L B
+      { prompt_index: 0, positive: 'a red fox in snow', lora_wins: 6, baseline_wins: 2, ties: 2, skips: 0, n: 8, win_rate: 6 / 8 },
+      // prompt 1 (pairs j 5..9): k=1 L L L B T, k=2 L L L L L
+      { prompt_index: 1, positive: 'a lighthouse at dusk', lora_wins: 8, baseline_wins: 1, ties: 1, skips: 0, n: 9, win_rate: 8 / 9 },
     ]);
   });
 
-  it('recommends strength 1 with figures', () => {
-    expect(r.recommendation.strength).toBe(1);
-    expect(r.recommendation.strength_index).toBe(2);
-    // 17/18 = 94%; Wilson (0.742..., 0.990...) -> 74–99%
-    expect(r.recommendation.reason).toContain('strength 1 ');
-    expect(r.recommendation.reason).toContain('94%');
-    expect(r.recommendation.reason).toContain('74–99%');
-    expect(r.recommendation.reason).not.toMatch(/no evidence/i);
+  it('recommends nothing from 2 prompts, and says why', () => {
+    expect(r.recommendation).toMatchObject({ strength: null, strength_index: null });
+    expect(r.recommendation.reason).toMatch(/^2 prompts are too few/);
+    expect(r.settled).toMatchObject({ settled: false });
   });
 
-  it('reports the placebo row, not biased', () => {
-    expect(r.placebo).not.toBeNull();
-    expect(r.placebo).toMatchObject({ strength: 0, placebo: true, lora_wins: 3, baseline_wins: 3, n: 6, biased: false });
-    // binomtest(3, 6, 0.5).pvalue -> 1.0
+  it('reports the placebo row with the exact test of its pair verdicts, not biased', () => {
+    expect(r.placebo).toMatchObject({ strength: 0, placebo: true, lora_wins: 1, baseline_wins: 2, n: 3, biased: false });
+    // scipy.stats.binomtest(1, 3, 0.5).pvalue -> 1.0
     expect(r.placebo!.p_value).toBeCloseTo(1, 12);
   });
 
@@ -338,22 +302,18 @@ describe('buildReport: session B (no evidence, biased placebo)', () => {
     }),
   );
 
-  it('says there is no evidence and excludes the placebo', () => {
-    expect(r.pooled[0]).toMatchObject({ placebo: true, lora_wins: 20, n: 20 });
-    // proportion_confint(20, 20, alpha=0.05, method="wilson") -> (0.8388748419471804, 0.9999999999999999)
-    expect(r.pooled[0]!.ci_low).toBeCloseTo(0.8388748419471804, 12);
-    expect(r.recommendation.strength).toBeNull();
-    expect(r.recommendation.strength_index).toBeNull();
-    expect(r.recommendation.reason).toMatch(/^No evidence the LoRA helps/);
-    // best non-placebo lower bound: strength 0.5, 11/16 = 69%, Wilson (0.444..., 0.858...) -> 44–86%
-    expect(r.recommendation.reason).toContain('strength 0.5');
-    expect(r.recommendation.reason).toContain('44–86%');
+  it('is at the interim analysis: the first 15 of 30 pairs, at the interim error rate', () => {
     expect(r.complete).toBe(false);
+    expect(r.analysis).toMatchObject({ kind: 'interim', pairs_analysed: 15, pairs_needed: 15, pairs_seen: 30 });
+    // 2 − 2·scipy.stats.norm.cdf(scipy.stats.norm.ppf(0.975)/√0.5) -> 0.005574596680784305
+    expect(r.analysis.alpha).toBeCloseTo(0.005574596680784305, 12);
+    expect(r.pooled[0]).toMatchObject({ placebo: true, lora_wins: 10, n: 10 });
+    expect(r.recommendation.strength).toBeNull();
   });
 
-  it('flags the placebo as biased', () => {
-    // binomtest(20, 20, 0.5).pvalue -> 1.9073486328125e-06
-    expect(r.placebo!.p_value).toBeCloseTo(1.9073486328125e-6, 14);
+  it('flags the placebo as biased: its exact test is below the look’s error rate', () => {
+    // scipy.stats.binomtest(10, 10, 0.5).pvalue -> 0.001953125 (10 pairs, each one verdict)
+    expect(r.placebo!.p_value).toBeCloseTo(0.001953125, 14);
     expect(r.placebo!.biased).toBe(true);
   });
 
@@ -362,10 +322,11 @@ describe('buildReport: session B (no evidence, biased placebo)', () => {
     expect(r.position_bias).toMatchObject({ left_picks: 41, right_picks: 15, n: 56 });
   });
 
-  it('applies Holm to two tied p-values at the placebo strength', () => {
-    // multipletests([binomtest(10,10).pvalue]*2, method="holm")[1] -> [0.00390625, 0.00390625]
-    expect(cell(r, 'Quality', 0).p_holm).toBeCloseTo(0.00390625, 14);
-    expect(cell(r, 'Style', 0).p_holm).toBeCloseTo(0.00390625, 14);
+  it('gives the placebo rows of each metric their exact test, outside the Holm family', () => {
+    // scipy.stats.binomtest(10, 10, 0.5).pvalue -> 0.001953125
+    expect(cell(r, 'Quality', 0).p_value).toBeCloseTo(0.001953125, 14);
+    expect(cell(r, 'Quality', 0).p_holm).toBeNull();
+    expect(cell(r, 'Style', 0).ci_low).toBeNull();
   });
 });
 
@@ -385,7 +346,8 @@ describe('buildReport: edge sessions', () => {
     }
     expect(r.position_bias).toEqual({ left_picks: 0, right_picks: 0, n: 0, rate: null, ci_low: null, ci_high: null, p_value: null });
     expect(r.recommendation.strength).toBeNull();
-    expect(r.recommendation.reason).toMatch(/^No evidence the LoRA helps/);
+    expect(r.recommendation.reason).toMatch(/^No analysis yet: the first is made when half the pairs have been judged \(0 of 0\)/);
+    expect(r.analysis.kind).toBe('none');
     expect(r.placebo).toMatchObject({ n: 0, biased: false });
     expect(r.per_prompt.map((p) => [p.prompt_index, p.n, p.win_rate])).toEqual([
       [0, 0, null],
@@ -393,7 +355,7 @@ describe('buildReport: edge sessions', () => {
     ]);
   });
 
-  it('has no placebo row without a strength 0, and can recommend a lone strength', () => {
+  it('has no placebo row without a strength 0', () => {
     const r = buildReport(
       makeSession({
         weightRange: [0.8],
@@ -403,45 +365,7 @@ describe('buildReport: edge sessions', () => {
       }),
     );
     expect(r.placebo).toBeNull();
-    // 9/9: proportion_confint(9, 9, alpha=0.05, method="wilson") lower bound > 0.5 (0.70...); ties excluded
     expect(r.pooled[0]).toMatchObject({ lora_wins: 9, ties: 1, n: 9, win_rate: 1 });
-    expect(r.recommendation).toMatchObject({ strength: 0.8, strength_index: 0 });
     expect(r.position_bias).toMatchObject({ left_picks: 0, right_picks: 9, n: 9 });
-  });
-
-  it('recommends by the highest lower bound, not the highest win rate', () => {
-    const r = buildReport(
-      makeSession({
-        weightRange: [0.5, 1],
-        metrics: ['Quality'],
-        outcomes: [
-          // 9/10: proportion_confint(9, 10, alpha=0.05, method="wilson") -> (0.5958499732047614, 0.982123786904927)
-          { Quality: [L, L, L, L, L, L, L, L, L, B] },
-          // 3/3 (100%): proportion_confint(3, 3, alpha=0.05, method="wilson") -> (0.43850296824495444, 1.0)
-          { Quality: [L, L, L, T, T, T, T, T, T, T] },
-        ],
-        leftFor: () => 'lora',
-      }),
-    );
-    expect(r.pooled[1]).toMatchObject({ win_rate: 1, n: 3 });
-    expect(r.pooled[1]!.ci_low).toBeCloseTo(0.43850296824495444, 12);
-    expect(r.recommendation).toMatchObject({ strength: 0.5, strength_index: 0 });
-    // 9/10 = 90%, CI 60–98%
-    expect(r.recommendation.reason).toContain('90%');
-    expect(r.recommendation.reason).toContain('60–98%');
-  });
-
-  it('does not recommend when ties dominate (ties are not wins either)', () => {
-    const r = buildReport(
-      makeSession({
-        weightRange: [1],
-        metrics: ['Quality'],
-        // 2 LoRA wins, 8 ties: n = 2, Wilson low for 2/2 is 0.342 (< 0.5)
-        outcomes: [{ Quality: [L, L, T, T, T, T, T, T, T, T] }],
-        leftFor: () => 'lora',
-      }),
-    );
-    expect(r.pooled[0]).toMatchObject({ n: 2, win_rate: 1, ties: 8 });
-    expect(r.recommendation.strength).toBeNull();
   });
 });

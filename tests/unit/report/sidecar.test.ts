@@ -5,9 +5,24 @@ import { loraBaseName, loraSidecar, sdVersionOf, SIDECAR_KEYS } from '@/lib/repo
 import type { Session } from '@/lib/sessions/schema';
 import { generatedSession } from '../../helpers/generated-session';
 
-/** The generated session, fully judged: the LoRA wins every metric at `winAt`, the baseline everywhere else. */
+/** A generated session of 8 prompts, fully judged: the LoRA wins every metric at `winAt`, the baseline everywhere else. */
 function judged(winAt: number | null): Session {
-  const s = generatedSession();
+  const s = generatedSession('20240115_143022', {
+    prompt_pairs: [
+      'a woman in a red coat',
+      'a cabin in a snowy forest',
+      'a lighthouse at dusk',
+      'a red fox',
+      'a harbour',
+      'a desert',
+      'a city at night',
+      'a teapot',
+    ].map((positive) => ({
+      positive,
+      negative: '',
+      append_trigger: true,
+    })),
+  });
   s.step_1_setup.trigger_words = '  mystyle, ink sketch ';
   s.notes = 'trained 2000 steps on 40 images';
   s.step_2_generation.shuffled_results.forEach((p, i) => {

@@ -91,9 +91,9 @@ describe('the Report tab and the HTML export', () => {
     const { app, exported } = await both(fullSession());
     const tab = outline(app);
     expect(tab.headings).toEqual([
-      'Dose-response: LoRA win rate by strength',
-      'Per metric and strength (direct comparisons with the baseline)',
-      'Ranking (Bradley–Terry, baseline = 0)',
+      'Dose-response: the chance to beat the baseline by strength',
+      'Per metric and strength',
+      'Ranking: Bradley–Terry over all comparisons (baseline = 0)',
       'Raters',
       'Rater quality',
       'Per seed (non-placebo strengths, all metrics)',
@@ -116,7 +116,7 @@ describe('the Report tab and the HTML export', () => {
     const tab = outline(app);
     const withoutRanking = exported.replace(/<section id="ranking"[\s\S]*?<\/section>/, '');
     expect(missingFromExport(tab, outline(withoutRanking))).toEqual([
-      'section "Ranking (Bradley–Terry, baseline = 0)"',
+      'section "Ranking: Bradley–Terry over all comparisons (baseline = 0)"',
       '1 × design (export: 0)',
       '1 × ranking (export: 0)',
       'columns of ranking',

@@ -55,9 +55,12 @@ describe('a session folder of the original Python tool', () => {
     expect(after.step_3_evaluation.scores).toHaveLength(9);
     expect(after.step_3_evaluation.current_eval_index).toBe(3);
     const report = buildReport(after);
-    const ties = report.pooled.reduce((n, c) => n + c.ties, 0);
-    const decisive = report.pooled.reduce((n, c) => n + c.n, 0);
-    expect(ties + decisive + report.pooled.reduce((n, c) => n + c.skips, 0)).toBe(9);
+    const cells = report.cells;
+    const ties = cells.reduce((n, c) => n + c.ties, 0);
+    const decisive = cells.reduce((n, c) => n + c.n, 0);
+    expect(ties + decisive + cells.reduce((n, c) => n + c.skips, 0)).toBe(9);
     expect(ties).toBe(3);
+    // The pooled rows count each of the 3 judged pairs once.
+    expect(report.pooled.reduce((n, c) => n + c.n + c.ties + c.skips + c.both_bad, 0)).toBe(3);
   });
 });

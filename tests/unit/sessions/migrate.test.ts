@@ -158,9 +158,10 @@ describe('migrateLegacyV2 (pure)', () => {
     expect(r.pairs_total).toBe(4);
     expect(r.pairs_judged).toBe(3);
     expect(r.strengths).toEqual([0.5, 1]);
-    // Strength 0.5: scores 0–5 → LoRA 2, baseline 2, ties 2; strength 1.0: score 6 → LoRA 1.
+    // Pooled rows count each pair once. Strength 0.5: pair 0 is Quality LoRA, Style baseline, Coherence tie and pair 1
+    // Quality tie, Style baseline, Coherence LoRA: each splits 1–1, a tie; strength 1.0: score 6 → LoRA.
     expect(r.pooled.map((c) => [c.strength, c.lora_wins, c.baseline_wins, c.ties, c.skips, c.n])).toEqual([
-      [0.5, 2, 2, 2, 0, 4],
+      [0.5, 0, 0, 2, 0, 0],
       [1, 1, 0, 0, 0, 1],
     ]);
     const cell = (metric: string, k: number) => r.cells.find((c) => c.metric === metric && c.strength_index === k)!;
@@ -180,8 +181,12 @@ describe('migrateLegacyV2 (pure)', () => {
     expect(session.step_3_evaluation.scores[1]!.winner).toBe('skip');
     expect(session.step_3_evaluation.scores[3]!.rating).toBeNull();
     expect(warnings.join(' ')).toMatch(/stars 7/);
-    const pooled = buildReport(session).pooled[0]!;
-    expect([pooled.lora_wins, pooled.baseline_wins, pooled.ties, pooled.skips]).toEqual([2, 1, 2, 1]);
+    const report = buildReport(session);
+    const quality = report.cells.find((c) => c.metric === 'Style' && c.strength_index === 0)!;
+    expect([quality.baseline_wins, quality.skips]).toEqual([1, 1]);
+    // Pair 0 without its Style verdict: Quality LoRA, Coherence tie, so the LoRA wins the pair; pair 1 still ties.
+    const pooled = report.pooled[0]!;
+    expect([pooled.lora_wins, pooled.baseline_wins, pooled.ties, pooled.skips]).toEqual([1, 0, 1, 0]);
   });
 
   it('reads weight_range as [min, max, step] when nothing was generated yet', async () => {

@@ -1,0 +1,119 @@
+/**
+ * The report's claims in words, from the calibrated inference (lib/report/inference.ts) at the current look
+ * (lib/report/sequential.ts): what the prompts allow, the recommended strength and whether the answer is settled. Each claim is false at most 5% of the time over the whole evaluation, however often the report
+ * is read. Pure: no I/O, safe in server and client bundles.
+ */
+import { contrastLow, MIN_PROMPTS, strengthItem, type Estimate, type Inference } from './inference';
+import { POOLED_METRIC, type Recommendation } from './schema';
+import type { Analysis } from './sequential';
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** What the analysed prompts allow, in one sentence, and whether any claim can be made. */
+export function scopeOf(inf: Inference, analysis: Analysis): { generalises: boolean; scope: string } {
+  const k = inf.prompts;
+  if (analysis.kind === 'none') {
+    return {
+      generalises: false,
+      scope:
+        `No analysis yet: the first is made when half the pairs have been judged (${analysis.pairs_seen} of ${analysis.pairs_needed}), ` +
+        'the final one when the evaluation is complete; until then the figures are counts only.',
+    };
+  }
+  if (k === 0) return { generalises: false, scope: 'No decisive judgments yet.' };
+  if (k === 1) {
+    return {
+      generalises: false,
+      scope: `One prompt: this says nothing beyond this prompt, so the report makes no claim. Claims need judgments on at least ${MIN_PROMPTS} prompts.`,
+    };
+  }
+  if (k < MIN_PROMPTS) {
+    return {
+      generalises: false,
+      scope: `${k} prompts are too few to generalise from, so the report makes no claim. Claims need judgments on at least ${MIN_PROMPTS} prompts.`,
+    };
+  }
+  return {
+    generalises: true,
+    scope:
+      `The ${k} prompts are treated as a sample of the prompts you care about: intervals widen with how much they disagree, ` +
+      'and seeds, metrics and raters of one prompt are not counted as independent evidence.',
+  };
+}
+
+const pooledOf = (inf: Inference): (Estimate & { low: number; high: number })[] =>
+  inf.estimates.filter(
+    (e): e is Estimate & { low: number; high: number } => e.measure === POOLED_METRIC && !e.placebo && e.low !== null && e.high !== null,
+  );
+
+function describe(e: Estimate & { low: number; high: number }, inf: Inference): string {
+  return (
+    `strength ${e.strength}: beats the baseline with probability ${pct(logistic(e.theta))} ` +
+    `(${pct(logistic(e.low))}–${pct(logistic(e.high))}, each pair counted once, over ${inf.prompts} prompts)`
+  );
+}
+
+/** The best pooled strength by lower bound (the lower strength on a tie), if any. */
+function best(inf: Inference): (Estimate & { low: number; high: number }) | undefined {
+  return pooledOf(inf).sort((a, b) => b.low - a.low || a.strength - b.strength)[0];
+}
+
+/**
+ * The recommended strength: the one whose pooled interval has the highest lower bound, when that bound is above 50%,
+ * naming every metric whose interval at that strength lies below 50%.
+ */
+export function recommendation(inf: Inference, analysis: Analysis): Recommendation {
+  const none = (reason: string): Recommendation => ({ strength: null, strength_index: null, reason });
+  const { generalises, scope } = scopeOf(inf, analysis);
+  if (!generalises) return none(scope);
+  const top = best(inf);
+  if (!top) return none('No evidence the LoRA helps: no strength has an interval yet.');
+  if (top.low <= 0) {
+    return none(`No evidence the LoRA helps: no strength's interval lies above 50% (highest lower bound at ${describe(top, inf)}).`);
+  }
+  const hurts = inf.estimates
+    .filter((e) => e.measure !== POOLED_METRIC && e.strength_index === top.strength_index && e.high !== null && e.high < 0)
+    .map((e) => `${e.measure} (${pct(logistic(e.theta))})`);
+  return {
+    strength: top.strength,
+    strength_index: top.strength_index,
+    reason:
+      `At ${describe(top, inf)}, the highest lower bound among strengths.` +
+      (hurts.length ? ` But at this strength the LoRA is worse than the baseline on ${hurts.join(', ')}.` : ''),
+  };
+}
+
+/**
+ * Settled when the recommended strength is also better than every other strength (each difference's interval at
+ * α/(K − 1) for K strengths lies above 0, so a wrong "best" is claimed with probability at most α), or when every
+ * strength's interval lies below 50%. Otherwise it names the strengths still in contention.
+ */
+export function settled(inf: Inference, analysis: Analysis): { settled: boolean; reason: string } {
+  const { generalises, scope } = scopeOf(inf, analysis);
+  if (!generalises || inf.alpha === null) return { settled: false, reason: `Not settled. ${scope}` };
+  const list = pooledOf(inf);
+  const later = analysis.kind === 'interim' ? ' The final analysis, when the evaluation is complete, may still settle it.' : '';
+  if (list.length === 0) return { settled: false, reason: `Not settled: no strength has an interval yet.${later}` };
+  if (list.every((e) => e.high < 0)) {
+    return { settled: true, reason: 'Settled: at every strength the LoRA is worse than the baseline.' };
+  }
+  const top = best(inf)!;
+  if (top.low <= 0) return { settled: false, reason: `Not settled: no strength is better than the baseline yet.${later}` };
+  const level = inf.alpha / Math.max(1, list.length - 1);
+  const rivals = list.filter((e) => {
+    if (e === top) return false;
+    const low = contrastLow(inf, strengthItem(top.strength_index), strengthItem(e.strength_index), level);
+    return low === null || low <= 0;
+  });
+  if (rivals.length === 0) {
+    return {
+      settled: true,
+      reason: `Settled: strength ${top.strength} is better than the baseline and than every other strength.${analysis.kind === 'interim' ? ' You may stop here.' : ''}`,
+    };
+  }
+  return {
+    settled: false,
+    reason: `Not settled: strength ${top.strength} is better than the baseline, but cannot yet be told apart from strength ${rivals.map((e) => e.strength).join(', ')}.${later}`,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The report's calibrated inference (issue 14): per measure (each metric, and all metrics pooled with each pair
+ * counted once) and strength, the chance to beat the baseline from a Bradley–Terry fit over every comparison of that
+ * measure, with prompt-clustered intervals and tests, adjusted over the whole family. Pure: no I/O, safe in server
+ * and client bundles.
+ *
+ * - Unit of evidence: a verdict of one rater on one pair. For a metric, its verdict; for the pooled measure, the side
+ *   that won more of the pair's metrics (a tie when both won equally many; skips and "both bad" count for neither),
+ *   so a pair counts once however many metrics it has.
+ * - A tie is half a game split evenly: a quarter win each way (the "half a win each way with the weight of half a
+ *   game" convention), so it pulls towards equal strengths without counting as a whole game.
+ * - Cluster: the prompt. Tests are t-tests of θ = 0 with the cluster-robust standard error of lib/report/clustered-bt.ts
+ *   and k − 1 degrees of freedom over k prompts (Cameron & Miller 2015); with fewer than MIN_PROMPTS prompts there is
+ *   no interval and no test.
+ * - Family: every metric and the pooled measure at every non-placebo strength. Holm (1979) over the family gives
+ *   `p_holm`; each interval is a Bonferroni interval at 1 − α/m (m tests), so all of them hold together with
+ *   probability ≥ 1 − α, and the recommendation read from them inherits that. α is the look's share of the error
+ *   rate (lib/report/sequential.ts). The placebo (strength 0) gets a point estimate only: its check is an exact test
+ *   of its own in lib/report/report.ts.
+ */
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import type { Comparison } from './bradley-terry-fit';
+import { clusteredBradleyTerry, contrastSe, type ClusteredFit } from './clustered-bt';
+import { BASELINE, LORA, TIE, type Judgments } from './judgments';
+import { POOLED_METRIC } from './schema';
+import { pairVerdicts } from './pair-verdicts';
+import { holmAdjust } from './stats';
+
+/** Prompts needed before any interval or test: with fewer, t critical values over k − 1 degrees of freedom are useless. */
+export const MIN_PROMPTS = 3;
+export const BASELINE_ITEM = 'baseline';
+/** The Bradley–Terry item of a strength index. */
+export const strengthItem = (k: number): string => `s${k}`;
+
+export interface Estimate {
+  measure: string;
+  strength_index: number;
+  strength: number;
+  placebo: boolean;
+  /** Log-odds of beating the baseline (Bradley–Terry log-strength, baseline 0). */
+  theta: number;
+  se: number | null;
+  low: number | null;
+  high: number | null;
+  p_value: number | null;
+  p_holm: number | null;
+}
+
+export interface Inference {
+  /** Prompts with a comparison in the pooled fit. */
+  prompts: number;
+  /** Tests in the family (the m of Holm and Bonferroni). */
+  family: number;
+  /** Each non-placebo interval's level, 1 − α/m; null with no test. */
+  confidence: number | null;
+  estimates: Estimate[];
+  /** The pooled fit, for contrasts between strengths. */
+  pooled: ClusteredFit | null;
+  alpha: number | null;
+}
+
+type Tallies = Map<string, number>[]; // per prompt: "winner\0loser" -> wins
+
+function add(t: Tallies, prompt: number, winner: string, loser: string, count: number): void {
+  const key = `${winner}\u0000${loser}`;
+  const map = t[prompt]!;
+  map.set(key, (map.get(key) ?? 0) + count);
+}
+
+/** Adds one verdict (LORA: the higher item won, BASELINE: the lower, TIE: a quarter win each way). */
+function addVerdict(t: Tallies, prompt: number, high: string, low: string, outcome: number): void {
+  if (outcome === LORA) add(t, prompt, high, low, 1);
+  else if (outcome === BASELINE) add(t, prompt, low, high, 1);
+  else if (outcome === TIE) {
+    add(t, prompt, high, low, 0.25);
+    add(t, prompt, low, high, 0.25);
+  }
+}
+
+const toComparisons = (t: Tallies): Comparison[][] =>
+  t.map((map) =>
+    [...map].map(([key, count]) => {
+      const [winner, loser] = key.split('\u0000') as [string, string];
+      return { winner, loser, count };
+    }),
+  );
+
+/** Comparisons per prompt of each metric (index into `j.metrics`) and, last, of the pooled measure. */
+export function comparisonsByMeasure(j: Judgments): Comparison[][][] {
+  const M = j.metrics.length;
+  const tallies: Tallies[] = Array.from({ length: M + 1 }, () => j.prompts.map(() => new Map()));
+  const items = (p: number): [string, string] => {
+    const pair = j.pairs[p]!;
+    const high = strengthItem(pair.strength_index);
+    return [high, j.pairDirect[p] ? BASELINE_ITEM : strengthItem(pair.versus_strength_index as number)];
+  };
+  for (let i = 0; i < j.scores.length; i++) {
+    const p = j.pairOf[i] as number;
+    addVerdict(tallies[j.metricOf[i] as number]!, j.pairPrompt[p] as number, ...items(p), j.outcomeOf[i] as number);
+  }
+  const pv = pairVerdicts(j);
+  pv.pair.forEach((p, v) => addVerdict(tallies[M]!, j.pairPrompt[p] as number, ...items(p), pv.outcome[v] as number));
+  return tallies.map(toComparisons);
+}
+
+/** Two-sided p-value of a t statistic with `df` degrees of freedom. */
+const tTest = (t: number, df: number): number => Math.min(1, 2 * (1 - tCdf(Math.abs(t), df)));
+
+/**
+ * The estimates of every measure × strength of `j` (the analysed judgments) at the look's error rate `alpha` (null:
+ * point estimates only). Strength positions follow `j.strengthIndexes`.
+ */
+export function infer(j: Judgments, alpha: number | null): Inference {
+  const measures = [...j.metrics, POOLED_METRIC];
+  const fits = comparisonsByMeasure(j).map((byPrompt) => clusteredBradleyTerry(byPrompt, BASELINE_ITEM));
+  const estimates: Estimate[] = [];
+  fits.forEach((f, m) => {
+    if (!f) return;
+    j.strengthIndexes.forEach((k, at) => {
+      const item = strengthItem(k);
+      if (!(item in f.estimate)) return;
+      const se = f.clusters >= MIN_PROMPTS ? contrastSe(f, item, BASELINE_ITEM) : null;
+      const theta = f.estimate[item] as number;
+      const strength = j.strengths[at] as number;
+      estimates.push({
+        measure: measures[m] as string,
+        strength_index: k,
+        strength,
+        placebo: strength === 0,
+        theta,
+        se,
+        low: null,
+        high: null,
+        p_value: alpha === null || se === null || strength === 0 ? null : tTest(theta / se, f.clusters - 1),
+        p_holm: null,
+      });
+    });
+  });
+  const tested = estimates.filter((e) => !e.placebo && e.p_value !== null);
+  const family = tested.length;
+  holmAdjust(tested.map((e) => e.p_value)).forEach((p, i) => (tested[i]!.p_holm = p));
+  const clustersOf = (measure: string) => fits[measures.indexOf(measure)]?.clusters ?? 0;
+  for (const e of estimates) {
+    if (alpha === null || e.se === null || e.p_value === null) continue;
+    const crit = tQuantile(1 - alpha / family / 2, clustersOf(e.measure) - 1);
+    e.low = e.theta - crit * e.se;
+    e.high = e.theta + crit * e.se;
+  }
+  const pooled = fits[measures.length - 1] ?? null;
+  return {
+    prompts: pooled?.clusters ?? 0,
+    family,
+    confidence: alpha === null || family === 0 ? null : 1 - alpha / family,
+    estimates,
+    pooled,
+    alpha,
+  };
+}
+
+/**
+ * Whether the pooled θ of strength item `a` exceeds that of `b` at error rate `level` (two-sided t interval with
+ * k − 1 degrees of freedom on the difference): its lower bound, or null without a standard error.
+ */
+export function contrastLow(inf: Inference, a: string, b: string, level: number): number | null {
+  const f = inf.pooled;
+  if (!f || f.clusters < MIN_PROMPTS) return null;
+  const se = contrastSe(f, a, b);
+  if (se === null) return null;
+  return (f.estimate[a] as number) - (f.estimate[b] as number) - tQuantile(1 - level / 2, f.clusters - 1) * se;
+}
