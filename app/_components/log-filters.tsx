@@ -43,8 +43,13 @@ export function LogFilters({ value, onChange }: { value: LogFilter; onChange: (f
         <span>To</span>
         <input type="datetime-local" aria-label="To" value={value.to} onChange={(e) => onChange({ ...value, to: e.target.value })} />
       </label>
-      <button aria-pressed={value.errorsFirst} onClick={() => onChange({ ...value, errorsFirst: !value.errorsFirst })}>
-        {value.errorsFirst ? 'Time order' : 'Errors first'}
+      <button
+        aria-pressed={value.errorsFirst}
+        className={value.errorsFirst ? 'primary' : undefined}
+        title={value.errorsFirst ? 'Back to time order' : 'Failures on top, each part in time order'}
+        onClick={() => onChange({ ...value, errorsFirst: !value.errorsFirst })}
+      >
+        Errors first
       </button>
     </div>
   );

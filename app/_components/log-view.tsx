@@ -47,10 +47,20 @@ function TimingFacts({ t }: { t: LogTiming }) {
       </table>
       <p className="muted">
         {t.measured
-          ? `Over ${t.measured} images: ${formatDuration(t.queue_s)} waiting in ComfyUI’s queue (${Math.round((100 * t.queue_s) / (total || 1))}%), ${formatDuration(t.render_s)} rendering.`
-          : 'ComfyUI did not say when it began rendering these images (sessions from before this was recorded).'}{' '}
-        Slowest: {t.slowest.map((i) => `${i.image_id} ${formatDuration(i.total_s)}${i.server ? ` on ${i.server}` : ''}`).join(', ') || '–'}.
+          ? `Over ${t.measured} images: ${formatDuration(t.queue_s)} waiting in ComfyUI’s queue (${Math.round((100 * t.queue_s) / (total || 1))}%), ${formatDuration(t.render_s)} rendering and saving.`
+          : 'ComfyUI did not say when it began rendering these images (sessions from before this was recorded).'}
       </p>
+      {t.slowest.length > 0 && (
+        <p className="log-slowest">
+          Slowest images:{' '}
+          {t.slowest.map((i) => (
+            <span key={i.image_id}>
+              <code>{i.image_id}</code> {formatDuration(i.total_s)}
+              {i.server && <span className="muted"> on {i.server}</span>}
+            </span>
+          ))}
+        </p>
+      )}
     </section>
   );
 }

@@ -102,7 +102,9 @@ function imageWords(ctx: Context, ev: ImageEvent): Words {
     st.started_at ??= p.started_at ?? null;
   } else if (p.status === 'done') {
     const total = secs(st.started_at, p.completed_at);
-    const queued = secs(st.started_at, p.rendering_at);
+    // ComfyUI may begin before POST /prompt has answered (an idle server), i.e. before `started_at` was taken.
+    const waited = secs(st.started_at, p.rendering_at);
+    const queued = waited === null || total === null ? null : Math.min(total, Math.max(0, waited));
     const parts =
       total === null
         ? ''

@@ -33,7 +33,8 @@ export function logTiming(entries: LogEntry[]): LogTiming {
       if (server && sent && !firstSend.has(server)) firstSend.set(server, sent);
     } else if (p.status === 'done' && st.sent && p.completed_at) {
       const total = secs(st.sent, p.completed_at);
-      const queue = p.rendering_at ? secs(st.sent, p.rendering_at) : null;
+      // ComfyUI may begin before POST /prompt has answered (an idle server), i.e. before the send time was taken.
+      const queue = p.rendering_at ? Math.min(total, Math.max(0, secs(st.sent, p.rendering_at))) : null;
       images.push({
         image_id: ev.image_id,
         server: st.server,
