@@ -5,7 +5,7 @@ import { filterLog, NO_LOG_FILTER } from '@/lib/log/filter';
 import { LogLineSchema } from '@/lib/log/schema';
 import { summarizeLog, summaryText } from '@/lib/log/summary';
 import { logTiming } from '@/lib/log/timing';
-import { ENTRIES, GPU1, GPU2 } from './sample-log';
+import { at, ENTRIES, GPU1, GPU2 } from './sample-log';
 
 const lines = describeLog(ENTRIES);
 const local = (iso: string) => {
@@ -92,6 +92,24 @@ describe('summarizeLog and logTiming', () => {
       ['baseline_0_0', 2],
     ]);
     expect(t).toMatchObject({ queue_s: 2, render_s: 13, measured: 3 });
+  });
+
+  it('counts no negative queue time when ComfyUI began before POST /prompt answered', () => {
+    const sent = { status: 'running' as const, started_at: at(1), comfy_prompt_id: 'p1', server: GPU1 };
+    const entries = [
+      { rev: 1, at: at(1), event: { kind: 'image_updated' as const, image_id: 'baseline_0_0', patch: sent } },
+      {
+        rev: 2,
+        at: at(3),
+        event: {
+          kind: 'image_updated' as const,
+          image_id: 'baseline_0_0',
+          patch: { status: 'done' as const, rendering_at: at(0), completed_at: at(3) },
+        },
+      },
+    ];
+    expect(logTiming(entries).slowest).toEqual([{ image_id: 'baseline_0_0', server: GPU1, total_s: 2, queue_s: 0, render_s: 2 }]);
+    expect(describeLog(entries)[1]!.text).toBe("image baseline_0_0 done in 2.0 s (0.0 s in ComfyUI's queue, 2.0 s rendering)");
   });
 });
 
