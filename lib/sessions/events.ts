@@ -70,8 +70,6 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('imported'), from: SessionIdSchema }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
-/** The kind of every event, in the order of the schema. */
-export type SessionEventKind = SessionEvent['kind'];
 
 /**
  * Applies `ev` (logged at time `at`, ISO 8601) to `s` in place. Every applier checks before it changes anything, so
