@@ -8,7 +8,7 @@ import { messageOf } from '@/lib/api/errors';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
 import { emptySessionsQuery, sessionQuery, sessionsQuery, trashQuery } from '@/lib/client/queries';
-import { comparePath, sessionPath } from '@/lib/client/routes';
+import { comparePath, sessionLogPath, sessionPath } from '@/lib/client/routes';
 import { cleanUpMutation, deleteSessionMutation } from '@/lib/client/session-mutations';
 import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
 import { useSessionActions } from './use-session-actions';
@@ -65,6 +65,7 @@ function Details({ id }: { id: string }) {
           </div>
         ))}
       </dl>
+      <Link href={sessionLogPath(s.session_id)}>Open the log (every event, errors, timing)</Link>
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
 import { sessionQuery, sessionsQuery } from '@/lib/client/queries';
-import { SESSIONS_PATH } from '@/lib/client/routes';
+import { SESSIONS_PATH, sessionLogPath } from '@/lib/client/routes';
 import { saveNotesMutation } from '@/lib/client/setup-mutations';
 import { conflictOf, draftOf } from '@/lib/client/store';
 import type { ComfyConfig } from '@/lib/comfy/config';
@@ -91,6 +91,9 @@ export function Sidebar({ comfy }: { comfy: ComfyConfig }) {
                         ? 'Unsaved edits'
                         : 'All changes saved'}
                 </div>
+                <Link className="light-link" href={sessionLogPath(session.session_id)}>
+                  Log: what happened, when
+                </Link>
                 <NotesField key={session.session_id} session={session} />
               </>
             )}

@@ -3,6 +3,7 @@ import type { ComfyStatus } from '@/lib/comfy/status';
 import type { EvaluationView, Choice } from '@/lib/evaluation/blind';
 import type { GeneratedPrompt, GenerateRequest, MetricsRequest, PromptSource } from '@/lib/prompts/schema';
 import { ComparisonSchema, type Comparison } from '@/lib/report/compare';
+import type { SessionLog } from '@/lib/log/schema';
 import type { ClientReport } from '@/lib/report/service';
 import type { Setup, SessionSummary } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
@@ -105,6 +106,7 @@ export const api = {
     leave: () => call<{ left: true }>('/api/rate/leave', json('POST')),
   },
   report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
+  sessionLog: (id: string) => call<SessionLog>(`/api/sessions/${id}/log`),
   compare,
   comfyStatus: (url?: string, signal?: AbortSignal) =>
     call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`, { signal }),

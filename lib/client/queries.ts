@@ -20,6 +20,7 @@ export const queryKeys = {
   evaluations: (id: string) => ['evaluation', id] as const,
   /** Every report of session `id`; the report tab reads `['report', id, revision]`. */
   reports: (id: string) => ['report', id] as const,
+  log: (id: string) => ['log', id] as const,
 };
 
 /** Every session's summary row, newest first (the Load dropdown and the history). */
@@ -29,6 +30,10 @@ export const sessionsQuery = () =>
 /** One session as the browser may see it (ClientSession). A folder of the original tool fails with `needs_migration`. */
 export const sessionQuery = (id: string) =>
   queryOptions({ queryKey: queryKeys.session(id), queryFn: async () => (await api.getSession(id)).session });
+
+/** Session `id`'s log in words, with its summary and timing; polled every `refetchMs` while generation runs. */
+export const sessionLogQuery = (id: string, refetchMs: number | false = false) =>
+  queryOptions({ queryKey: queryKeys.log(id), queryFn: () => api.sessionLog(id), refetchInterval: refetchMs });
 
 /** The folders in `sessions/.trash/`. */
 export const trashQuery = () => queryOptions({ queryKey: queryKeys.trash(), queryFn: async () => (await api.listTrash()).entries });

@@ -18,6 +18,16 @@ export function sessionPath(id: string, step?: Step): string {
   return step === undefined ? base : `${base}/${STEP_SLUGS[step]}`;
 }
 
+/** The Log view of session `id`: every event in words. */
+export function sessionLogPath(id: string): string {
+  return `${sessionPath(id)}/log`;
+}
+
+/** Where session `id`'s log downloads as JSON Lines or text. */
+export function sessionLogExport(id: string, format: 'jsonl' | 'text'): string {
+  return `/api/sessions/${encodeURIComponent(id)}/log/${format}`;
+}
+
 /** The step to show when step `requested` is asked of a session at step `reached`: a step not reached yet gives way to the current one. */
 export function allowedStep(requested: Step, reached: Step): Step {
   return requested <= reached ? requested : reached;

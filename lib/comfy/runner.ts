@@ -36,6 +36,8 @@ export interface WaitHooks {
   onProgress?: (value: number, max: number) => void;
   /** The latest preview frame (binary WebSocket frame, event type 1) while this prompt renders. */
   onPreview?: (image: Buffer, mime: 'image/jpeg' | 'image/png') => void;
+  /** ComfyUI began executing this prompt at `at` (`execution_start`): it left ComfyUI's queue. */
+  onStart?: (at: Date) => void;
   /** Aborting rejects the wait with ComfyCancelledError (ComfyUI itself is told by `cancel`). */
   signal?: AbortSignal;
 }
@@ -89,7 +91,7 @@ export class ComfyRunner {
   private executing: string | null = null;
   private readonly waiters = new Map<string, Waiter>();
   /** Messages that arrived before `POST /prompt` answered (an idle server starts at once); replayed on registration. */
-  private readonly early = new Map<string, Array<{ type: string; data: Record<string, unknown> }>>();
+  private readonly early = new Map<string, Array<{ type: string; data: Record<string, unknown>; at: Date }>>();
 
   private readonly timeoutMs: number;
 
@@ -191,7 +193,7 @@ export class ComfyRunner {
     const waiter = this.waiters.get(promptId);
     if (!waiter) {
       const list = this.early.get(promptId) ?? [];
-      list.push({ type, data });
+      list.push({ type, data, at: new Date() });
       this.early.set(promptId, list);
       if (this.early.size > EARLY_PROMPTS_KEPT) this.early.delete(this.early.keys().next().value!);
       return;
@@ -199,11 +201,15 @@ export class ComfyRunner {
     this.handle(waiter, type, data);
   }
 
-  private handle(waiter: Waiter, type: string, data: Record<string, unknown>): void {
+  /** Applies one socket message to its prompt's waiter; `at`: when it arrived. */
+  private handle(waiter: Waiter, type: string, data: Record<string, unknown>, at = new Date()): void {
     if ((type === 'executing' && data.node !== null) || type === 'progress' || type === 'execution_start') {
       this.executing = String(data.prompt_id);
     }
     switch (type) {
+      case 'execution_start':
+        waiter.onStart?.(at);
+        break;
       case 'progress':
         if (typeof data.value === 'number' && typeof data.max === 'number') waiter.onProgress?.(data.value, data.max);
         break;
@@ -470,7 +476,7 @@ export class ComfyRunner {
       this.waiters.set(promptId, waiter);
       const early = this.early.get(promptId) ?? [];
       this.early.delete(promptId);
-      for (const msg of early) this.handle(waiter, msg.type, msg.data);
+      for (const msg of early) this.handle(waiter, msg.type, msg.data, msg.at);
       // Re-attaching to a prompt submitted before (e.g. by a workbench that restarted): it may be over already.
       if (!done) void poll();
     });

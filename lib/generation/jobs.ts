@@ -3,6 +3,7 @@ import { ApiError, diskFullError, messageOf } from '@/lib/api/errors';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
 import { isComfyCancelled, isComfyExecution, isComfyUnreachable } from '@/lib/comfy/errors';
 import { ComfyRunner } from '@/lib/comfy/runner';
+import type { ImageRequeueReason } from '@/lib/sessions/events';
 import type { Result, ResultPatch, Session } from '@/lib/sessions/schema';
 import { writeSessionImage } from '@/lib/sessions/images';
 import { listSessions, loadSession } from '@/lib/sessions/store';
@@ -183,8 +184,8 @@ class GenerationJobs {
       }));
     const byId = new Map(results.map((r) => [r.image_id, r]));
 
-    const setResult = async (imageId: string, patch: ResultPatch): Promise<void> => {
-      const updated = await commit(id, () => ({ kind: 'image_updated', image_id: imageId, patch }), {
+    const setResult = async (imageId: string, patch: ResultPatch, why?: ImageRequeueReason): Promise<void> => {
+      const updated = await commit(id, () => ({ kind: 'image_updated', image_id: imageId, patch, ...(why && { why }) }), {
         project: (s) => ({ ...s.step_2_generation.results.find((r) => r.image_id === imageId)! }),
       });
       this.emit(id, { type: 'image', result: updated, done, total });
@@ -224,9 +225,11 @@ class GenerationJobs {
         await setResult(r.image_id, { status: 'running', started_at: r.started_at ?? now() });
       }
       job.inflight.set(r.image_id, { server, promptId });
+      let renderingAt: string | null = null;
       try {
         await server.runner.waitForEnd(promptId, {
           signal: job.abort.signal,
+          onStart: (at) => (renderingAt ??= at.toISOString()),
           onProgress: (value, max) => this.emit(id, { type: 'step', image_id: r.image_id, value, max }),
           onPreview: (image, mime) => {
             if (Date.now() - lastPreview < PREVIEW_EVERY_MS) return;
@@ -241,14 +244,23 @@ class GenerationJobs {
       done += 1;
       server.done += 1;
       server.finishes = [...server.finishes.slice(-5), Date.now()];
-      await setResult(r.image_id, { status: 'done', completed_at: now(), error: null });
+      await setResult(r.image_id, { status: 'done', rendering_at: renderingAt, completed_at: now(), error: null });
       emitEta();
     };
 
-    /** Puts an item back at the front of the queue, to be submitted afresh. */
-    const requeue = async (item: Item, patch: Partial<Result> = {}) => {
+    /** Puts an item back at the front of the queue, to be submitted afresh, recording why. */
+    const requeue = async (item: Item, why: ImageRequeueReason) => {
       queue.unshift({ ...item, attach: null });
-      await setResult(item.imageId, { status: 'queued', comfy_prompt_id: null, server: null, ...patch });
+      await setResult(item.imageId, { status: 'queued', comfy_prompt_id: null, server: null }, why);
+    };
+
+    /** Takes a server out (once): its images go to the others; the log records why. */
+    const lose = async (server: Server, reason: string) => {
+      if (!server.healthy) return;
+      server.healthy = false;
+      server.lastError = reason;
+      console.warn(`[generation] ${id}: ${reason}; its images go to the other servers`);
+      await commit(id, () => ({ kind: 'server_lost', server: server.url, reason }), { project: () => null });
     };
 
     const lane = async (server: Server): Promise<void> => {
@@ -264,16 +276,14 @@ class GenerationJobs {
           await renderOn(server, item);
         } catch (err) {
           if (isComfyCancelled(err) || (isComfyExecution(err) && (job.mode as Job['mode']) === 'cancel')) {
-            await requeue(item);
+            await requeue(item, 'cancelled');
           } else if (isComfyExecution(err) && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
-            await requeue({ ...item, resubmits: item.resubmits + 1 });
+            await requeue({ ...item, resubmits: item.resubmits + 1 }, 'prompt_lost');
           } else if (isComfyExecution(err)) {
             await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
           } else if (isComfyUnreachable(err)) {
-            server.healthy = false;
-            server.lastError = err.message;
-            console.warn(`[generation] ${id}: ${err.message}; its images go to the other servers`);
-            await requeue(item);
+            await lose(server, err.message);
+            await requeue(item, 'server_lost');
           } else {
             // A rejected graph or a local failure (e.g. a full disk) would spoil every image: stop the job.
             fatal = failureMessage(err);
@@ -284,15 +294,7 @@ class GenerationJobs {
     };
 
     try {
-      await Promise.all(
-        servers.map((s) =>
-          s.runner.connect().catch((err: unknown) => {
-            s.healthy = false;
-            s.lastError = failureMessage(err);
-            console.warn(`[generation] ${id}: ${s.lastError}`);
-          }),
-        ),
-      );
+      await Promise.all(servers.map((s) => s.runner.connect().catch((err: unknown) => lose(s, failureMessage(err)))));
       const reasons = () => servers.map((s) => s.lastError ?? s.url).join('; ');
       if (!servers.some((s) => s.healthy)) {
         fatal = `no ComfyUI server is reachable: ${reasons()}`;

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import pkg from '@/package.json';
 import { ApiError, describeZodError, isApiError, isZodError, messageOf } from '@/lib/api/errors';
 import { SCHEMA_VERSION, SessionIdSchema, SessionSchema, type Session, IMAGE_FILE_PATTERN } from './schema';
+import { archivedLog, importedLog } from './archive-log';
+import { EVENT_LOG_FILE } from './event-log';
 import { claimSessionId, loadSession } from './store';
 import { receiveZipUpload } from './upload';
 import { META_FILE, OUTPUT_DIR, outputPath, sessionPath, sessionsDir } from './paths';
@@ -59,7 +61,8 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
- * Builds a `.zip` of session `id`: `session_meta.json`, every `output/` file whose name matches IMAGE_FILE_PATTERN
+ * Builds a `.zip` of session `id`: `session_meta.json`, its event log `events.jsonl` (the session's history, up to
+ * the revision exported; absent when there is none), every `output/` file whose name matches IMAGE_FILE_PATTERN
  * (anything else there, e.g. temp files, is left out; images are stored, not recompressed) and `manifest.json` with
  * the size and SHA-256 of each other entry, so an import can prove nothing was altered or cut short.
  * The session is loaded first, so ApiError not_found / damaged (and bad_request for a malformed id) are thrown
@@ -70,6 +73,8 @@ export async function exportSessionZip(id: string): Promise<Buffer> {
   const entries: { path: string; data: Buffer; compress: boolean }[] = [
     { path: META_FILE, data: Buffer.from(`${JSON.stringify(session, null, 2)}\n`), compress: true },
   ];
+  const log = await archivedLog(id, session.revision);
+  if (log) entries.push({ path: EVENT_LOG_FILE, data: log, compress: true });
   const names = await readdir(outputPath(id), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [];
     throw err;
@@ -105,10 +110,11 @@ const refuse = (message: string): never => {
 const show = (name: string) => JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
 
 /**
- * What an entry name means: `meta`, `manifest`, an `image` (`output/<name>`), or the `output/` directory entry.
+ * What an entry name means: `meta`, `manifest`, the event log `events`, an `image` (`output/<name>`), or the
+ * `output/` directory entry.
  * Throws ApiError bad_request for anything else; this whitelist is what keeps every write inside the temp folder.
  */
-function classifyEntryName(name: string): 'meta' | 'manifest' | 'image' | 'dir' {
+function classifyEntryName(name: string): 'meta' | 'manifest' | 'events' | 'image' | 'dir' {
   if (!name) refuse('the archive has an entry with an empty name');
   if (name.includes('\\')) refuse(`the archive entry ${show(name)} contains a backslash`);
   if (/[\u0000-\u001f\u007f]/.test(name)) refuse(`the archive entry ${show(name)} contains control characters`);
@@ -121,12 +127,13 @@ function classifyEntryName(name: string): 'meta' | 'manifest' | 'image' | 'dir' 
   if (yauzlReason) refuse(`the archive entry ${show(name)} is unsafe: ${yauzlReason}`);
   if (name === META_FILE) return 'meta';
   if (name === MANIFEST_FILE) return 'manifest';
+  if (name === EVENT_LOG_FILE) return 'events';
   if (name === `${OUTPUT_DIR}/`) return 'dir';
   if (name.endsWith('/')) refuse(`the archive holds an unexpected folder ${show(name)}; only ${OUTPUT_DIR}/ is allowed`);
   const [dir, file, ...rest] = name.split('/');
   if (dir === OUTPUT_DIR && file !== undefined && rest.length === 0 && IMAGE_FILE_PATTERN.test(file)) return 'image';
   return refuse(
-    `the archive holds an unexpected file ${show(name)}; a LoRA Bench archive holds only ${META_FILE}, ${MANIFEST_FILE} and ${OUTPUT_DIR}/*.png`,
+    `the archive holds an unexpected file ${show(name)}; a LoRA Bench archive holds only ${META_FILE}, ${EVENT_LOG_FILE}, ${MANIFEST_FILE} and ${OUTPUT_DIR}/*.png`,
   );
 }
 
@@ -135,6 +142,7 @@ interface Extracted {
   files: Map<string, { size: number; sha256: string }>;
   meta?: Buffer;
   manifest?: Buffer;
+  events?: Buffer;
 }
 
 /** Counts decompressed bytes against the shared budget and hashes them on the way through. */
@@ -216,7 +224,7 @@ async function extract(zip: Buffer | string, tmp: string, maxBytes: number, maxE
       if (type === S_IFDIR) refuse(`the archive entry ${show(name)} is a folder, not a file`);
       headerTotal += entry.uncompressedSize;
       if (headerTotal > maxBytes) refuse(`the archive unpacks to more than ${maxBytes} bytes, the import limit`);
-      const isJson = kind === 'meta' || kind === 'manifest';
+      const isJson = kind === 'meta' || kind === 'manifest' || kind === 'events';
       const meter = new Meter(budget, isJson ? MAX_JSON_BYTES : Number.MAX_SAFE_INTEGER, name);
       const chunks: Buffer[] = [];
       const sink = isJson
@@ -227,6 +235,7 @@ async function extract(zip: Buffer | string, tmp: string, maxBytes: number, maxE
       if (kind === 'manifest') out.manifest = Buffer.concat(chunks);
       else {
         if (kind === 'meta') out.meta = Buffer.concat(chunks);
+        if (kind === 'events') out.events = Buffer.concat(chunks);
         out.files.set(name, { size: meter.size, sha256: meter.hash.digest('hex') });
       }
     }
@@ -302,9 +311,12 @@ const isLocalFsError = (err: unknown) => typeof (err as NodeJS.ErrnoException | 
  * count (`maxEntries`, default 20,000) and the decompressed bytes actually read (`maxBytes`, default 2 GiB), the
  * manifest (format, schema version — a newer one is refused with "update to import it"), every file's size and
  * SHA-256, and `session_meta.json` against SessionSchema. Files are extracted into `sessionsDir()/.import-<random>/`
- * (same filesystem, so the final move is a rename). Then a new id is claimed for the current local time, and the
- * session is stored with that id, `revision` 0, `timestamp` now, notes + "Imported from <old id>"; a session exported
- * while `running` comes in `interrupted` (no job follows it), as copySession does.
+ * (same filesystem, so the final move is a rename). The archive's `events.jsonl`, when it has one, must be log
+ * entries with rising revisions, none past the session's. Then a new id is claimed for the current local time, and
+ * the session is stored with that id, `timestamp` now, notes + "Imported from <old id>", and its event log: the
+ * archive's lines, then an `imported` event one revision past the source's (revision 1 for an archive without a log),
+ * all held by the snapshot (`log_offset`); a session exported while `running` comes in `interrupted` (no job follows
+ * it), as copySession does.
  *
  * Throws ApiError bad_request with a readable reason for any problem with the archive (conflict if 9,999 sessions
  * were created in this second); filesystem errors on our side pass through unchanged. On every failure the temp
@@ -360,13 +372,16 @@ async function importInto(tmp: string, zip: Buffer | string, opts: ImportOptions
     const source = checkMeta(ex, manifest);
 
     const now = new Date();
+    const { log, revision } = importedLog(ex.events ?? null, source, now);
     const id = await claimSessionId(now);
     claimed = id;
+    await writeAtomic(path.join(tmp, EVENT_LOG_FILE), log, { fsync: true });
     const session = SessionSchema.parse({
       ...structuredClone(source),
       session_id: id,
       timestamp: now.getTime() / 1000,
-      revision: 0,
+      revision,
+      log_offset: Buffer.byteLength(log),
       status: source.status === 'running' ? 'interrupted' : source.status,
       notes: [source.notes, `Imported from ${source.session_id}`].filter(Boolean).join('\n'),
     } satisfies Session);
@@ -382,6 +397,7 @@ async function importInto(tmp: string, zip: Buffer | string, opts: ImportOptions
       if (!['EEXIST', 'ENOTEMPTY', 'EPERM', 'EACCES', 'EISDIR'].includes(code ?? '')) throw err;
       // Windows cannot rename onto a folder: move the contents, session_meta.json last so it completes the session.
       await rename(path.join(tmp, OUTPUT_DIR), path.join(target, OUTPUT_DIR));
+      await rename(path.join(tmp, EVENT_LOG_FILE), path.join(target, EVENT_LOG_FILE));
       await rename(path.join(tmp, META_FILE), path.join(target, META_FILE));
     }
     moved = true;

@@ -11,10 +11,18 @@ import {
   RaterNameSchema,
   RaterSchema,
   ResultPatchSchema,
+  SessionIdSchema,
   ResultSchema,
   SetupSchema,
   type Session,
 } from './schema';
+
+/**
+ * Why an image went back to ComfyUI's queue: its server stopped answering, ComfyUI lost the prompt (e.g. a restart),
+ * or the job was cancelled.
+ */
+export const ImageRequeueReasonSchema = z.enum(['server_lost', 'prompt_lost', 'cancelled']);
+export type ImageRequeueReason = z.infer<typeof ImageRequeueReasonSchema>;
 
 /**
  * Every change a session can undergo, as data: one line of its event log (lib/sessions/event-log.ts) each. An event
@@ -28,7 +36,15 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
   /** Generation started or resumed; `results` is the planned grid on the first start. */
   z.object({ kind: z.literal('generation_started'), results: z.array(ResultSchema).nullable() }),
   /** One image queued again, sent, done or failed. */
-  z.object({ kind: z.literal('image_updated'), image_id: z.string().regex(IMAGE_ID_PATTERN), patch: ResultPatchSchema }),
+  z.object({
+    kind: z.literal('image_updated'),
+    image_id: z.string().regex(IMAGE_ID_PATTERN),
+    patch: ResultPatchSchema,
+    /** Why an image went back to the queue; absent in logs from before it was recorded, and on other changes. */
+    why: ImageRequeueReasonSchema.optional(),
+  }),
+  /** A ComfyUI server stopped answering (or could not be reached at a job's start): its images go to the others. */
+  z.object({ kind: z.literal('server_lost'), server: z.string().max(2000), reason: z.string().max(2000) }),
   /** A job ended; `pairs` is the blind order, made when every image is done. */
   z.object({
     kind: z.literal('generation_finished'),
@@ -50,6 +66,8 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('looked') }),
   z.object({ kind: z.literal('judge'), input: JudgmentInputSchema, at: z.string() }),
   z.object({ kind: z.literal('undo'), rater: RaterNameSchema, index: z.number().int().min(0).optional() }),
+  /** The session was imported from an archive of session `from` (the log before this line is that session's). */
+  z.object({ kind: z.literal('imported'), from: SessionIdSchema }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
 
@@ -107,6 +125,10 @@ export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
       return;
     case 'undo':
       undoLastJudgment(s, ev.rater, ev.index);
+      return;
+    case 'server_lost':
+    case 'imported':
+      // History only: what they tell is in the log; the session itself does not change.
       return;
   }
 }

@@ -128,6 +128,8 @@ const TRACKING = {
   server: z.string().nullable(),
   error: z.string().nullable(),
   started_at: z.string().nullable(),
+  /** When ComfyUI began executing the prompt (its `execution_start`): time before it was waiting in ComfyUI's queue. */
+  rendering_at: z.string().nullable(),
   completed_at: z.string().nullable(),
 };
 
@@ -151,6 +153,8 @@ export const ResultSchema = z
     server: TRACKING.server.default(null),
     error: TRACKING.error.default(null),
     started_at: TRACKING.started_at.default(null),
+    /** Absent in sessions from before it was recorded (and for images re-attached after a restart). */
+    rendering_at: TRACKING.rendering_at.optional(),
     completed_at: TRACKING.completed_at.default(null),
   })
   .refine((r) => r.filename === `${r.image_id}.png`, { message: 'the file name must be the image id and .png', path: ['filename'] });

@@ -25,6 +25,8 @@ import * as sessionsIdGridPromptRoute from '@/app/api/sessions/[id]/grid/[prompt
 import * as sessionsIdImagesFileRoute from '@/app/api/sessions/[id]/images/[file]/route';
 import * as sessionsIdJudgmentsLastRoute from '@/app/api/sessions/[id]/judgments/last/route';
 import * as sessionsIdJudgmentsRoute from '@/app/api/sessions/[id]/judgments/route';
+import * as sessionsIdLogFormatRoute from '@/app/api/sessions/[id]/log/[format]/route';
+import * as sessionsIdLogRoute from '@/app/api/sessions/[id]/log/route';
 import * as sessionsIdLookedRoute from '@/app/api/sessions/[id]/looked/route';
 import * as sessionsIdMigrateRoute from '@/app/api/sessions/[id]/migrate/route';
 import * as sessionsIdRatersRoute from '@/app/api/sessions/[id]/raters/route';
@@ -71,6 +73,8 @@ export const ROUTE_MODULES: Record<string, RouteModule> = {
   'sessions/[id]/images/[file]': sessionsIdImagesFileRoute,
   'sessions/[id]/judgments': sessionsIdJudgmentsRoute,
   'sessions/[id]/judgments/last': sessionsIdJudgmentsLastRoute,
+  'sessions/[id]/log': sessionsIdLogRoute,
+  'sessions/[id]/log/[format]': sessionsIdLogFormatRoute,
   'sessions/[id]/looked': sessionsIdLookedRoute,
   'sessions/[id]/migrate': sessionsIdMigrateRoute,
   'sessions/[id]/raters': sessionsIdRatersRoute,

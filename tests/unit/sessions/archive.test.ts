@@ -9,7 +9,9 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import * as importRoute from '@/app/api/sessions/import/route';
 import { ApiError } from '@/lib/api/errors';
+import { readSessionLog } from '@/lib/log/read';
 import { exportSessionZip, importSessionZip, ManifestSchema } from '@/lib/sessions/archive';
+import { commit, readStoredSession } from '@/lib/sessions/writer';
 import { receiveZipUpload } from '@/lib/sessions/upload';
 import { createSession, loadSession } from '@/lib/sessions/store';
 import { sessionsDir } from '@/lib/sessions/paths';
@@ -182,7 +184,8 @@ describe('importSessionZip', () => {
     expect(a.session_id).toMatch(/^\d{8}_\d{6}(_\d+)?$/);
     const stored = await loadSession(a.session_id);
     expect(stored).toEqual(a);
-    expect(stored.revision).toBe(0);
+    // The seeded session has no event log: the import's own event is revision 1.
+    expect(stored.revision).toBe(1);
     expect(stored.notes).toBe(`first run\nImported from ${session.session_id}`);
     expect(stored.step_1_setup).toEqual(session.step_1_setup);
     expect(stored.step_2_generation).toEqual(session.step_2_generation);
@@ -194,6 +197,44 @@ describe('importSessionZip', () => {
     // The source is untouched and no temp folder is left.
     expect(await loadSession(session.session_id)).toEqual(session);
     expect((await readdir(sessionsDir())).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('keeps the event log: the Log view of the import shows the history of the source session, then the import', async () => {
+    const created = await createSession(new Date(2024, 0, 15, 9, 0, 0));
+    const id = created.session_id;
+    await commit(id, () => ({ kind: 'setup_saved', setup: { ...created.step_1_setup, lora_filename: 'pixel.safetensors' } }));
+    await commit(id, () => ({ kind: 'notes_saved', notes: 'overnight' }));
+    const source = await readSessionLog(id);
+    expect(source.lines.map((l) => l.event)).toEqual(['setup_saved', 'notes_saved']);
+
+    const entries = await readZip(await exportSessionZip(id));
+    expect(entries.get('events.jsonl')!.data.toString()).toBe(await readFile(path.join(sessionsDir(), id, 'events.jsonl'), 'utf8'));
+    const imported = await importSessionZip(await exportSessionZip(id));
+    expect(imported.revision).toBe(3);
+    const log = await readSessionLog(imported.session_id);
+    expect(log.lines.map((l) => [l.rev, l.text])).toEqual([
+      ...source.lines.map((l) => [l.rev, l.text]),
+      [3, `imported from an archive of session ${id} (the lines above are that session’s)`],
+    ]);
+    // The imported session goes on from there: its next change is revision 4, and it reloads whole.
+    await commit(imported.session_id, () => ({ kind: 'notes_saved', notes: 'again' }));
+    expect((await readStoredSession(imported.session_id)).revision).toBe(4);
+    expect((await readSessionLog(imported.session_id)).lines.at(-1)).toMatchObject({ rev: 4, text: 'notes saved: “again”' });
+  });
+
+  it('refuses an event log that is not one, goes back, or runs past its session', async () => {
+    const { files, session } = await validParts();
+    const line = (rev: number) => `${JSON.stringify({ rev, at: '2024-01-15T14:00:00.000Z', event: { kind: 'notes_saved', notes: 'x' } })}\n`;
+    const withLog = async (log: string) => {
+      const all = [...files, { name: 'events.jsonl', data: Buffer.from(log) }];
+      const manifest = manifestOf(session.session_id, all.map((f) => ({ path: f.name, data: f.data })));
+      return zipOf([...all, { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) }]);
+    };
+    await expectRefused(await withLog('{"rev": 1}\n'), /line 1 of events.jsonl in the archive is not an event/);
+    await expectRefused(await withLog(`${line(2)}${line(2)}`), /goes back to revision 2 at line 2/);
+    await expectRefused(await withLog(line(session.revision + 1)), /past its session's/);
+    await expectRefused(await withLog(line(1).trimEnd()), /cut-off line/);
+    expect((await importSessionZip(await withLog(line(session.revision)))).revision).toBe(session.revision + 1);
   });
 
   it('imports an archive built independently from the manifest format', async () => {
