@@ -612,6 +612,10 @@ export class Executor {
       }
       case 'VAEEncode':
         return { outputs: [noLatent] };
+      case 'EmptyImage': {
+        const blank = { positive: '', seed: num(inp.color, 0), checkpoint: '', loras: [], cfg: 1, steps: 1 };
+        return { outputs: [{ t: 'IMAGE', specs: [{ ...blank, width: num(inp.width, 512), height: num(inp.height, 512) }] }] };
+      }
       case 'KSamplerSelect':
         return { outputs: [{ t: 'SAMPLER', name: String(inp.sampler_name) }] };
       case 'BasicScheduler':

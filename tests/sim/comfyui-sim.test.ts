@@ -423,7 +423,7 @@ describe('catalog routes', () => {
     expect(Object.keys(all)).toEqual(
       expect.arrayContaining(['ModelSamplingFlux', 'SamplerCustomAdvanced', 'TripleCLIPLoader', 'ModelSamplingSD3']),
     );
-    expect(Object.keys(all)).toHaveLength(36);
+    expect(Object.keys(all)).toHaveLength(37);
     expect(all.KSamplerAdvanced.input.required.noise_seed[1]).toMatchObject({ min: 0, control_after_generate: true });
     expect(all.CLIPSetLastLayer.input.required.stop_at_clip_layer).toEqual(['INT', { default: -1, min: -24, max: -1, step: 1 }]);
     expect(all.CheckpointLoader.input.required.config_name[0]).toEqual(['v1-inference.yaml', 'v1-inference_fp16.yaml']);

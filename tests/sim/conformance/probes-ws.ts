@@ -98,9 +98,9 @@ export const WS_PROBES: Probe[] = [
       'execution_success',
       'executing(null)',
     ],
-    // A fresh checkpoint name cannot be had, so the loader may be cached from earlier prompts: this probe needs a
-    // server that has not loaded the checkpoint since it started (or whose cache dropped it).
-    observe: async (s) => lastOf(s, [await s.graph({ seed: s.freshSeed() })]),
+    // ComfyUI's default (classic) cache keeps only the nodes of the latest prompt: a prompt without the checkpoint
+    // first (EmptyImage → SaveImage) leaves nothing of the standard graph cached.
+    observe: async (s) => lastOf(s, [s.flushGraph(), await s.graph({ seed: s.freshSeed() })]),
   },
   {
     name: 'the same prompt again: fully cached, and still executed(9) with its images',

@@ -178,6 +178,14 @@ export class Server {
     return g;
   }
 
+  /** A graph sharing no node with the standard one (nodes.py EmptyImage → SaveImage), to empty the node cache. */
+  flushGraph(): Graph {
+    return {
+      '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: Math.floor(Math.random() * 0xffffff) } },
+      '2': { class_type: 'SaveImage', inputs: { filename_prefix: 'lorabench-conformance-flush', images: ['1', 0] } },
+    };
+  }
+
   /** A seed no earlier run used, so the server's cache holds nothing of the graph. */
   freshSeed(): number {
     return Number.parseInt(randomUUID().replace(/-/g, '').slice(0, 12), 16);
