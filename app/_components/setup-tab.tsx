@@ -98,6 +98,7 @@ const unreachable = (url: string, error: unknown): ComfyStatus => ({
   simulated: false,
   reachable: false,
   gpu: null,
+  cpu: false,
   vram_free: null,
   error: messageOf(error),
   checkpoints: [],
@@ -142,9 +143,9 @@ function ComfyField(props: {
         {checking
           ? 'Checking…'
           : status?.reachable
-            ? `Connected${status.simulated ? ' (built-in simulator)' : ''} · GPU: ${status.gpu ?? 'unknown'}${
-                status.vram_free === null ? '' : ` · ${(status.vram_free / 1024 ** 3).toFixed(1)} GiB VRAM free`
-              }`
+            ? `Connected${status.simulated ? ' (built-in simulator)' : ''} · ${
+                status.cpu ? 'CPU (no GPU: images render slowly)' : `GPU: ${status.gpu ?? 'unknown'}`
+              }${status.vram_free === null ? '' : ` · ${(status.vram_free / 1024 ** 3).toFixed(1)} GiB VRAM free`}`
             : `Not reachable: ${status?.error ?? 'unknown error'}`}
       </div>
       <div className="row">

@@ -11,6 +11,7 @@ import {
   isComfyUnreachable,
   networkFailure,
 } from './errors';
+import { parsePreviewFrame } from './preview-frame';
 import {
   HistorySchema,
   PromptErrorSchema,
@@ -34,7 +35,10 @@ export interface RunImageOptions {
 /** What a caller may hear while a prompt renders, and how to stop waiting. */
 export interface WaitHooks {
   onProgress?: (value: number, max: number) => void;
-  /** The latest preview frame (binary WebSocket frame, event type 1) while this prompt renders. */
+  /**
+   * Each preview frame of this prompt: event 4 (PREVIEW_IMAGE_WITH_METADATA, which names its prompt; servers send it
+   * once our feature flags asked for it) or, from servers without feature flags, event 1 while this prompt executes.
+   */
   onPreview?: (image: Buffer, mime: 'image/jpeg' | 'image/png') => void;
   /** ComfyUI began executing this prompt at `at` (`execution_start`): it left ComfyUI's queue. */
   onStart?: (at: Date) => void;
@@ -46,14 +50,17 @@ export interface RunImageResult {
   promptId: string;
   /** The output image's bytes as ComfyUI saved them (its embedded workflow included). */
   image: Buffer;
-  /** True when ComfyUI served the whole graph from its cache (`execution_cached` listed the output node). */
+  /** True when ComfyUI served the whole graph from its cache (nodes were cached and none executed). */
   cached: boolean;
 }
 
 interface Waiter extends WaitHooks {
   cachedNodes: Set<string>;
-  /** Whether an `executed` message came: a fully cached prompt sends none. */
-  executed: boolean;
+  /**
+   * Whether ComfyUI ran any node of this prompt (`executing` with a node). A fully cached prompt runs none; v0.8.0
+   * still sends `executed` for its output node (recorded `gen.b`), older servers do not, so `executed` tells nothing.
+   */
+  ran: boolean;
   finish: (signal: 'success' | 'error' | 'interrupted' | 'lost', detail?: string) => void;
 }
 
@@ -134,6 +141,9 @@ export class ComfyRunner {
     });
     this.ws = ws;
     this.reconnectAttempts = 0;
+    // server.py `websocket_handler` reads feature flags from the first client message only; servers without them
+    // ignore it. With `supports_preview_metadata`, previews come as event 4, tied to their prompt.
+    ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
     ws.on('message', (data, isBinary) => {
       if (isBinary) this.preview(data as Buffer);
       else this.dispatch(data.toString());
@@ -164,11 +174,11 @@ export class ComfyRunner {
     return this.ws?.readyState === WebSocket.OPEN;
   }
 
-  /** A binary frame: 4-byte BE event type (1 = preview), 4-byte BE format (1 JPEG, 2 PNG), image bytes. */
+  /** A binary frame: event 4 goes to the prompt it names, event 1 to the prompt executing now (parsePreviewFrame). */
   private preview(buf: Buffer): void {
-    if (buf.length < 8 || buf.readUInt32BE(0) !== 1 || !this.executing) return;
-    const mime = buf.readUInt32BE(4) === 2 ? 'image/png' : 'image/jpeg';
-    this.waiters.get(this.executing)?.onPreview?.(buf.subarray(8), mime);
+    const frame = parsePreviewFrame(buf);
+    const promptId = frame?.promptId ?? this.executing;
+    if (frame && promptId) this.waiters.get(promptId)?.onPreview?.(frame.image, frame.mime);
   }
 
   /** Closes the socket for good. */
@@ -206,6 +216,7 @@ export class ComfyRunner {
     if ((type === 'executing' && data.node !== null) || type === 'progress' || type === 'execution_start') {
       this.executing = String(data.prompt_id);
     }
+    if (type === 'executing' && data.node !== null) waiter.ran = true;
     switch (type) {
       case 'execution_start':
         waiter.onStart?.(at);
@@ -215,9 +226,6 @@ export class ComfyRunner {
         break;
       case 'execution_cached':
         if (Array.isArray(data.nodes)) for (const n of data.nodes) waiter.cachedNodes.add(String(n));
-        break;
-      case 'executed':
-        waiter.executed = true;
         break;
       case 'execution_success':
         waiter.finish('success');
@@ -327,15 +335,26 @@ export class ComfyRunner {
   }
 
   /**
-   * `POST /prompt` with this runner's `client_id`. Returns ComfyUI's `prompt_id`. Throws ComfyRejectedError on a
-   * 400 (message: the failing node, its class and input), ComfyUnreachableError otherwise.
+   * `POST /prompt` with this runner's `client_id` and, when given, the client-chosen `promptId` (a lowercase UUID: v0.8.0
+   * accepts any string, the newest servers only a canonical UUID, servers before mid-2025 pick their own). Returns the
+   * `prompt_id` ComfyUI answered, which may differ from `promptId` on older servers. Throws ComfyRejectedError on a 400
+   * (message: the failing node, its class and input) and on a 500, which ComfyUI sends as plain text when it could not
+   * read the request (server.py `post_prompt`, recorded `bad.malformed JSON body`); ComfyUnreachableError otherwise.
    */
-  async queuePrompt(graph: ApiGraph): Promise<string> {
+  async queuePrompt(graph: ApiGraph, promptId?: string): Promise<string> {
+    const payload: Record<string, unknown> = { prompt: graph, client_id: this.clientId };
+    if (promptId) payload.prompt_id = promptId;
     const { res, body } = await this.request('/prompt', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: graph, client_id: this.clientId }),
+      body: JSON.stringify(payload),
     });
+    if (res.status === 500) {
+      throw new ComfyRejectedError(
+        `ComfyUI at ${this.baseUrl} failed on the workflow (POST /prompt answered HTTP 500 with ${describeBody(res, body)}); its console log says why`,
+        null,
+      );
+    }
     if (res.status === 400) {
       let rejection: unknown = null;
       try {
@@ -379,7 +398,7 @@ export class ComfyRunner {
    */
   async runImage(opts: RunImageOptions): Promise<RunImageResult> {
     if (!this.ws) await this.connect();
-    const promptId = await this.queuePrompt(opts.graph);
+    const promptId = await this.queuePrompt(opts.graph, randomUUID());
     opts.onQueued?.(promptId);
     const { cached } = await this.waitForEnd(promptId, { onProgress: opts.onProgress });
     return { promptId, image: await this.collect(promptId), cached };
@@ -464,7 +483,7 @@ export class ComfyRunner {
       };
       const finish: Waiter['finish'] = (signal, detail) =>
         end(() => {
-          if (signal === 'success') resolve({ cached: cachedNodes.size > 0 && !waiter.executed });
+          if (signal === 'success') resolve({ cached: cachedNodes.size > 0 && !waiter.ran });
           else if (signal === 'interrupted') reject(new ComfyExecutionError('the prompt was interrupted', promptId, 'interrupted'));
           else if (signal === 'lost') {
             reject(new ComfyExecutionError('ComfyUI lost the prompt (no longer queued, no history)', promptId, 'lost'));
@@ -472,7 +491,7 @@ export class ComfyRunner {
         });
       if (hooks.signal?.aborted) return onAbort();
       hooks.signal?.addEventListener('abort', onAbort);
-      const waiter: Waiter = { ...hooks, cachedNodes, executed: false, finish };
+      const waiter: Waiter = { ...hooks, cachedNodes, ran: false, finish };
       this.waiters.set(promptId, waiter);
       const early = this.early.get(promptId) ?? [];
       this.early.delete(promptId);

@@ -13,6 +13,11 @@ export const ComfyStatusSchema = z.object({
   simulated: z.boolean(),
   reachable: z.boolean(),
   gpu: z.string().nullable(),
+  /**
+   * True for a server without a GPU (`/system_stats` device type `cpu`, as ComfyUI started with `--cpu` reports it,
+   * recorded from v0.8.0): it reports system RAM as its VRAM, so `vram_free` is null then.
+   */
+  cpu: z.boolean(),
   vram_free: z.number().nullable(),
   error: z.string().nullable(),
   checkpoints: z.array(z.string()),
@@ -47,12 +52,14 @@ export async function probeComfy(url?: string): Promise<ComfyStatus> {
       runner.inputChoices('KSampler', 'scheduler').catch(() => []),
     ]);
     const gpu = stats.devices[0];
+    const cpu = gpu?.type === 'cpu';
     return {
       url: target,
       simulated,
       reachable: true,
-      gpu: gpu?.name ?? null,
-      vram_free: gpu?.vram_free ?? null,
+      gpu: cpu ? null : (gpu?.name ?? null),
+      cpu,
+      vram_free: cpu ? null : (gpu?.vram_free ?? null),
       error: null,
       checkpoints,
       loras,
@@ -65,6 +72,7 @@ export async function probeComfy(url?: string): Promise<ComfyStatus> {
       simulated,
       reachable: false,
       gpu: null,
+      cpu: false,
       vram_free: null,
       error: `${isComfyUnreachable(err) ? err.message : `ComfyUI at ${target} cannot be reached`}. Is it running, and is the URL right?`,
       checkpoints: [],

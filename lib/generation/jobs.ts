@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { ApiError, diskFullError, messageOf } from '@/lib/api/errors';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
 import { isComfyCancelled, isComfyExecution, isComfyUnreachable } from '@/lib/comfy/errors';
@@ -76,8 +77,9 @@ interface Job {
  * One background generation job per session, living in the Next.js server process (kept on globalThis so route
  * bundles and dev reloads share it). Each ComfyUI server gets LANES_PER_SERVER lanes; a lane submits an image, waits
  * for it, downloads it and writes it, so with two lanes one image renders while the previous one is downloaded and the
- * next waits in ComfyUI's queue. Every image's state change is written to `session_meta.json` before it is announced,
- * with its `prompt_id` and server, so a restarted workbench re-attaches to prompts instead of rendering them again.
+ * next waits in ComfyUI's queue. Every image's state change is written to `session_meta.json` before it is announced;
+ * its `prompt_id` (chosen here, a UUID) and server are written before `POST /prompt`, so a restarted workbench
+ * re-attaches to prompts instead of rendering them again, and one killed before the POST finds the id lost and submits.
  */
 class GenerationJobs {
   private readonly jobs = new Map<string, Job>();
@@ -219,8 +221,13 @@ class GenerationJobs {
       const r = byId.get(item.imageId)!;
       let promptId = item.attach?.server === server.url ? item.attach.promptId : null;
       if (!promptId) {
-        promptId = await server.runner.queuePrompt(graphFor(setup, r, id));
-        await setResult(r.image_id, { status: 'running', started_at: now(), comfy_prompt_id: promptId, server: server.url });
+        // The id is ours and on disk before ComfyUI hears of it: a workbench killed after ComfyUI accepted the prompt
+        // but before its answer was written re-attaches by this id instead of rendering the image twice.
+        const chosen = randomUUID();
+        await setResult(r.image_id, { status: 'running', started_at: now(), comfy_prompt_id: chosen, server: server.url });
+        promptId = await server.runner.queuePrompt(graphFor(setup, r, id), chosen);
+        // Servers before mid-2025 ignore a client's prompt_id and pick their own.
+        if (promptId !== chosen) await setResult(r.image_id, { comfy_prompt_id: promptId });
       } else {
         await setResult(r.image_id, { status: 'running', started_at: r.started_at ?? now() });
       }

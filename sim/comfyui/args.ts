@@ -4,12 +4,12 @@ import type { SimulatorOptions } from './server';
 /** The CLI usage line. */
 export const USAGE =
   'usage: tsx sim/comfyui/main.ts [--port N] [--host H] [--step-delay-ms N] [--render-ms N] [--latency-ms N] ' +
-  '[--output-dir DIR] [--previews] [--completion modern|legacy]';
+  '[--output-dir DIR] [--previews] [--completion modern|legacy] [--device cuda|cpu]';
 
 /**
  * Parses CLI arguments (`--name value` or `--name=value`) over environment fallbacks into simulator options.
  * Env fallbacks: SIM_PORT, SIM_HOST, SIM_STEP_DELAY_MS, SIM_RENDER_MS, SIM_LATENCY_MS, SIM_OUTPUT_DIR,
- * SIM_PREVIEWS (any value but `0`), SIM_COMPLETION.
+ * SIM_PREVIEWS (any value but `0`), SIM_COMPLETION, SIM_DEVICE.
  * Throws an Error with a message for an unknown flag or a bad value.
  */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SimulatorOptions {
@@ -22,6 +22,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     'output-dir': env.SIM_OUTPUT_DIR,
     previews: env.SIM_PREVIEWS && env.SIM_PREVIEWS !== '0' ? 'true' : undefined,
     completion: env.SIM_COMPLETION,
+    device: env.SIM_DEVICE,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -55,6 +56,11 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (latency > 0) opts.latencyMs = latency;
   if (values.host) opts.host = values.host;
   if (values['output-dir']) opts.outputDir = values['output-dir'];
+  const device = values.device;
+  if (device !== undefined && device !== '') {
+    if (device !== 'cuda' && device !== 'cpu') throw new Error(`--device must be cuda or cpu, got ${device}`);
+    opts.device = device;
+  }
   const completion = values.completion;
   if (completion !== undefined && completion !== '') {
     if (completion !== 'modern' && completion !== 'legacy') {

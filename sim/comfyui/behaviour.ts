@@ -11,6 +11,30 @@ export interface SimBehaviour {
    * socket nor in the history status messages); only the final `executing {node: null}` marks the end.
    */
   completion: 'modern' | 'legacy';
+  /**
+   * Whether a fully cached output node still sends `executed` with its images (true, default: ComfyUI v0.8.0, recorded
+   * `gen.b`). false: like older servers (execution.py `recursive_execute` returned early for a node in `outputs`),
+   * a cached prompt sends no `executed` at all.
+   */
+  cachedExecuted: boolean;
+  /**
+   * Whether `progress_state` (comfy_execution/progress.py `WebUIProgressHandler`, broadcast to every socket) is sent
+   * when a node starts, per sampler step and when it finishes. Default true (v0.8.0); false: servers before it.
+   */
+  progressState: boolean;
+  /**
+   * Whether the server negotiates feature flags (server.py `websocket_handler`: a first client message
+   * `{"type": "feature_flags"}` is answered with the server's flags, and a client that set `supports_preview_metadata`
+   * gets previews as binary event 4, PREVIEW_IMAGE_WITH_METADATA) and has `GET /features`. Default true (v0.8.0);
+   * false: older servers ignore the message, have no `/features` and send only event 1.
+   */
+  featureFlags: boolean;
+  /**
+   * What `POST /prompt` does with a client-chosen `prompt_id`. `any` (default, v0.8.0, recorded `pid.*`): any string is
+   * accepted and keys the history. `uuid`: newer servers accept only a lowercase canonical UUID and answer 400
+   * `invalid_prompt_id` otherwise. `ignored`: servers before mid-2025 pick their own id.
+   */
+  promptId: 'any' | 'uuid' | 'ignored';
   /** The next N prompts to start executing fail with `execution_error` halfway through their sampler. Default 0. */
   failNext: number;
   /** `exception_message` of those failures. */
@@ -37,6 +61,10 @@ export interface SimBehaviour {
 
 export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = {
   completion: 'modern',
+  cachedExecuted: true,
+  progressState: true,
+  featureFlags: true,
+  promptId: 'any',
   failNext: 0,
   failMessage: 'Simulated sampler failure (failNext)',
   failType: 'RuntimeError',
@@ -48,6 +76,10 @@ export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = {
 /** Schema of a behaviour patch: any subset of the fields; unknown keys are rejected. */
 export const BehaviourPatch = z.strictObject({
   completion: z.enum(['modern', 'legacy']).optional(),
+  cachedExecuted: z.boolean().optional(),
+  progressState: z.boolean().optional(),
+  featureFlags: z.boolean().optional(),
+  promptId: z.enum(['any', 'uuid', 'ignored']).optional(),
   failNext: z.number().int().min(0).max(1_000_000).optional(),
   failMessage: z.string().optional(),
   failType: z

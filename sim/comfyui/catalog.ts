@@ -1,6 +1,8 @@
 // The simulator's fixed "installation": model files, sampler/scheduler lists, LoRA metadata and the node classes
 // with their `object_info` entries. Shapes follow ComfyUI's `nodes.py` (INPUT_TYPES / RETURN_TYPES / CATEGORY) and
 // `server.py` (`node_info`, `/models`, `/view_metadata`). Other modules and other tests import these lists.
+import objectInfoJson from './object-info.json';
+import samplerLists from './samplers.json';
 
 /** Checkpoint files in `models/checkpoints` (`GET /models/checkpoints`). */
 export const CHECKPOINTS = ['v1-5-pruned-emaonly.safetensors', 'sd_xl_base_1.0.safetensors', 'dreamshaper_8.safetensors'] as const;
@@ -17,25 +19,16 @@ export const LORAS = [
 export const VAES = ['vae-ft-mse-840000-ema-pruned.safetensors', 'sdxl_vae.safetensors', 'ae.safetensors'] as const;
 
 /** Diffusion model files in `models/diffusion_models` (legacy `models/unet`), UNETLoader's `unet_name`. */
-export const DIFFUSION_MODELS = ['flux1-dev.safetensors'] as const;
+export const DIFFUSION_MODELS = ['flux1-dev.safetensors', 'flux1-schnell.safetensors'] as const;
 
 /** Text encoder files in `models/text_encoders` (legacy `models/clip`), DualCLIPLoader's `clip_name1` / `clip_name2`. */
-export const TEXT_ENCODERS = ['clip_l.safetensors', 't5xxl_fp8_e4m3fn.safetensors'] as const;
+export const TEXT_ENCODERS = ['clip_g.safetensors', 'clip_l.safetensors', 't5xxl_fp8_e4m3fn.safetensors'] as const;
 
-/** UNETLoader `weight_dtype` choices. */
-export const WEIGHT_DTYPES = ['default', 'fp8_e4m3fn', 'fp8_e4m3fn_fast', 'fp8_e5m2'] as const;
+/** KSampler `sampler_name` choices, as ComfyUI v0.8.0 lists them (recorded `GET /object_info/KSampler`). */
+export const SAMPLERS = samplerLists.samplers;
 
-/** DualCLIPLoader `type` choices. */
-export const DUAL_CLIP_TYPES = ['sdxl', 'sd3', 'flux', 'hunyuan_video', 'hidream'] as const;
-
-/** KSampler `sampler_name` choices. */
-export const SAMPLERS = ['euler', 'euler_ancestral', 'dpmpp_2m', 'dpmpp_2m_sde', 'ddim'] as const;
-
-/** KSampler `scheduler` choices. */
-export const SCHEDULERS = ['normal', 'karras', 'exponential', 'sgm_uniform', 'simple'] as const;
-
-/** ComfyUI's `MAX_RESOLUTION` (nodes.py), the `max` of width/height inputs. */
-export const MAX_RESOLUTION = 16384;
+/** KSampler `scheduler` choices, as ComfyUI v0.8.0 lists them (recorded `GET /object_info/KSampler`). */
+export const SCHEDULERS = samplerLists.schedulers;
 
 /** `0xffffffffffffffff`, KSampler's seed maximum (a double in JS: 18446744073709551616). */
 export const SEED_MAX = 0xffffffffffffffff;
@@ -43,7 +36,7 @@ export const SEED_MAX = 0xffffffffffffffff;
 /** Every model folder (`GET /models`) and its files (`GET /models/{folder}`). Empty folders exist but list nothing. */
 export const MODEL_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   checkpoints: CHECKPOINTS,
-  configs: [],
+  configs: ['v1-inference.yaml', 'v1-inference_fp16.yaml'],
   loras: LORAS,
   vae: VAES,
   text_encoders: TEXT_ENCODERS,
@@ -139,10 +132,21 @@ const LORA_TRAINING: Record<(typeof LORAS)[number], LoraTraining> = {
 /**
  * The `__metadata__` map of a model file's safetensors header as `GET /view_metadata/{folder}?filename=` returns it
  * (server.py `view_metadata`): kohya-ss training keys for LoRAs, all values strings (safetensors metadata is
- * string → string; `ss_tag_frequency` and `ss_dataset_dirs` are JSON strings). Null when the file has no metadata or
+ * string → string; `ss_tag_frequency` and `ss_dataset_dirs` are JSON strings), `modelspec.*` keys for checkpoints
+ * (ComfyUI v0.8.0 answers 200 for a checkpoint with metadata, recorded `get.GET /view_metadata/checkpoints`). Null when the file has no metadata or
  * does not exist (the server answers 404).
  */
 export function modelMetadata(folder: string, filename: string): Record<string, string> | null {
+  if (folder === 'checkpoints') {
+    if (!(CHECKPOINTS as readonly string[]).includes(filename)) return null;
+    const xl = filename.includes('xl');
+    return {
+      'modelspec.sai_model_spec': '1.0.0',
+      'modelspec.architecture': xl ? 'stable-diffusion-xl-v1-base' : 'stable-diffusion-v1',
+      'modelspec.title': filename.replace(/\.safetensors$/, ''),
+      'modelspec.resolution': xl ? '1024x1024' : '512x512',
+    };
+  }
   if (folder !== 'loras') return null;
   const t = (LORA_TRAINING as Record<string, LoraTraining | undefined>)[filename];
   if (!t) return null;
@@ -242,357 +246,42 @@ export interface NodeClass {
   python_module?: string;
 }
 
-const CUSTOM_SAMPLER_MODULE = 'comfy_extras.nodes_custom_sampler';
+/** The lists that `object-info.json` names by marker (`["$models:<folder>"]`, `["$samplers"]`, `["$schedulers"]`). */
+function choices(marker: string): readonly string[] | null {
+  if (marker === '$samplers') return SAMPLERS;
+  if (marker === '$schedulers') return SCHEDULERS;
+  const folder = /^\$models:(\w+)$/.exec(marker)?.[1];
+  return folder ? (MODEL_FOLDERS[folder] ?? []) : null;
+}
 
-/** The node classes the simulator executes (ComfyUI nodes.py; tooltips shortened). */
-export const NODE_CLASSES: Readonly<Record<string, NodeClass>> = {
-  CheckpointLoaderSimple: {
-    input: {
-      required: {
-        ckpt_name: [[...CHECKPOINTS], { tooltip: 'The name of the checkpoint (model) to load.' }],
-      },
-    },
-    output: ['MODEL', 'CLIP', 'VAE'],
-    output_name: ['MODEL', 'CLIP', 'VAE'],
-    output_tooltips: [
-      'The model used for denoising latents.',
-      'The CLIP model used for encoding text prompts.',
-      'The VAE model used for encoding and decoding images to and from latent space.',
-    ],
-    name: 'CheckpointLoaderSimple',
-    display_name: 'Load Checkpoint',
-    description: 'Loads a diffusion model checkpoint, diffusion models are used to denoise latents.',
-    category: 'loaders',
-    output_node: false,
-  },
-  LoraLoader: {
-    input: {
-      required: {
-        model: ['MODEL', { tooltip: 'The diffusion model the LoRA will be applied to.' }],
-        clip: ['CLIP', { tooltip: 'The CLIP model the LoRA will be applied to.' }],
-        lora_name: [[...LORAS], { tooltip: 'The name of the LoRA.' }],
-        strength_model: [
-          'FLOAT',
-          {
-            default: 1.0,
-            min: -100.0,
-            max: 100.0,
-            step: 0.01,
-            tooltip: 'How strongly to modify the diffusion model. This value can be negative.',
-          },
-        ],
-        strength_clip: [
-          'FLOAT',
-          {
-            default: 1.0,
-            min: -100.0,
-            max: 100.0,
-            step: 0.01,
-            tooltip: 'How strongly to modify the CLIP model. This value can be negative.',
-          },
-        ],
-      },
-    },
-    output: ['MODEL', 'CLIP'],
-    output_name: ['MODEL', 'CLIP'],
-    output_tooltips: ['The modified diffusion model.', 'The modified CLIP model.'],
-    name: 'LoraLoader',
-    display_name: 'Load LoRA',
-    description:
-      'LoRAs are used to modify diffusion and CLIP models, altering the way in which latents are denoised such as applying styles. Multiple LoRA nodes can be linked together.',
-    category: 'loaders',
-    output_node: false,
-  },
-  LoraLoaderModelOnly: {
-    input: {
-      required: {
-        model: ['MODEL'],
-        lora_name: [[...LORAS]],
-        strength_model: ['FLOAT', { default: 1.0, min: -100.0, max: 100.0, step: 0.01 }],
-      },
-    },
-    output: ['MODEL'],
-    output_name: ['MODEL'],
-    name: 'LoraLoaderModelOnly',
-    display_name: 'LoraLoaderModelOnly',
-    description: '',
-    category: 'loaders',
-    output_node: false,
-  },
-  CLIPTextEncode: {
-    input: {
-      required: {
-        text: ['STRING', { multiline: true, dynamicPrompts: true, tooltip: 'The text to be encoded.' }],
-        clip: ['CLIP', { tooltip: 'The CLIP model used for encoding the text.' }],
-      },
-    },
-    output: ['CONDITIONING'],
-    output_name: ['CONDITIONING'],
-    output_tooltips: ['A conditioning containing the embedded text used to guide the diffusion model.'],
-    name: 'CLIPTextEncode',
-    display_name: 'CLIP Text Encode (Prompt)',
-    description:
-      'Encodes a text prompt using a CLIP model into an embedding that can be used to guide the diffusion model towards generating specific images.',
-    category: 'conditioning',
-    output_node: false,
-  },
-  EmptyLatentImage: {
-    input: {
-      required: {
-        width: ['INT', { default: 512, min: 16, max: MAX_RESOLUTION, step: 8, tooltip: 'The width of the latent images in pixels.' }],
-        height: ['INT', { default: 512, min: 16, max: MAX_RESOLUTION, step: 8, tooltip: 'The height of the latent images in pixels.' }],
-        batch_size: ['INT', { default: 1, min: 1, max: 4096, tooltip: 'The number of latent images in the batch.' }],
-      },
-    },
-    output: ['LATENT'],
-    output_name: ['LATENT'],
-    output_tooltips: ['The empty latent image batch.'],
-    name: 'EmptyLatentImage',
-    display_name: 'Empty Latent Image',
-    description: 'Create a new batch of empty latent images to be denoised via sampling.',
-    category: 'latent',
-    output_node: false,
-  },
-  KSampler: {
-    input: {
-      required: {
-        model: ['MODEL', { tooltip: 'The model used for denoising the input latent.' }],
-        seed: [
-          'INT',
-          {
-            default: 0,
-            min: 0,
-            max: SEED_MAX,
-            control_after_generate: true,
-            tooltip: 'The random seed used for creating the noise.',
-          },
-        ],
-        steps: ['INT', { default: 20, min: 1, max: 10000, tooltip: 'The number of steps used in the denoising process.' }],
-        cfg: [
-          'FLOAT',
-          {
-            default: 8.0,
-            min: 0.0,
-            max: 100.0,
-            step: 0.1,
-            round: 0.01,
-            tooltip: 'The Classifier-Free Guidance scale balances creativity and adherence to the prompt.',
-          },
-        ],
-        sampler_name: [[...SAMPLERS], { tooltip: 'The algorithm used when sampling.' }],
-        scheduler: [[...SCHEDULERS], { tooltip: 'The scheduler controls how noise is gradually removed to form the image.' }],
-        positive: ['CONDITIONING', { tooltip: 'The conditioning describing the attributes you want to include in the image.' }],
-        negative: ['CONDITIONING', { tooltip: 'The conditioning describing the attributes you want to exclude from the image.' }],
-        latent_image: ['LATENT', { tooltip: 'The latent image to denoise.' }],
-        denoise: ['FLOAT', { default: 1.0, min: 0.0, max: 1.0, step: 0.01, tooltip: 'The amount of denoising applied.' }],
-      },
-    },
-    output: ['LATENT'],
-    output_name: ['LATENT'],
-    output_tooltips: ['The denoised latent.'],
-    name: 'KSampler',
-    display_name: 'KSampler',
-    description: 'Uses the provided model, positive and negative conditioning to denoise the latent image.',
-    category: 'sampling',
-    output_node: false,
-  },
-  VAEDecode: {
-    input: {
-      required: {
-        samples: ['LATENT', { tooltip: 'The latent to be decoded.' }],
-        vae: ['VAE', { tooltip: 'The VAE model used for decoding the latent.' }],
-      },
-    },
-    output: ['IMAGE'],
-    output_name: ['IMAGE'],
-    output_tooltips: ['The decoded image.'],
-    name: 'VAEDecode',
-    display_name: 'VAE Decode',
-    description: 'Decodes latent images back into pixel space images.',
-    category: 'latent',
-    output_node: false,
-  },
-  SaveImage: {
-    input: {
-      required: {
-        images: ['IMAGE', { tooltip: 'The images to save.' }],
-        filename_prefix: [
-          'STRING',
-          {
-            default: 'ComfyUI',
-            tooltip:
-              'The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.',
-          },
-        ],
-      },
-      hidden: { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO' },
-    },
-    output: [],
-    output_name: [],
-    name: 'SaveImage',
-    display_name: 'Save Image',
-    description: 'Saves the input images to your ComfyUI output directory.',
-    category: 'image',
-    output_node: true,
-  },
+/** One input spec of the JSON with its markers filled in. */
+function fill(spec: InputSpec): InputSpec {
+  const [type, opts] = spec;
+  const list = Array.isArray(type) && type.length === 1 ? choices(type[0] as string) : null;
+  const t = list ? [...list] : type;
+  if (!opts) return [t];
+  return [t, opts.max === '$seed_max' ? { ...opts, max: SEED_MAX } : opts];
+}
 
-  // --- Flux-style graphs (nodes.py loaders, comfy_extras/nodes_flux.py, nodes_sd3.py, nodes_custom_sampler.py) ---
-  UNETLoader: {
-    input: {
-      required: {
-        unet_name: [[...DIFFUSION_MODELS]],
-        weight_dtype: [[...WEIGHT_DTYPES]],
-      },
-    },
-    output: ['MODEL'],
-    output_name: ['MODEL'],
-    name: 'UNETLoader',
-    display_name: 'Load Diffusion Model',
-    description: '',
-    category: 'advanced/loaders',
-    output_node: false,
-  },
-  DualCLIPLoader: {
-    input: {
-      required: {
-        clip_name1: [[...TEXT_ENCODERS]],
-        clip_name2: [[...TEXT_ENCODERS]],
-        type: [[...DUAL_CLIP_TYPES]],
-      },
-      optional: {
-        device: [['default', 'cpu'], { advanced: true }],
-      },
-    },
-    output: ['CLIP'],
-    output_name: ['CLIP'],
-    name: 'DualCLIPLoader',
-    display_name: 'DualCLIPLoader',
-    description:
-      '[Recipes]\n\nsdxl: clip-l, clip-g\nsd3: clip-l, clip-g / clip-l, t5 / clip-g, t5\nflux: clip-l, t5\nhidream: at least one of t5 or llama, recommended t5 and llama',
-    category: 'advanced/loaders',
-    output_node: false,
-  },
-  VAELoader: {
-    input: { required: { vae_name: [[...VAES]] } },
-    output: ['VAE'],
-    output_name: ['VAE'],
-    name: 'VAELoader',
-    display_name: 'Load VAE',
-    description: '',
-    category: 'loaders',
-    output_node: false,
-  },
-  FluxGuidance: {
-    input: {
-      required: {
-        conditioning: ['CONDITIONING'],
-        guidance: ['FLOAT', { default: 3.5, min: 0.0, max: 100.0, step: 0.1 }],
-      },
-    },
-    output: ['CONDITIONING'],
-    output_name: ['CONDITIONING'],
-    name: 'FluxGuidance',
-    display_name: 'FluxGuidance',
-    description: '',
-    category: 'advanced/conditioning/flux',
-    output_node: false,
-    python_module: 'comfy_extras.nodes_flux',
-  },
-  EmptySD3LatentImage: {
-    input: {
-      required: {
-        width: ['INT', { default: 1024, min: 16, max: MAX_RESOLUTION, step: 16 }],
-        height: ['INT', { default: 1024, min: 16, max: MAX_RESOLUTION, step: 16 }],
-        batch_size: ['INT', { default: 1, min: 1, max: 4096 }],
-      },
-    },
-    output: ['LATENT'],
-    output_name: ['LATENT'],
-    name: 'EmptySD3LatentImage',
-    display_name: 'EmptySD3LatentImage',
-    description: '',
-    category: 'latent/sd3',
-    output_node: false,
-    python_module: 'comfy_extras.nodes_sd3',
-  },
-  RandomNoise: {
-    input: {
-      required: {
-        noise_seed: ['INT', { default: 0, min: 0, max: SEED_MAX, control_after_generate: true }],
-      },
-    },
-    output: ['NOISE'],
-    output_name: ['NOISE'],
-    name: 'RandomNoise',
-    display_name: 'RandomNoise',
-    description: '',
-    category: 'sampling/custom_sampling/noise',
-    output_node: false,
-    python_module: CUSTOM_SAMPLER_MODULE,
-  },
-  KSamplerSelect: {
-    input: { required: { sampler_name: [[...SAMPLERS]] } },
-    output: ['SAMPLER'],
-    output_name: ['SAMPLER'],
-    name: 'KSamplerSelect',
-    display_name: 'KSamplerSelect',
-    description: '',
-    category: 'sampling/custom_sampling/samplers',
-    output_node: false,
-    python_module: CUSTOM_SAMPLER_MODULE,
-  },
-  BasicScheduler: {
-    input: {
-      required: {
-        model: ['MODEL'],
-        scheduler: [[...SCHEDULERS]],
-        steps: ['INT', { default: 20, min: 1, max: 10000 }],
-        denoise: ['FLOAT', { default: 1.0, min: 0.0, max: 1.0, step: 0.01 }],
-      },
-    },
-    output: ['SIGMAS'],
-    output_name: ['SIGMAS'],
-    name: 'BasicScheduler',
-    display_name: 'BasicScheduler',
-    description: '',
-    category: 'sampling/custom_sampling/schedulers',
-    output_node: false,
-    python_module: CUSTOM_SAMPLER_MODULE,
-  },
-  BasicGuider: {
-    input: { required: { model: ['MODEL'], conditioning: ['CONDITIONING'] } },
-    output: ['GUIDER'],
-    output_name: ['GUIDER'],
-    name: 'BasicGuider',
-    display_name: 'Basic Guider',
-    description: '',
-    category: 'sampling/custom_sampling/guiders',
-    output_node: false,
-    python_module: CUSTOM_SAMPLER_MODULE,
-  },
-  SamplerCustomAdvanced: {
-    input: {
-      required: {
-        noise: ['NOISE'],
-        guider: ['GUIDER'],
-        sampler: ['SAMPLER'],
-        sigmas: ['SIGMAS'],
-        latent_image: ['LATENT'],
-      },
-    },
-    output: ['LATENT', 'LATENT'],
-    output_name: ['output', 'denoised_output'],
-    name: 'SamplerCustomAdvanced',
-    display_name: 'SamplerCustomAdvanced',
-    description: '',
-    category: 'sampling/custom_sampling',
-    output_node: false,
-    python_module: CUSTOM_SAMPLER_MODULE,
-  },
-};
+const fillAll = (inputs: Record<string, InputSpec> | undefined) =>
+  inputs && Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, fill(v)]));
+
+/**
+ * The node classes the simulator validates and executes, read from `object-info.json` (ComfyUI's own INPUT_TYPES /
+ * RETURN_TYPES / CATEGORY; see the file's `$comment` for the sources): those of ComfyUI's default SD1.5, SDXL (base +
+ * refiner), Flux (dev / schnell) and SD3 API-format workflows, and the loaders and samplers around them.
+ */
+export const NODE_CLASSES: Readonly<Record<string, NodeClass>> = Object.fromEntries(
+  Object.entries(objectInfoJson.classes as unknown as Record<string, NodeClass>).map(([name, c]) => {
+    const input: NodeClass['input'] = { required: fillAll(c.input.required) ?? {} };
+    if (c.input.optional) input.optional = fillAll(c.input.optional);
+    if (c.input.hidden) input.hidden = c.input.hidden;
+    return [name, { ...c, input }];
+  }),
+);
 
 /** Node classes whose execution is "the sampling" (progress per step; failNext/interruptNext strike here). */
-export const SAMPLER_CLASSES: ReadonlySet<string> = new Set(['KSampler', 'SamplerCustomAdvanced']);
+export const SAMPLER_CLASSES: ReadonlySet<string> = new Set(['KSampler', 'KSamplerAdvanced', 'SamplerCustom', 'SamplerCustomAdvanced']);
 
 /** Looks up a node class by `class_type`; undefined for a class the simulator does not know. */
 export function nodeClass(classType: string): NodeClass | undefined {

@@ -8,7 +8,10 @@
 // SamplerCustomAdvanced, EmptySD3LatentImage). A {@link RunPlan} injects test behaviours into one run.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLER_CLASSES } from './catalog';
+import { nodeClass, SAMPLER_CLASSES } from './catalog';
+import { executionOrder } from './execution-order';
+import { previewFrame, previewFrameWithMetadata } from './preview-frames';
+import { ProgressState } from './progress-state';
 import { pyJsonDumps } from './py';
 import type { HistoryEntry, ImageRef, NodeMeta, QueueItem, UiOutput } from './queue';
 import { queueTuple } from './queue';
@@ -19,6 +22,8 @@ import { isLink, type ApiGraph } from './validate';
 export interface ExecutorHooks {
   send(type: string, data: Record<string, unknown>, sid: string | null): void;
   sendBinary(data: Buffer, sid: string | null): void;
+  /** Whether the socket `sid` announced `supports_preview_metadata` in its feature flags (and the server honours them). */
+  supportsPreviewMetadata(sid: string | null): boolean;
   /** Closes every WebSocket abruptly (used by {@link RunPlan.dropSocketsAfterSteps}). */
   dropSockets?(): void;
 }
@@ -31,7 +36,7 @@ export interface ExecutorOptions {
   stepDelayMs: number;
   /** Fixed sampling time per image, ms, spread evenly over the steps; null/undefined: use `stepDelayMs`. */
   renderMs?: number | null;
-  /** Send one binary JPEG preview frame per sampled prompt. */
+  /** Send a binary JPEG preview frame per sampler step (event 4 to clients that asked for metadata, else event 1). */
   previews: boolean;
 }
 
@@ -39,6 +44,10 @@ export interface ExecutorOptions {
 export interface RunPlan {
   /** `legacy`: no `execution_success` (neither sent nor in the history messages), like servers before mid-2024. */
   completion?: 'modern' | 'legacy';
+  /** false: a cached output node sends no `executed` (servers before v0.8.0-era caching). Default true. */
+  cachedExecuted?: boolean;
+  /** false: no `progress_state` messages. Default true. */
+  progressState?: boolean;
   /** Raise `execution_error` with this message/type halfway through the sampler. */
   fail?: { message: string; type: string };
   /** Stop with `execution_interrupted` halfway through the sampler. */
@@ -98,6 +107,7 @@ interface Run {
   dropped: boolean;
   /** The node where a planned failure / interrupt strikes (a sampler that runs, else the first node that runs). */
   strikeNode: string | null;
+  progress: ProgressState;
   send(type: string, data: Record<string, unknown>, sid: string | null): void;
 }
 
@@ -290,9 +300,13 @@ export class Executor {
       steps: 0,
       dropped: false,
       strikeNode: null,
+      progress: new ProgressState(promptId),
       send: (type, data, sid) => {
         if (!run.abandoned) this.hooks.send(type, data, sid);
       },
+    };
+    const progressState = (data: Record<string, unknown>) => {
+      if (plan.progressState !== false) run.send('progress_state', data, clientId);
     };
     this.run = run;
     this.interruptRequested = false;
@@ -326,18 +340,21 @@ export class Executor {
     // Output nodes in id order, each after its inputs (depth first, inputs in key order).
     const outputs = [...item.outputs].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     for (const o of outputs) collect(o);
-    const cachedNodes: string[] = [];
+    const cached = new Set<string>();
     for (const id of order) {
       const hit = this.cache.get(sigs.get(id) ?? '');
       if (hit) {
-        cachedNodes.push(id);
+        cached.add(id);
         values.set(id, hit.outputs);
         if (hit.ui) ui.set(id, hit.ui);
       }
     }
-    addMessage('execution_cached', { nodes: cachedNodes, prompt_id: promptId }, false);
+    // execution.py `PromptExecutor.execute`: the cached nodes in the prompt's own order.
+    addMessage('execution_cached', { nodes: Object.keys(prompt).filter((id) => cached.has(id)), prompt_id: promptId }, false);
 
-    const toRun = order.filter((id) => !values.has(id));
+    const isOutput = (id: string) => nodeClass(prompt[id]?.class_type ?? '')?.output_node === true;
+    const runList = executionOrder(prompt, outputs, (id) => cached.has(id), isOutput);
+    const toRun = runList.filter((id) => !cached.has(id));
     const isSampler = (id: string) => SAMPLER_CLASSES.has(prompt[id]?.class_type ?? '');
     if (plan.fail || plan.interrupt) {
       run.strikeNode = toRun.find(isSampler) ?? toRun[0] ?? null;
@@ -350,11 +367,21 @@ export class Executor {
         // Everything was cached: strike before any node would run, charged to the (cached) sampler.
         this.strike(run, order.find(isSampler) ?? outputs[0] ?? '', {});
       }
-      for (const id of toRun) {
+      for (const id of runList) {
         const node = prompt[id];
         if (!node) continue;
         this.check(id, run);
+        if (cached.has(id)) {
+          // A cached output node "runs" from the cache: v0.8.0 sends `executed` with its images (recorded `gen.b`).
+          const cachedUi = ui.get(id);
+          if (cachedUi && plan.cachedExecuted !== false) {
+            sendToClient('executed', { node: id, display_node: id, output: cachedUi, prompt_id: promptId });
+          }
+          progressState(run.progress.finish(id));
+          continue;
+        }
         if (this.current) this.current.node = id;
+        progressState(run.progress.start(id));
         sendToClient('executing', { node: id, display_node: id, prompt_id: promptId });
         if (id === run.strikeNode && !isSampler(id)) this.strike(run, id, node.inputs);
         const result = await this.runNode(id, run, values);
@@ -366,6 +393,7 @@ export class Executor {
           sendToClient('executed', { node: id, display_node: id, output: result.ui, prompt_id: promptId });
         }
         if (!run.abandoned) this.cache.set(sigs.get(id) ?? id, entry);
+        progressState(run.progress.finish(id));
         executed.push(id);
       }
       if (plan.completion !== 'legacy') addMessage('execution_success', { prompt_id: promptId }, false);
@@ -463,7 +491,7 @@ export class Executor {
 
   /**
    * The sampling loop shared by KSampler and SamplerCustomAdvanced: per step a delay (renderMs × batch spread over
-   * the steps, else stepDelayMs), an interrupt check and a `progress` message; a preview frame halfway; a planned
+   * the steps, else stepDelayMs), an interrupt check, `progress_state`, `progress` and a preview frame; a planned
    * failure / interrupt strikes after half of the steps.
    */
   private async sample(id: string, run: Run, sampled: Sampled, base: { width: number; height: number; batch: number }): Promise<void> {
@@ -471,7 +499,6 @@ export class Executor {
     const promptId = run.item.promptId;
     const inputs = run.item.prompt[id]?.inputs ?? {};
     const half = Math.floor(steps / 2);
-    const previewAt = Math.ceil(steps / 2);
     const renderMs = this.opts.renderMs;
     const total = renderMs === null || renderMs === undefined ? null : renderMs * Math.max(1, base.batch);
     const started = Date.now();
@@ -481,16 +508,19 @@ export class Executor {
       if (total === null) await this.sleep(this.opts.stepDelayMs);
       else await this.sleep(started + (total * step) / steps - Date.now());
       this.check(id, run);
+      // main.py `hijack_progress` hook: progress_state (and event 4 for a client that asked for it), then progress,
+      // then event 1 for a client that did not.
+      if (run.plan.progressState !== false) run.send('progress_state', run.progress.update(id, step, steps), run.clientId);
+      const jpeg = this.opts.previews
+        ? await renderPreviewJpeg({ ...sampled, width: base.width, height: base.height }, step / steps)
+        : null;
+      const withMeta = this.hooks.supportsPreviewMetadata(run.clientId);
+      const meta = { node_id: id, prompt_id: promptId, display_node_id: id, parent_node_id: null, real_node_id: id };
+      if (jpeg && withMeta && !run.abandoned) this.hooks.sendBinary(previewFrameWithMetadata(jpeg, meta), run.clientId);
       run.send('progress', { value: step, max: steps, prompt_id: promptId, node: id }, run.clientId);
+      if (jpeg && !withMeta && !run.abandoned) this.hooks.sendBinary(previewFrame(jpeg), run.clientId);
       run.steps++;
       this.countStep(run);
-      if (this.opts.previews && step === previewAt && !run.abandoned) {
-        const jpeg = await renderPreviewJpeg({ ...sampled, width: base.width, height: base.height }, step / steps);
-        const head = Buffer.alloc(8);
-        head.writeUInt32BE(1, 0); // event type 1: PREVIEW_IMAGE
-        head.writeUInt32BE(1, 4); // image format 1: JPEG
-        if (!run.abandoned) this.hooks.sendBinary(Buffer.concat([head, jpeg]), run.clientId);
-      }
     }
     if (run.strikeNode === id) this.strike(run, id, inputs); // steps < 1 cannot happen, but never finish a doomed node
   }
@@ -502,7 +532,8 @@ export class Executor {
     const get = (name: string) => this.input(values, inp[name]);
     const noLatent: Extract<Value, { t: 'LATENT' }> = { t: 'LATENT', width: 512, height: 512, batch: 1 };
     switch (node.class_type) {
-      case 'CheckpointLoaderSimple': {
+      case 'CheckpointLoaderSimple':
+      case 'CheckpointLoader': {
         const ckpt = String(inp.ckpt_name);
         return {
           outputs: [
@@ -514,8 +545,12 @@ export class Executor {
       }
       case 'UNETLoader':
         return { outputs: [{ t: 'MODEL', ckpt: String(inp.unet_name), loras: [] }] };
+      case 'CLIPLoader':
       case 'DualCLIPLoader':
-        return { outputs: [{ t: 'CLIP', ckpt: `${String(inp.clip_name1)}+${String(inp.clip_name2)}`, loras: [] }] };
+      case 'TripleCLIPLoader': {
+        const names = [inp.clip_name, inp.clip_name1, inp.clip_name2, inp.clip_name3].filter((n) => n !== undefined);
+        return { outputs: [{ t: 'CLIP', ckpt: names.map(String).join('+'), loras: [] }] };
+      }
       case 'VAELoader':
         return { outputs: [{ t: 'VAE', ckpt: String(inp.vae_name) }] };
       case 'LoraLoader':
@@ -534,13 +569,15 @@ export class Executor {
             : { t: 'CLIP', ckpt: '', loras: [] };
         return { outputs: [m, c] };
       }
-      case 'CLIPTextEncode': {
+      case 'CLIPTextEncode':
+      case 'CLIPTextEncodeSDXL':
+      case 'CLIPTextEncodeSDXLRefiner': {
         const clip = get('clip');
         return {
           outputs: [
             {
               t: 'CONDITIONING',
-              text: String(inp.text ?? ''),
+              text: String(inp.text ?? inp.text_g ?? ''),
               clip: clip?.t === 'CLIP' ? { ckpt: clip.ckpt, loras: clip.loras } : { ckpt: '', loras: [] },
             },
           ],
@@ -562,7 +599,23 @@ export class Executor {
         };
       }
       case 'RandomNoise':
+      case 'DisableNoise':
         return { outputs: [{ t: 'NOISE', seed: num(inp.noise_seed, 0) }] };
+      case 'LatentUpscale':
+      case 'LatentUpscaleBy': {
+        const l = get('samples');
+        const from = l?.t === 'LATENT' ? l : noLatent;
+        const by = num(inp.scale_by, 1);
+        const width = node.class_type === 'LatentUpscale' ? num(inp.width, from.width) || from.width : Math.round(from.width * by);
+        const height = node.class_type === 'LatentUpscale' ? num(inp.height, from.height) || from.height : Math.round(from.height * by);
+        return { outputs: [{ ...from, width, height }] };
+      }
+      case 'VAEEncode':
+        return { outputs: [noLatent] };
+      case 'EmptyImage': {
+        const blank = { positive: '', seed: num(inp.color, 0), checkpoint: '', loras: [], cfg: 1, steps: 1 };
+        return { outputs: [{ t: 'IMAGE', specs: [{ ...blank, width: num(inp.width, 512), height: num(inp.height, 512) }] }] };
+      }
       case 'KSamplerSelect':
         return { outputs: [{ t: 'SAMPLER', name: String(inp.sampler_name) }] };
       case 'BasicScheduler':
@@ -576,23 +629,28 @@ export class Executor {
             },
           ],
         };
-      case 'BasicGuider': {
+      case 'BasicGuider':
+      case 'CFGGuider': {
         const model = get('model');
-        const cond = get('conditioning');
+        const cond = get(node.class_type === 'CFGGuider' ? 'positive' : 'conditioning');
         return {
           outputs: [{ t: 'GUIDER', model: model?.t === 'MODEL' ? model : null, conditioning: cond?.t === 'CONDITIONING' ? cond : null }],
         };
       }
-      case 'KSampler': {
+      case 'KSampler':
+      case 'KSamplerAdvanced': {
         const model = get('model');
         const positive = get('positive');
         const latent = get('latent_image');
-        const steps = Math.max(1, Math.floor(num(inp.steps, 20)));
+        // KSamplerAdvanced samples steps start_at_step..min(end_at_step, steps).
+        const total = Math.floor(num(inp.steps, 20));
+        const span = Math.min(total, Math.floor(num(inp.end_at_step, total))) - Math.floor(num(inp.start_at_step, 0));
+        const steps = Math.max(1, span);
         const modelLoras = model?.t === 'MODEL' ? model.loras : [];
         const clipLoras = positive?.t === 'CONDITIONING' ? positive.clip.loras : [];
         const sampled: Sampled = {
           positive: positive?.t === 'CONDITIONING' ? positive.text : '',
-          seed: num(inp.seed, 0),
+          seed: num(inp.seed ?? inp.noise_seed, 0),
           checkpoint: model?.t === 'MODEL' ? model.ckpt : '',
           loras: loraApplications(modelLoras, clipLoras),
           cfg: num(inp.cfg, 8),
@@ -602,9 +660,15 @@ export class Executor {
         await this.sample(id, run, sampled, base);
         return { outputs: [{ t: 'LATENT', width: base.width, height: base.height, batch: base.batch, sampled }] };
       }
+      case 'SamplerCustom':
       case 'SamplerCustomAdvanced': {
-        const noise = get('noise');
-        const guider = get('guider');
+        const custom = node.class_type === 'SamplerCustom';
+        const noise: Value | undefined = custom ? { t: 'NOISE', seed: num(inp.noise_seed, 0) } : get('noise');
+        const model0 = get('model');
+        const pos0 = get('positive');
+        const guider: Value | undefined = custom
+          ? { t: 'GUIDER', model: model0?.t === 'MODEL' ? model0 : null, conditioning: pos0?.t === 'CONDITIONING' ? pos0 : null }
+          : get('guider');
         const sigmas = get('sigmas');
         const latent = get('latent_image');
         const model = guider?.t === 'GUIDER' ? guider.model : null;
@@ -662,8 +726,16 @@ export class Executor {
           throw new NodeFailure(id, toError(ex), { filename_prefix: [prefix], images: [null] });
         }
       }
-      default:
-        throw new NodeFailure(id, new Error(`unknown node class ${node.class_type}`), {});
+      default: {
+        // Model patches and conditioning tweaks (CLIPSetLastLayer, ModelSamplingFlux/SD3, ConditioningZeroOut,
+        // ConditioningSetTimestepRange, ConditioningCombine): each output passes on the first input of its type.
+        const inputs = Object.keys(inp).map(get);
+        const outputs = (nodeClass(node.class_type)?.output ?? []).map((type) => inputs.find((v) => v?.t === type));
+        if (outputs.length === 0 || outputs.some((v) => v === undefined)) {
+          throw new NodeFailure(id, new Error(`unknown node class ${node.class_type}`), {});
+        }
+        return { outputs: outputs as Value[] };
+      }
     }
   }
 }

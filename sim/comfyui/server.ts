@@ -14,6 +14,7 @@ import { applyBehaviourPatch, DEFAULT_BEHAVIOUR, type BehaviourPatch, type SimBe
 import { MODEL_FOLDERS, modelMetadata, objectInfo, objectInfoEntry, SEED_MAX } from './catalog';
 import { Executor, type RunPlan } from './executor';
 import { PromptQueue, queueTuple, type HistoryEntry, type QueueItem } from './queue';
+import { systemStats } from './system-stats';
 import { isPlainObject, validatePrompt } from './validate';
 
 /** Options of {@link startSimulator}. */
@@ -36,8 +37,16 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Where SaveImage writes; default a fresh temp dir (removed again by close()). */
   outputDir?: string;
-  /** Send one binary JPEG preview frame per sampled prompt (event 1, format 1); default false. */
+  /**
+   * Send a binary JPEG preview frame per sampler step, like ComfyUI started with `--preview-method`: event 4
+   * (PREVIEW_IMAGE_WITH_METADATA) to a client whose feature flags asked for it, else event 1; default false.
+   */
   previews?: boolean;
+  /**
+   * The machine `GET /system_stats` reports: `cuda` (default, a simulated GPU) or `cpu` (like ComfyUI started with
+   * `--cpu`: device `{name: "cpu", type: "cpu", index: null}` with the system RAM as its VRAM, recorded from v0.8.0).
+   */
+  device?: 'cuda' | 'cpu';
   /** Initial test behaviour (see {@link SimBehaviour}); default {@link DEFAULT_BEHAVIOUR}. Throws when invalid. */
   behaviour?: BehaviourPatch;
 }
@@ -81,7 +90,15 @@ export interface RunningSimulator {
   restart(): Promise<void>;
 }
 
-const MAX_BODY = 50 * 1024 * 1024;
+/** server.py `max_upload_size` default (100 MB), as `GET /features` reports it. */
+const MAX_BODY = 100 * 1024 * 1024;
+/**
+ * comfy_api/feature_flags.py `SERVER_FEATURE_FLAGS` as v0.8.0 answers them (recorded `get.GET /features` and
+ * `ws.connect + client feature_flags`).
+ */
+const SERVER_FEATURES = { supports_preview_metadata: true, max_upload_size: MAX_BODY, extension: { manager: { supports_v4: true } } };
+/** aiohttp's answer to a request it could not handle (recorded `bad.malformed JSON body`, `bad.prompt is a string`). */
+const INTERNAL_ERROR_TEXT = '500 Internal Server Error\n\nServer got itself in trouble';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const PromptBody = z.looseObject({
@@ -128,6 +145,25 @@ function sendText(res: ServerResponse, status: number, text: string, type = 'tex
   res.end(buf);
 }
 
+/**
+ * No route for this path. A GET or HEAD falls through to aiohttp's static route of the frontend: 404 with an empty
+ * body (recorded `get.GET /nosuchroute`); other methods get aiohttp's plain-text 404.
+ */
+function notFound(res: ServerResponse, method: string): void {
+  if (method !== 'GET' && method !== 'HEAD') return sendText(res, 404, '404: Not Found');
+  res.writeHead(404, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
+  res.end();
+}
+
+/**
+ * A known route with another method: aiohttp's plain-text 405 (recorded `get.PUT /prompt (wrong method)`), except a
+ * GET, which the static route takes and answers 404 (recorded `get.GET /interrupt (wrong method)`).
+ */
+function methodNotAllowed(res: ServerResponse, method: string): void {
+  if (method === 'GET' || method === 'HEAD') return notFound(res, method);
+  sendText(res, 405, '405: Method Not Allowed');
+}
+
 const PROXY_ERROR_PAGE =
   '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>' +
   '<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
@@ -151,13 +187,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Reads a JSON body; throws HttpError 400 on invalid JSON (ComfyUI itself would answer 500). */
-async function readJson(req: IncomingMessage, withNodeErrors = false): Promise<unknown> {
+/** Reads a JSON body; throws HttpError 400 on invalid JSON. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
   const raw = (await readBody(req)).toString('utf8');
   try {
     return JSON.parse(raw) as unknown;
   } catch (ex) {
-    throw new HttpError(400, errorBody('invalid_json', 'Invalid JSON body', ex instanceof Error ? ex.message : String(ex), withNodeErrors));
+    throw new HttpError(400, errorBody('invalid_json', 'Invalid JSON body', ex instanceof Error ? ex.message : String(ex)));
   }
 }
 
@@ -191,6 +227,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   await mkdir(outputDir, { recursive: true });
   let startedAt = Date.now();
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
+  const device = opts.device ?? 'cuda';
   const behaviour: SimBehaviour = { ...DEFAULT_BEHAVIOUR };
   if (opts.behaviour) {
     const err = applyBehaviourPatch(behaviour, opts.behaviour);
@@ -201,6 +238,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   // Like server.py: sid → socket; a reconnect with the same clientId replaces the entry, and a closing socket
   // removes its sid even if a newer socket registered it since (close the old socket before reconnecting).
   const sockets = new Map<string, WebSocket>();
+  /** server.py `sockets_metadata[sid]["feature_flags"]`: what each client announced in its first message. */
+  const clientFlags = new Map<string, Record<string, unknown>>();
+  const supportsPreviewMetadata = (sid: string | null) =>
+    behaviour.featureFlags && sid !== null && clientFlags.get(sid)?.supports_preview_metadata === true;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   const send = (type: string, data: Record<string, unknown>, sid: string | null) => {
@@ -223,7 +264,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
   const executor = new Executor(
     { outputDir, stepDelayMs: opts.stepDelayMs ?? 50, renderMs: opts.renderMs ?? null, previews: opts.previews ?? false },
-    { send, sendBinary, dropSockets },
+    { send, sendBinary, dropSockets, supportsPreviewMetadata },
   );
   let promptNumber = 0;
   let closed = false;
@@ -233,7 +274,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
 
   /** Consumes the one-shot behaviours for the prompt that starts now. */
   const takePlan = (): RunPlan => {
-    const plan: RunPlan = { completion: behaviour.completion };
+    const plan: RunPlan = {
+      completion: behaviour.completion,
+      cachedExecuted: behaviour.cachedExecuted,
+      progressState: behaviour.progressState,
+    };
     if (behaviour.failNext > 0) {
       behaviour.failNext--;
       plan.fail = { message: behaviour.failMessage, type: behaviour.failType };
@@ -281,13 +326,25 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
 
   // --- routes -----------------------------------------------------------------------------------------------------
   const postPrompt = async (req: IncomingMessage, res: ServerResponse) => {
-    const json = await readJson(req, true);
-    if (!isPlainObject(json)) {
-      throw new HttpError(400, errorBody('invalid_request', 'Invalid request body', 'the body must be a JSON object', true));
+    // server.py `post_prompt`: `await request.json()` raises on a body that is not JSON, and `validate_prompt` on a
+    // prompt that is not a dict; aiohttp answers both with a plain-text 500 (recorded `bad.malformed JSON body`,
+    // `bad.prompt is a string`).
+    let json: unknown;
+    try {
+      json = JSON.parse((await readBody(req)).toString('utf8')) as unknown;
+    } catch {
+      return sendText(res, 500, INTERNAL_ERROR_TEXT);
     }
-    const body = parseWith(PromptBody, json, true);
+    if (!isPlainObject(json)) return sendText(res, 500, INTERNAL_ERROR_TEXT);
     if (!('prompt' in json)) {
       sendJson(res, 400, errorBody('no_prompt', 'No prompt provided', 'No prompt provided', true));
+      return;
+    }
+    if (!isPlainObject(json.prompt)) return sendText(res, 500, INTERNAL_ERROR_TEXT);
+    const body = parseWith(PromptBody, json, true);
+    const chosen = typeof body.prompt_id === 'string' ? body.prompt_id : null;
+    if (chosen !== null && behaviour.promptId === 'uuid' && !UUID_RE.test(chosen)) {
+      sendJson(res, 400, errorBody('invalid_prompt_id', 'prompt_id must be a valid UUID', '', true));
       return;
     }
     let number: number;
@@ -296,7 +353,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       number = body.front ? -promptNumber : promptNumber;
       promptNumber++;
     }
-    const promptId = typeof body.prompt_id === 'string' && UUID_RE.test(body.prompt_id) ? body.prompt_id : randomUUID();
+    // v0.8.0 keys its history by any client-chosen string (recorded `pid.*`); older servers chose their own.
+    const promptId = chosen !== null && behaviour.promptId !== 'ignored' ? chosen : randomUUID();
     const result = validatePrompt(body.prompt, body.partial_execution_targets ?? null);
     if (!result.valid) {
       sendJson(res, 400, { error: result.error, node_errors: result.nodeErrors });
@@ -362,35 +420,6 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     res.end(data);
   };
 
-  const systemStats = () => {
-    const gib = 1024 ** 3;
-    return {
-      system: {
-        os: process.platform === 'win32' ? 'nt' : 'posix',
-        ram_total: os.totalmem(),
-        ram_free: os.freemem(),
-        comfyui_version: '0.3.66-sim',
-        required_frontend_version: '1.28.7',
-        python_version: '3.12.3 (simulated) [LoRA Bench ComfyUI simulator]',
-        pytorch_version: '2.8.0+cu128',
-        embedded_python: false,
-        argv: ['main.py', '--simulated'],
-        uptime_s: Math.round((Date.now() - startedAt) / 1000),
-      },
-      devices: [
-        {
-          name: 'Simulated GPU (CPU render)',
-          type: 'cuda',
-          index: 0,
-          vram_total: 24 * gib,
-          vram_free: 24 * gib - (running ? 6 * gib : 2 * gib),
-          torch_vram_total: 8 * gib,
-          torch_vram_free: running ? 1 * gib : 6 * gib,
-        },
-      ],
-    };
-  };
-
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let p = url.pathname;
@@ -411,17 +440,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         .slice(1)
         .map((s) => decodeURIComponent(s));
     } catch {
-      return sendText(res, 404, '404: Not Found');
+      return notFound(res, method);
     }
     const allow = (...methods: string[]) => {
-      if (!methods.includes(method)) throw new HttpError(405, errorBody('method_not_allowed', 'Method Not Allowed', `${method} ${p}`));
+      if (!methods.includes(method)) throw new HttpError(405, null);
     };
     const [a, b, ...rest] = seg;
     const garbage = behaviour.garbage;
     if (garbage && a !== '__sim' && (garbage.routes.length === 0 || garbage.routes.includes(a ?? ''))) {
       return sendGarbage(res, garbage.status, garbage.body);
     }
-    if (rest.length > 0) return sendText(res, 404, '404: Not Found');
+    if (rest.length > 0) return notFound(res, method);
 
     switch (a) {
       case 'prompt':
@@ -502,7 +531,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       case 'system_stats':
         if (b !== undefined) break;
         allow('GET');
-        return sendJson(res, 200, systemStats());
+        return sendJson(res, 200, systemStats(device, startedAt, running !== null));
       case 'embeddings':
         if (b !== undefined) break;
         allow('GET');
@@ -512,9 +541,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         allow('GET');
         return sendJson(res, 200, []);
       case 'features':
-        if (b !== undefined) break;
+        if (b !== undefined || !behaviour.featureFlags) break;
         allow('GET');
-        return sendJson(res, 200, { supports_preview_metadata: false, max_upload_size: MAX_BODY });
+        return sendJson(res, 200, SERVER_FEATURES);
       case 'ws':
         if (b !== undefined) break;
         return sendText(res, 400, 'Expected a WebSocket upgrade');
@@ -540,7 +569,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         break;
       }
     }
-    return sendText(res, 404, '404: Not Found');
+    return notFound(res, method);
   };
 
   const restart = async () => {
@@ -561,7 +590,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         res.destroy();
         return;
       }
-      if (ex instanceof HttpError) sendJson(res, ex.status, ex.body);
+      if (ex instanceof HttpError && ex.status === 405) methodNotAllowed(res, req.method ?? 'GET');
+      else if (ex instanceof HttpError) sendJson(res, ex.status, ex.body);
       else sendJson(res, 500, errorBody('internal_error', 'Internal simulator error', ex instanceof Error ? ex.message : String(ex)));
     });
   };
@@ -586,18 +616,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     wss.handleUpgrade(req, socket, head, (ws) => {
       const sid = url.searchParams.get('clientId') || randomUUID().replace(/-/g, '');
       sockets.delete(sid);
+      clientFlags.delete(sid);
       sockets.set(sid, ws);
       ws.on('error', () => undefined);
       ws.on('close', () => {
         sockets.delete(sid); // server.py pops the sid unconditionally
+        clientFlags.delete(sid);
       });
       let first = true;
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
         try {
           const msg = JSON.parse(data.toString()) as unknown;
-          if (first && isPlainObject(msg) && msg.type === 'feature_flags') {
-            ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: false, max_upload_size: MAX_BODY } }));
+          // server.py `websocket_handler`: only a first message of type feature_flags is answered.
+          if (first && behaviour.featureFlags && isPlainObject(msg) && msg.type === 'feature_flags') {
+            clientFlags.set(sid, isPlainObject(msg.data) ? msg.data : {});
+            ws.send(JSON.stringify({ type: 'feature_flags', data: SERVER_FEATURES }));
           }
         } catch {
           // ComfyUI logs and ignores malformed client messages.

@@ -71,6 +71,58 @@ describe('completion: legacy', () => {
   });
 });
 
+describe('the older forms of ComfyUI', () => {
+  afterEach(() => {
+    sim.setBehaviour({ cachedExecuted: true, progressState: true, featureFlags: true, promptId: 'any' });
+  });
+
+  it('cachedExecuted false: a fully cached prompt sends no executed (history still has the outputs)', async () => {
+    const clientId = randomUUID();
+    const ws = await connect(base, clientId);
+    const g = t2iGraph({ steps: 2, seed: 551, prefix: 'old/cached', size: 64 });
+    await ws.waitDone(await submit(g, clientId));
+    sim.setBehaviour({ cachedExecuted: false });
+    const id = await submit(g, clientId);
+    await ws.waitDone(id);
+    expect(sequence(ws.forPrompt(id))).toEqual(['execution_start', 'execution_cached', 'execution_success', 'executing:null']);
+    expect((await waitHistory(base, id)).outputs['9'].images).toHaveLength(1);
+  });
+
+  it('progressState false: no progress_state at all', async () => {
+    sim.setBehaviour({ progressState: false });
+    const clientId = randomUUID();
+    const ws = await connect(base, clientId);
+    const id = await submit(t2iGraph({ steps: 2, seed: 552, prefix: 'old/ps', size: 64 }), clientId);
+    await ws.waitDone(id);
+    expect(ws.forPrompt(id).map((m) => m.type)).not.toContain('progress_state');
+    expect(ws.forPrompt(id).map((m) => m.type)).toContain('progress');
+  });
+
+  it('featureFlags false: the feature_flags message goes unanswered and /features does not exist', async () => {
+    sim.setBehaviour({ featureFlags: false });
+    const ws = await connect(base, randomUUID());
+    ws.ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
+    await expect(ws.waitFor((m) => m.type === 'feature_flags', 300)).rejects.toThrow(/timed out/);
+    expect((await fetch(`${base}/features`)).status).toBe(404);
+  });
+
+  it('promptId uuid: newer servers refuse a prompt_id that is not a canonical UUID; ignored: older ones pick their own', async () => {
+    const g = t2iGraph({ steps: 2, seed: 553, prefix: 'old/pid', size: 64 });
+    sim.setBehaviour({ promptId: 'uuid' });
+    const refused = await postJson(`${base}/prompt`, { prompt: g, prompt_id: 'not-a-uuid' });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toMatchObject({ type: 'invalid_prompt_id' });
+    const uuid = randomUUID();
+    expect((await postJson(`${base}/prompt`, { prompt: g, prompt_id: uuid })).json.prompt_id).toBe(uuid);
+    sim.setBehaviour({ promptId: 'ignored' });
+    const own = await postJson(`${base}/prompt`, { prompt: g, prompt_id: uuid });
+    expect(own.status).toBe(200);
+    expect(own.json.prompt_id).not.toBe(uuid);
+    await waitHistory(base, uuid);
+    await waitHistory(base, own.json.prompt_id);
+  });
+});
+
 describe('failNext', () => {
   it('fails the next N prompts at the sampler with a real execution_error payload; the queue goes on', async () => {
     sim.setBehaviour({ failNext: 2, failMessage: 'CUDA out of memory. Tried to allocate 2.00 GiB', failType: 'torch.OutOfMemoryError' });
@@ -308,7 +360,7 @@ describe('the /__sim HTTP control routes', () => {
     await ws.waitDone(id);
     expect(ws.forPrompt(id).find((m) => m.type === 'execution_error')?.data.exception_message).toBe('boom');
 
-    expect((await fetch(`${base}/__sim/restart`)).status).toBe(405);
+    expect((await fetch(`${base}/__sim/restart`, { method: 'PUT' })).status).toBe(405);
     expect((await fetch(`${base}/__sim/nope`)).status).toBe(404);
     const r = await postJson(`${base}/api/__sim/restart`, {});
     expect(r).toMatchObject({ status: 200, json: { restarted: true } });

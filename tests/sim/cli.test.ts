@@ -81,10 +81,17 @@ describe('parseArgs', () => {
     expect(parseArgs(['--latency-ms', '0'], env).latencyMs).toBeUndefined();
   });
 
+  it('reads --device (the CPU profile of /system_stats), over SIM_DEVICE', () => {
+    expect(parseArgs(['--device', 'cpu'])).toMatchObject({ device: 'cpu' });
+    expect(parseArgs([], { SIM_DEVICE: 'cpu' })).toMatchObject({ device: 'cpu' });
+    expect(parseArgs(['--device=cuda'], { SIM_DEVICE: 'cpu' })).toMatchObject({ device: 'cuda' });
+  });
+
   it('rejects bad values and unknown flags', () => {
     expect(() => parseArgs(['--render-ms', '-1'])).toThrow(/--render-ms must be an integer/);
     expect(() => parseArgs(['--latency-ms', 'soon'])).toThrow(/--latency-ms must be an integer/);
     expect(() => parseArgs(['--completion', 'new'])).toThrow(/--completion must be modern or legacy/);
+    expect(() => parseArgs(['--device', 'tpu'])).toThrow(/--device must be cuda or cpu/);
     expect(() => parseArgs(['--render-ms'])).toThrow(/missing value/);
     expect(() => parseArgs(['--fail-next', '1'])).toThrow(/unknown argument/);
   });

@@ -3,11 +3,23 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { CHECKPOINTS, LORAS, SAMPLERS, SCHEDULERS } from '../../sim/comfyui/catalog';
 import { readPngText } from '../../sim/comfyui/png';
 import { startSimulator, type RunningSimulator } from '../../sim/comfyui/server';
-import { getJson, meanAbsDiff, pixels, postJson, RecordingSocket, t2iGraph, viewImage, waitHistory, type Graph } from './sim-helpers';
+import {
+  getJson,
+  meanAbsDiff,
+  pixels,
+  postJson,
+  RecordingSocket,
+  sequence,
+  t2iGraph,
+  viewImage,
+  waitHistory,
+  type Graph,
+} from './sim-helpers';
 
 let sim: RunningSimulator;
 let base: string;
@@ -52,24 +64,22 @@ describe('a text-to-image prompt', () => {
     const id: string = res.json.prompt_id;
     await ws.waitDone(id);
 
-    const seq = ws
-      .forPrompt(id)
-      .map((m) =>
-        m.type === 'executing' ? `executing:${m.data.node}` : m.type === 'progress' ? `progress:${m.data.value}/${m.data.max}` : m.type,
-      );
+    // ComfyUI's order (comfy_execution/graph.py ExecutionList, recorded `gen.a`): loader, latent, LoRA, text encoders,
+    // sampler, decode, save; progress_state is checked by the conformance suite.
+    const seq = sequence(ws.forPrompt(id));
     expect(seq).toEqual([
       'execution_start',
       'execution_cached',
       'executing:4',
-      'executing:10',
-      'executing:6',
-      'executing:7',
       'executing:5',
+      'executing:10',
+      'executing:7',
+      'executing:6',
       'executing:3',
-      'progress:1/4',
-      'progress:2/4',
-      'progress:3/4',
-      'progress:4/4',
+      'progress:1/4@3',
+      'progress:2/4@3',
+      'progress:3/4@3',
+      'progress:4/4@3',
       'executing:8',
       'executing:9',
       'executed',
@@ -122,7 +132,7 @@ describe('a text-to-image prompt', () => {
     expect((await readdir(path.join(sim.outputDir, 'flow'))).sort()).toEqual(['bench_00001_.png']);
   });
 
-  it('without client_id sends no execution messages, only progress to every socket', async () => {
+  it('without client_id sends no execution messages, only progress and progress_state to every socket', async () => {
     const watcher = await connect(randomUUID());
     const res = await postJson(`${base}/prompt`, { prompt: t2iGraph({ steps: 3, seed: 4242, prefix: 'anon/x' }) });
     expect(res.status).toBe(200);
@@ -131,10 +141,11 @@ describe('a text-to-image prompt', () => {
     expect(history.status.status_str).toBe('success');
     await watcher.waitFor((m) => m.type === 'progress' && m.data.prompt_id === id && m.data.value === 3);
     const types = watcher.forPrompt(id).map((m) => m.type);
-    expect(types).toEqual(['progress', 'progress', 'progress']);
+    expect(types.filter((t) => t === 'progress')).toEqual(['progress', 'progress', 'progress']);
+    expect(new Set(types)).toEqual(new Set(['progress', 'progress_state']));
   });
 
-  it('counts files per prefix and accepts a client-chosen lowercase UUID as prompt_id', async () => {
+  it('counts files per prefix and accepts any client-chosen prompt_id, like v0.8.0', async () => {
     const clientId = randomUUID();
     const ws = await connect(clientId);
     const chosen = randomUUID();
@@ -145,14 +156,12 @@ describe('a text-to-image prompt', () => {
     });
     expect(a.json.prompt_id).toBe(chosen);
     await ws.waitDone(chosen);
-    const upper = randomUUID().toUpperCase();
     const b = await postJson(`${base}/prompt`, {
       prompt: t2iGraph({ seed: 12, prefix: 'count/p' }),
       client_id: clientId,
-      prompt_id: upper,
+      prompt_id: 'my-custom-id',
     });
-    expect(b.json.prompt_id).not.toBe(upper);
-    expect(b.json.prompt_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(b.json.prompt_id).toBe('my-custom-id');
     await ws.waitDone(b.json.prompt_id);
     const h = await waitHistory(base, b.json.prompt_id);
     expect(h.outputs['9'].images[0]).toEqual({ filename: 'p_00002_.png', subfolder: 'count', type: 'output' });
@@ -205,9 +214,13 @@ describe('validation', () => {
     const noOut = await post({ prompt: g2 });
     expect(noOut.status).toBe(400);
     expect(noOut.json.error.type).toBe('prompt_no_outputs');
-    const bad = await post('{"prompt": ');
-    expect(bad.status).toBe(400);
-    expect(bad.json.error.type).toBe('invalid_json');
+    // aiohttp's plain-text 500 for a body that is not JSON (recorded `bad.malformed JSON body`).
+    const bad = await fetch(`${base}/prompt`, { method: 'POST', body: '{"prompt": ' });
+    expect([bad.status, bad.headers.get('content-type'), await bad.text()]).toEqual([
+      500,
+      'text/plain; charset=utf-8',
+      '500 Internal Server Error\n\nServer got itself in trouble',
+    ]);
   });
 
   it('reports missing inputs, ranges, types and bad links per node', async () => {
@@ -292,17 +305,13 @@ describe('rendering through the server', () => {
     expect(d1).toBeGreaterThan(d05);
   });
 
-  it('serves an identical resubmission from the cache: all nodes cached, no executed, no new file', async () => {
+  it('serves an identical resubmission from the cache: all nodes cached, executed with the old file, no new file', async () => {
     const g = t2iGraph({ seed: 31337, prefix: 'cache/c' });
     const first = await run(ws, clientId, g);
     const second = await run(ws, clientId, g);
     const msgs = ws.forPrompt(second.id);
-    expect(msgs.map((m) => (m.type === 'executing' ? `executing:${m.data.node}` : m.type))).toEqual([
-      'execution_start',
-      'execution_cached',
-      'execution_success',
-      'executing:null',
-    ]);
+    expect(sequence(msgs)).toEqual(['execution_start', 'execution_cached', 'executed', 'execution_success', 'executing:null']);
+    expect(msgs.find((m) => m.type === 'executed')?.data.output).toEqual(first.history.outputs['9']);
     expect([...msgs[1]?.data.nodes].sort()).toEqual(Object.keys(g).sort());
     expect(second.history.outputs).toEqual(first.history.outputs);
     expect(second.history.outputs['9'].images).toEqual([{ filename: 'c_00001_.png', subfolder: 'cache', type: 'output' }]);
@@ -404,29 +413,20 @@ describe('catalog routes', () => {
       output_node: false,
     });
     const all = (await getJson(`${base}/api/object_info`)).json;
-    expect(Object.keys(all).sort()).toEqual(
-      [
-        'CLIPTextEncode',
-        'CheckpointLoaderSimple',
-        'EmptyLatentImage',
-        'KSampler',
-        'LoraLoader',
-        'LoraLoaderModelOnly',
-        'SaveImage',
-        'VAEDecode',
-        // Flux-style graphs
-        'UNETLoader',
-        'DualCLIPLoader',
-        'VAELoader',
-        'FluxGuidance',
-        'EmptySD3LatentImage',
-        'RandomNoise',
-        'KSamplerSelect',
-        'BasicScheduler',
-        'BasicGuider',
-        'SamplerCustomAdvanced',
-      ].sort(),
+    // The classes of ComfyUI's default SD1.5, SDXL base + refiner, Flux dev / schnell and SD3 workflows.
+    expect(Object.keys(all)).toEqual(
+      expect.arrayContaining(['CheckpointLoaderSimple', 'CLIPTextEncode', 'EmptyLatentImage', 'KSampler', 'VAEDecode', 'SaveImage']),
     );
+    expect(Object.keys(all)).toEqual(
+      expect.arrayContaining(['KSamplerAdvanced', 'UNETLoader', 'DualCLIPLoader', 'VAELoader', 'FluxGuidance']),
+    );
+    expect(Object.keys(all)).toEqual(
+      expect.arrayContaining(['ModelSamplingFlux', 'SamplerCustomAdvanced', 'TripleCLIPLoader', 'ModelSamplingSD3']),
+    );
+    expect(Object.keys(all)).toHaveLength(37);
+    expect(all.KSamplerAdvanced.input.required.noise_seed[1]).toMatchObject({ min: 0, control_after_generate: true });
+    expect(all.CLIPSetLastLayer.input.required.stop_at_clip_layer).toEqual(['INT', { default: -1, min: -24, max: -1, step: 1 }]);
+    expect(all.CheckpointLoader.input.required.config_name[0]).toEqual(['v1-inference.yaml', 'v1-inference_fp16.yaml']);
     expect(all.SaveImage.output_node).toBe(true);
     expect(all.KSampler.input.required.sampler_name[0]).toEqual([...SAMPLERS]);
     expect(all.KSampler.input.required.scheduler[0]).toEqual([...SCHEDULERS]);
@@ -459,7 +459,11 @@ describe('catalog routes', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/api/nope`)).status).toBe(404);
     expect((await fetch(`${base}/history/a/b`)).status).toBe(404);
-    expect((await fetch(`${base}/interrupt`)).status).toBe(405);
+    // A GET that no route takes is aiohttp's static-route 404, empty (recorded `get.GET /interrupt (wrong method)`).
+    const getInterrupt = await fetch(`${base}/interrupt`);
+    expect([getInterrupt.status, await getInterrupt.text()]).toEqual([404, '']);
+    const put = await fetch(`${base}/prompt`, { method: 'PUT' });
+    expect([put.status, await put.text()]).toEqual([405, '405: Method Not Allowed']);
     expect((await fetch(`${base}/view?filename=../etc/passwd`)).status).toBe(400);
     expect((await fetch(`${base}/view?filename=x.png&subfolder=../..`)).status).toBe(403);
     expect((await fetch(`${base}/view?filename=none.png`)).status).toBe(404);
@@ -468,14 +472,14 @@ describe('catalog routes', () => {
 });
 
 describe('previews', () => {
-  it('sends one binary JPEG preview frame per prompt when enabled', async () => {
+  it('sends one binary JPEG preview frame (event 1) per sampler step when enabled', async () => {
     const other = await startSimulator({ port: 0, stepDelayMs: 2, previews: true });
     const clientId = randomUUID();
     const ws = await RecordingSocket.connect(other.url, clientId);
     try {
       const res = await postJson(`${other.url}/prompt`, { prompt: t2iGraph({ steps: 4, prefix: 'pv' }), client_id: clientId });
       await ws.waitDone(res.json.prompt_id);
-      expect(ws.binaries).toHaveLength(1);
+      expect(ws.binaries).toHaveLength(4);
       const frame = ws.binaries[0] as Buffer;
       expect(frame.readUInt32BE(0)).toBe(1);
       expect(frame.readUInt32BE(4)).toBe(1);
@@ -483,6 +487,47 @@ describe('previews', () => {
       expect((await sharp(frame.subarray(8)).metadata()).format).toBe('jpeg');
     } finally {
       await ws.close();
+      await other.close();
+    }
+  });
+
+  it('sends event 4 (PREVIEW_IMAGE_WITH_METADATA, tied to its prompt) to a client that sent feature flags first', async () => {
+    const other = await startSimulator({ port: 0, stepDelayMs: 2, previews: true });
+    const clientId = randomUUID();
+    const raw = new WebSocket(`${other.url.replace(/^http/, 'ws')}/ws?clientId=${clientId}`);
+    const frames: Buffer[] = [];
+    const texts: Array<{ type: string; data: any }> = [];
+    raw.on('message', (data, isBinary) => {
+      if (isBinary) frames.push(data as Buffer);
+      else texts.push(JSON.parse(String(data)) as { type: string; data: any });
+    });
+    await new Promise((resolve) => raw.once('open', resolve));
+    raw.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
+    try {
+      await vi.waitFor(() => expect(texts.map((m) => m.type)).toContain('feature_flags'));
+      expect(texts.find((m) => m.type === 'feature_flags')?.data).toEqual({
+        supports_preview_metadata: true,
+        max_upload_size: 104857600,
+        extension: { manager: { supports_v4: true } },
+      });
+      const res = await postJson(`${other.url}/prompt`, { prompt: t2iGraph({ steps: 3, prefix: 'pv4' }), client_id: clientId });
+      const id = res.json.prompt_id as string;
+      await vi.waitFor(() => expect(texts.some((m) => m.type === 'executing' && m.data.node === null)).toBe(true));
+      expect(frames).toHaveLength(3);
+      const frame = frames[0] as Buffer;
+      expect(frame.readUInt32BE(0)).toBe(4);
+      const len = frame.readUInt32BE(4);
+      expect(JSON.parse(frame.subarray(8, 8 + len).toString('utf8'))).toEqual({
+        node_id: '3',
+        prompt_id: id,
+        display_node_id: '3',
+        parent_node_id: null,
+        real_node_id: '3',
+        image_type: 'image/jpeg',
+      });
+      expect((await sharp(frame.subarray(8 + len)).metadata()).format).toBe('jpeg');
+    } finally {
+      raw.close();
       await other.close();
     }
   });

@@ -200,15 +200,20 @@ export class RecordingSocket {
   }
 }
 
-/** `type` of each message, `executing:<node>` for executing and `progress:<value>/<max>@<node>` for progress. */
+/**
+ * `type` of each message, `executing:<node>` for executing and `progress:<value>/<max>@<node>` for progress;
+ * `progress_state` is left out (tests/sim/conformance checks it).
+ */
 export function sequence(msgs: readonly WsMessage[]): string[] {
-  return msgs.map((m) =>
-    m.type === 'executing'
-      ? `executing:${m.data.node}`
-      : m.type === 'progress'
-        ? `progress:${m.data.value}/${m.data.max}@${m.data.node}`
-        : m.type,
-  );
+  return msgs
+    .filter((m) => m.type !== 'progress_state')
+    .map((m) =>
+      m.type === 'executing'
+        ? `executing:${m.data.node}`
+        : m.type === 'progress'
+          ? `progress:${m.data.value}/${m.data.max}@${m.data.node}`
+          : m.type,
+    );
 }
 
 /** POST JSON; returns status, parsed JSON body (or null when empty) and the raw text. */

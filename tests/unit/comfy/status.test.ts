@@ -64,6 +64,15 @@ describe('probeComfy', () => {
     });
   });
 
+  it('says CPU plainly for a server without a GPU, and shows no RAM as VRAM', async () => {
+    const cpuSim = await startSimulator({ port: 0, device: 'cpu' });
+    try {
+      expect(await probeComfy(cpuSim.url)).toMatchObject({ reachable: true, cpu: true, gpu: null, vram_free: null });
+    } finally {
+      await cpuSim.close();
+    }
+  });
+
   it('says in words when the server cannot be reached', async () => {
     const s = await probeComfy('http://127.0.0.1:9');
     expect(s.reachable).toBe(false);

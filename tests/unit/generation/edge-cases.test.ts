@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, stepDelayMs: 10 });
 });
 afterEach(() => {
-  sim.setBehaviour({ completion: 'modern', failNext: 0, interruptNext: 0, dropSocketsAfterSteps: null });
+  sim.setBehaviour({ completion: 'modern', cachedExecuted: true, failNext: 0, interruptNext: 0, dropSocketsAfterSteps: null });
 });
 afterAll(async () => {
   await sim.close();
@@ -65,7 +66,11 @@ const doneImages = (events: GenerationEvent[]) =>
   events.flatMap((e) => (e.type === 'image' && e.result.status === 'done' ? [e.result.image_id] : []));
 
 describe('protocol edge cases, against the simulator made to behave that way', () => {
-  it('a fully cached run: no executed message, outputs from /history', async () => {
+  it.each([
+    ['v0.8.0: executed with the old images', true],
+    ['older servers: no executed message', false],
+  ])('a fully cached run (%s): cached, the image from /history', async (_label, cachedExecuted) => {
+    sim.setBehaviour({ cachedExecuted });
     const runner = new ComfyRunner(sim.url);
     const graph = buildGraph({
       checkpoint: 'v1-5-pruned-emaonly.safetensors',
@@ -74,7 +79,7 @@ describe('protocol edge cases, against the simulator made to behave that way', (
       negative: '',
       seed: 99,
       sampler: { steps: 2, cfg: 7, sampler_name: 'euler', scheduler: 'normal', width: 64, height: 64 },
-      filenamePrefix: 'edge/cached',
+      filenamePrefix: `edge/cached-${cachedExecuted}`,
     });
     const first = await runner.runImage({ graph });
     const again = await runner.runImage({ graph });
@@ -185,6 +190,48 @@ describe('resume after a workbench restart', () => {
     const mine = Object.values(history).filter((h) => JSON.stringify(h.prompt[2]).includes(`lorabench/${id}/`));
     expect(mine).toHaveLength(3);
   });
+});
+
+describe('a workbench killed around POST /prompt', () => {
+  /** A session whose first image a previous workbench marked running with its own prompt_id, then died. */
+  async function cutOff(seed: number, posted: boolean) {
+    const id = await session(sim.url, [seed]);
+    const chosen = randomUUID();
+    const before = await editSession(id, (d) => {
+      d.step_2_generation.results = planResults(d.step_1_setup);
+      d.step_2_generation.generation_started = true;
+      d.status = 'interrupted';
+      Object.assign(d.step_2_generation.results[0]!, { status: 'running', comfy_prompt_id: chosen, server: sim.url });
+    });
+    if (posted) {
+      const runner = new ComfyRunner(sim.url);
+      expect(await runner.queuePrompt(graphFor(before.step_1_setup, before.step_2_generation.results[0]!, id), chosen)).toBe(chosen);
+      runner.close();
+    }
+    return { id, chosen };
+  }
+  const promptsOf = async (id: string) => {
+    const history = (await (await fetch(`${sim.url}/history?max_items=10000`)).json()) as Record<string, { prompt: unknown[] }>;
+    return Object.values(history).filter((h) => JSON.stringify(h.prompt[2]).includes(`lorabench/${id}/`)).length;
+  };
+
+  it('after ComfyUI accepted the prompt: Resume re-attaches by the persisted id, every image rendered once', async () => {
+    const { id, chosen } = await cutOff(41, true);
+    const events = await run(id);
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+    expect((await loadSession(id)).step_2_generation.results[0]?.comfy_prompt_id).toBe(chosen);
+    expect(await promptsOf(id)).toBe(3);
+  });
+
+  it('before the POST reached ComfyUI: the persisted id is found lost and the image is submitted', async () => {
+    const { id, chosen } = await cutOff(42, false);
+    const events = await run(id);
+    expect(events.at(-1)).toMatchObject({ status: 'completed' });
+    const first = (await loadSession(id)).step_2_generation.results[0]!;
+    expect(first.status).toBe('done');
+    expect(first.comfy_prompt_id).not.toBe(chosen);
+    expect(await promptsOf(id)).toBe(3);
+  }, 20_000);
 });
 
 describe('workflows', () => {
