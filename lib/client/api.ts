@@ -5,6 +5,7 @@ import type { GeneratedPrompt, GenerateRequest, MetricsRequest, PromptSource } f
 import { ComparisonSchema, type Comparison } from '@/lib/report/compare';
 import type { SessionLog } from '@/lib/log/schema';
 import type { ClientReport } from '@/lib/report/service';
+import type { Similarity } from '@/lib/report/schema';
 import type { Setup, SessionSummary } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
 
@@ -106,6 +107,7 @@ export const api = {
     leave: () => call<{ left: true }>('/api/rate/leave', json('POST')),
   },
   report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
+  similarity: (id: string) => call<Similarity>(`/api/sessions/${id}/similarity`),
   sessionLog: (id: string) => call<SessionLog>(`/api/sessions/${id}/log`),
   compare,
   comfyStatus: (url?: string, signal?: AbortSignal) =>
