@@ -12,7 +12,7 @@ import { conflictOf, draftOf } from '@/lib/client/store';
 import type { ComfyStatus } from '@/lib/comfy/status';
 import { fieldMessages } from '@/lib/api/errors';
 import { ReadySetupSchema, type PromptPair, type Setup } from '@/lib/sessions/schema';
-import { applyPreset, estimateSeconds, imageCount, PRESETS, promptsMissing, type PresetId } from '@/lib/setup/presets';
+import { applyPreset, decisionNote, estimateSeconds, imageCount, PRESETS, promptsMissing, type PresetId } from '@/lib/setup/presets';
 import { LoraMetadata } from './lora-metadata';
 import { PromptGenerator } from './prompt-generator';
 import { useOpenSession } from './session-context';
@@ -488,6 +488,7 @@ export function SetupTab() {
           <span className="muted" data-testid="plan-summary">
             {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length} strengths) = {images}{' '}
             images · about {formatEstimate(estimateSeconds(setup))} of GPU time
+            {decisionNote(setup) && <span data-testid="decision-note"> · {decisionNote(setup)}</span>}
           </span>
           <button
             className="primary"

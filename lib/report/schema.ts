@@ -137,7 +137,14 @@ export const AnalysisSchema = z.object({
 });
 export type AnalysisSummary = z.infer<typeof AnalysisSchema>;
 
-export const SettledSchema = z.object({ settled: z.boolean(), reason: z.string() });
+export const SettledSchema = z.object({
+  settled: z.boolean(),
+  reason: z.string(),
+  /** Strengths that could still be the best (the recommended one first); empty when settled. */
+  contention: z.array(z.number()),
+  /** More judged pairs that would likely settle it (lib/report/sample-size.ts, a power calculation); null if not estimable. */
+  more_pairs: Count.nullable(),
+});
 
 export const ReportSchema = z.object({
   session_id: z.string(),

@@ -69,9 +69,9 @@ export function ReportView({ report, Chart, images, similarity }: ReportViewProp
         <p className="muted small">
           Counts are the direct comparisons with the baseline (pooled rows: one verdict per pair, the side that won more of its metrics); n
           = LoRA wins + baseline wins, and ties, skips and &quot;both bad&quot; never count as losses. Arena rate = (wins + ½ ties) ÷ all
-          verdicts. &quot;Beats baseline&quot; is the Bradley–Terry estimate over every comparison of the metric (a tie a quarter win each
-          way); its interval treats prompts as clusters and holds together with every other interval of the report; p: t-test over prompts,
-          Holm-adjusted over every metric and strength.
+          verdicts, skips and &quot;both bad&quot; included. &quot;Beats baseline&quot; is the Bradley–Terry estimate over every comparison
+          of the metric (a tie a quarter win each way); its interval treats prompts as clusters and holds together with every other interval
+          of the report; p: t-test over prompts, Holm-adjusted over every metric and strength.
         </p>
         <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} />
       </Section>
