@@ -11,6 +11,7 @@ import {
   isComfyUnreachable,
   networkFailure,
 } from './errors';
+import { serverHeaders } from './credentials';
 import { parsePreviewFrame } from './preview-frame';
 import {
   HistorySchema,
@@ -23,6 +24,7 @@ import {
   type ImageRef,
   type SystemStats,
 } from './protocol';
+import { httpUrl, parseServerUrl, wsUrl } from './server-url';
 
 export interface RunImageOptions {
   graph: ApiGraph;
@@ -101,14 +103,36 @@ export class ComfyRunner {
   private readonly early = new Map<string, Array<{ type: string; data: Record<string, unknown>; at: Date }>>();
 
   private readonly timeoutMs: number;
+  /** The URL as given (its userinfo may hold basic-auth credentials); only ever used to look up the headers. */
+  private readonly givenUrl: string;
+  private auth: Record<string, string> | null = null;
+  /** The base URL without credentials (`https://host/comfy`): every route and every error message uses it. */
+  readonly baseUrl: string;
 
-  /** `timeoutMs`: the most one HTTP answer or the WebSocket handshake may take (default REQUEST_TIMEOUT_MS). */
-  constructor(
-    readonly baseUrl: string,
-    opts: { timeoutMs?: number } = {},
-  ) {
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  /**
+   * `url`: the server's base URL, `http(s)://host[:port][/prefix]`, a prefix ending in `/api` included (server.py
+   * serves every route under `/api` too); userinfo in it is sent as basic auth and never shown. Other credentials come
+   * from credentials.ts (`COMFYUI_CREDENTIALS`, or remembered from a Setup URL). `timeoutMs`: the most one HTTP answer
+   * or the WebSocket handshake may take (default REQUEST_TIMEOUT_MS).
+   */
+  constructor(url: string, opts: { timeoutMs?: number } = {}) {
+    this.givenUrl = url;
+    this.baseUrl = parseServerUrl(url)?.url ?? url.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
+
+  /** The credential headers for this server, read once. Throws ComfyUnreachableError for a bad COMFYUI_CREDENTIALS. */
+  private headers(): Record<string, string> {
+    return (this.auth ??= serverHeaders(this.givenUrl));
+  }
+
+  /** An HTTP error status in words; 401 and 403 say the credentials are missing or refused. */
+  private statusFailure(what: string, status: number): ComfyUnreachableError {
+    if (status === 401 || status === 403) {
+      const how = Object.keys(this.headers()).length ? 'refused our credentials' : 'asks for credentials';
+      return this.fail(`${how} (${what}: HTTP ${status}); set them in COMFYUI_CREDENTIALS or the server URL (README, "Remote servers")`);
+    }
+    return this.fail(`answered ${what} with HTTP ${status}`);
   }
 
   /** `ComfyUI at <url> <what>`: every error of this runner names the server. */
@@ -126,16 +150,18 @@ export class ComfyRunner {
 
   private async open(): Promise<void> {
     if (this.ws) return;
-    const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws?clientId=${this.clientId}`;
-    const ws = new WebSocket(url, { handshakeTimeout: this.timeoutMs });
+    const ws = new WebSocket(wsUrl(this.baseUrl, this.clientId), { handshakeTimeout: this.timeoutMs, headers: this.headers() });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', (err) => {
-        // ws words a handshake timeout only in its message.
+        // ws words a handshake timeout and a refused upgrade only in its message.
+        const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
         reject(
           /handshake has timed out/.test(err.message)
             ? this.fail(`did not open its WebSocket (/ws) within ${this.timeoutMs / 1000} s`, err)
-            : networkFailure(this.baseUrl, 'WebSocket /ws', err, this.timeoutMs),
+            : status
+              ? this.statusFailure('WebSocket /ws', Number(status))
+              : networkFailure(this.baseUrl, 'WebSocket /ws', err, this.timeoutMs),
         );
       });
     });
@@ -248,8 +274,9 @@ export class ComfyRunner {
    */
   private async request(route: string, init?: RequestInit): Promise<{ res: Response; body: Buffer }> {
     const what = `${init?.method ?? 'GET'} ${route.split('?')[0]}`;
+    const headers = { ...this.headers(), ...(init?.headers as Record<string, string> | undefined) };
     try {
-      const res = await fetch(`${this.baseUrl}${route}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(httpUrl(this.baseUrl, route), { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
       return { res, body: Buffer.from(await res.arrayBuffer()) };
     } catch (err) {
       throw networkFailure(this.baseUrl, what, err, this.timeoutMs);
@@ -258,7 +285,7 @@ export class ComfyRunner {
 
   /** The body as JSON. Throws ComfyUnreachableError for a non-2xx status or a body that is not JSON (e.g. an HTML page). */
   private json(what: string, res: Response, body: Buffer): unknown {
-    if (!res.ok) throw this.fail(`answered ${what} with HTTP ${res.status}`);
+    if (!res.ok) throw this.statusFailure(what, res.status);
     try {
       return JSON.parse(body.toString('utf8'));
     } catch (err) {
@@ -387,7 +414,7 @@ export class ComfyRunner {
   async fetchImage(ref: ImageRef): Promise<Buffer> {
     const qs = new URLSearchParams({ filename: ref.filename, subfolder: ref.subfolder, type: ref.type });
     const { res, body } = await this.request(`/view?${qs}`);
-    if (!res.ok) throw this.fail(`answered GET /view?${qs} with HTTP ${res.status}`);
+    if (!res.ok) throw this.statusFailure(`GET /view?${qs}`, res.status);
     if (!isImage(body)) throw this.fail(`answered GET /view?${qs} with ${describeBody(res, body)} instead of an image`);
     return body;
   }
