@@ -11,6 +11,7 @@ import { listSessions, loadSession } from '@/lib/sessions/store';
 import { commit } from '@/lib/sessions/writer';
 import { generationFinishedEvent, generationStartedEvent, type JobMode } from './events';
 import { graphFor } from './graph';
+import { ewma, shouldTake, targetDepth, type Pace } from './pacing';
 
 /** Per-server throughput, for the ETA. */
 export interface ServerStat {
@@ -37,8 +38,13 @@ export type StreamEvent = GenerationEvent | { type: 'hello'; running: boolean; r
 
 type Listener = (ev: GenerationEvent) => void;
 
-/** Prompts kept queued on each ComfyUI server, so the GPU never waits for the workbench between images. */
-const LANES_PER_SERVER = Math.max(1, Number(process.env.COMFY_QUEUE_DEPTH) || 2);
+/**
+ * The fewest prompts kept on each ComfyUI server, so the GPU never waits for the workbench between images; a fast
+ * server gets more once its speed is measured (pacing.ts `targetDepth`).
+ */
+const MIN_DEPTH = Math.max(1, Number(process.env.COMFY_QUEUE_DEPTH) || 2);
+/** The longest wait between two probes of a server that was taken out. */
+const REPROBE_MAX_MS = 30_000;
 /** A prompt lost by ComfyUI (e.g. a restart) is submitted again at most this often. */
 const MAX_RESUBMITS = 3;
 const PREVIEW_EVERY_MS = 250;
@@ -48,7 +54,7 @@ const now = () => new Date().toISOString();
 /** A failure in words for the session's error message; a full disk says so (diskFullError). */
 const failureMessage = (err: unknown) => diskFullError(err)?.message ?? messageOf(err);
 
-interface Server {
+interface Server extends Pace {
   url: string;
   runner: ComfyRunner;
   healthy: boolean;
@@ -57,6 +63,10 @@ interface Server {
   /** Completion times (ms) of the last images, for seconds per image. */
   finishes: number[];
   done: number;
+  /** Prompt ids sent to it before it was taken out and sent elsewhere since: deleted from its queue when it is back. */
+  abandoned: string[];
+  /** The timer of the next probe while it is out. */
+  probe: NodeJS.Timeout | null;
 }
 
 interface Item {
@@ -64,6 +74,8 @@ interface Item {
   /** A prompt submitted by an earlier run, still to be found in ComfyUI's queue or history. */
   attach: { promptId: string; server: string } | null;
   resubmits: number;
+  /** The prompt id this run sent it as (or re-attached to), once it is on a server. */
+  sent?: string;
 }
 
 /** One running job: its mode, the prompts in flight, and how to stop it. */
@@ -75,9 +87,11 @@ interface Job {
 
 /**
  * One background generation job per session, living in the Next.js server process (kept on globalThis so route
- * bundles and dev reloads share it). Each ComfyUI server gets LANES_PER_SERVER lanes; a lane submits an image, waits
- * for it, downloads it and writes it, so with two lanes one image renders while the previous one is downloaded and the
- * next waits in ComfyUI's queue. Every image's state change is written to `session_meta.json` before it is announced;
+ * bundles and dev reloads share it). Each ComfyUI server is kept at its target depth (pacing.ts: at least
+ * MIN_DEPTH, more for a server fast enough to finish an image before the workbench has queued the next); each prompt is
+ * submitted, waited for, downloaded and written, so one image renders while the previous one is downloaded and the
+ * next waits in ComfyUI's queue. Near the end a slow server leaves the last images to faster ones. A server that stops
+ * answering is taken out (its images go to the others) and probed again until it answers, then takes images again. Every image's state change is written to `session_meta.json` before it is announced;
  * its `prompt_id` (chosen here, a UUID) and server are written before `POST /prompt`, so a restarted workbench
  * re-attaches to prompts instead of rendering them again, and one killed before the POST finds the id lost and submits.
  */
@@ -168,6 +182,8 @@ class GenerationJobs {
     let done = results.filter((r) => r.status === 'done').length;
     let fatal: string | null = null;
     let lastPreview = 0;
+    let over = false;
+    const reprobeMs = Math.max(10, Number(process.env.COMFY_REPROBE_MS) || 2_000);
 
     const servers: Server[] = serverList(setup.comfyui_url || comfyConfig().url).map((url) => ({
       url,
@@ -176,6 +192,11 @@ class GenerationJobs {
       lastError: null,
       finishes: [],
       done: 0,
+      inflight: 0,
+      msPerImage: null,
+      turnaroundMs: null,
+      abandoned: [],
+      probe: null,
     }));
     const queue: Item[] = results
       .filter((r) => r.status !== 'done')
@@ -209,10 +230,16 @@ class GenerationJobs {
       this.emit(id, { type: 'eta', seconds: rate > 0 ? (total - done) / rate : null, servers: st });
     };
 
-    /** The next item for a lane of `server`: its own re-attachments first, then the shared queue. */
+    /**
+     * The next item for `server`: its own re-attachments first (already in its queue), then, while it has fewer than
+     * its target depth and is the right server for one more (pacing.ts), one from the shared queue.
+     */
     const next = (server: Server): Item | undefined => {
       const own = queue.findIndex((q) => q.attach?.server === server.url);
       if (own >= 0) return queue.splice(own, 1)[0];
+      if (server.inflight >= targetDepth(server, MIN_DEPTH)) return undefined;
+      const others = servers.filter((s) => s !== server && s.healthy);
+      if (!shouldTake(server, others, queue.length)) return undefined;
       const shared = queue.findIndex((q) => !q.attach || !servers.some((s) => s.healthy && s.url === q.attach!.server));
       return shared >= 0 ? queue.splice(shared, 1)[0] : undefined;
     };
@@ -220,6 +247,7 @@ class GenerationJobs {
     const renderOn = async (server: Server, item: Item): Promise<void> => {
       const r = byId.get(item.imageId)!;
       let promptId = item.attach?.server === server.url ? item.attach.promptId : null;
+      const submitAt = performance.now();
       if (!promptId) {
         // The id is ours and on disk before ComfyUI hears of it: a workbench killed after ComfyUI accepted the prompt
         // but before its answer was written re-attaches by this id instead of rendering the image twice.
@@ -231,12 +259,19 @@ class GenerationJobs {
       } else {
         await setResult(r.image_id, { status: 'running', started_at: r.started_at ?? now() });
       }
+      const submitMs = performance.now() - submitAt;
+      item.sent = promptId;
       job.inflight.set(r.image_id, { server, promptId });
       let renderingAt: string | null = null;
+      let startedAt: number | null = null;
+      let endedAt = 0;
       try {
-        await server.runner.waitForEnd(promptId, {
+        const { cached } = await server.runner.waitForEnd(promptId, {
           signal: job.abort.signal,
-          onStart: (at) => (renderingAt ??= at.toISOString()),
+          onStart: (at) => {
+            renderingAt ??= at.toISOString();
+            startedAt ??= performance.now();
+          },
           onProgress: (value, max) => this.emit(id, { type: 'step', image_id: r.image_id, value, max }),
           onPreview: (image, mime) => {
             if (Date.now() - lastPreview < PREVIEW_EVERY_MS) return;
@@ -244,6 +279,8 @@ class GenerationJobs {
             this.emit(id, { type: 'preview', image_id: r.image_id, data_url: `data:${mime};base64,${image.toString('base64')}` });
           },
         });
+        endedAt = performance.now();
+        if (startedAt !== null && !cached) server.msPerImage = ewma(server.msPerImage, endedAt - startedAt);
         await writeSessionImage(id, r.filename, await server.runner.collect(promptId));
       } finally {
         job.inflight.delete(r.image_id);
@@ -252,52 +289,100 @@ class GenerationJobs {
       server.done += 1;
       server.finishes = [...server.finishes.slice(-5), Date.now()];
       await setResult(r.image_id, { status: 'done', rendering_at: renderingAt, completed_at: now(), error: null });
+      server.turnaroundMs = ewma(server.turnaroundMs, performance.now() - endedAt + submitMs);
       emitEta();
     };
 
     /** Puts an item back at the front of the queue, to be submitted afresh, recording why. */
     const requeue = async (item: Item, why: ImageRequeueReason) => {
-      queue.unshift({ ...item, attach: null });
+      queue.unshift({ ...item, attach: null, sent: undefined });
       await setResult(item.imageId, { status: 'queued', comfy_prompt_id: null, server: null }, why);
     };
 
-    /** Takes a server out (once): its images go to the others; the log records why. */
+    /** Takes a server out (once): its images go to the others, the log records why, and it is probed again. */
     const lose = async (server: Server, reason: string) => {
       if (!server.healthy) return;
       server.healthy = false;
       server.lastError = reason;
       console.warn(`[generation] ${id}: ${reason}; its images go to the other servers`);
       await commit(id, () => ({ kind: 'server_lost', server: server.url, reason }), { project: () => null });
+      reprobe(server, reprobeMs);
     };
 
-    const lane = async (server: Server): Promise<void> => {
-      while (job.mode === 'run' && server.healthy && !fatal) {
-        const item = next(server);
-        if (!item) {
-          // Another server may still fail and hand its images back.
-          if (job.inflight.size === 0) return;
-          await new Promise((r) => setTimeout(r, 100));
-          continue;
-        }
-        try {
-          await renderOn(server, item);
-        } catch (err) {
-          if (isComfyCancelled(err) || (isComfyExecution(err) && (job.mode as Job['mode']) === 'cancel')) {
-            await requeue(item, 'cancelled');
-          } else if (isComfyExecution(err) && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
-            await requeue({ ...item, resubmits: item.resubmits + 1 }, 'prompt_lost');
-          } else if (isComfyExecution(err)) {
-            await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
-          } else if (isComfyUnreachable(err)) {
-            await lose(server, err.message);
-            await requeue(item, 'server_lost');
-          } else {
-            // A rejected graph or a local failure (e.g. a full disk) would spoil every image: stop the job.
-            fatal = failureMessage(err);
-            await setResult(item.imageId, { status: 'failed', error: fatal, completed_at: now() });
+    /**
+     * Probes a server that was taken out (`GET /system_stats` and its WebSocket) after `delay` ms, doubling up to
+     * REPROBE_MAX_MS while it does not answer; once it does, it takes images again (its prompts that were sent
+     * elsewhere meanwhile are deleted from its queue first) and the log says so.
+     */
+    const reprobe = (server: Server, delay: number) => {
+      server.probe = setTimeout(() => {
+        server.probe = null;
+        void (async () => {
+          try {
+            await server.runner.systemStats();
+            await server.runner.connect();
+            await server.runner.cancel(server.abandoned.splice(0));
+          } catch {
+            if (!over) reprobe(server, Math.min(REPROBE_MAX_MS, delay * 2));
+            return;
           }
+          if (over) return;
+          server.healthy = true;
+          server.lastError = null;
+          console.info(`[generation] ${id}: ComfyUI at ${server.url} answers again; it takes images again`);
+          await commit(id, () => ({ kind: 'server_back', server: server.url }), { project: () => null });
+          fill();
+        })().catch((err: unknown) => (fatal ??= failureMessage(err)));
+      }, delay);
+      server.probe.unref();
+    };
+
+    /** Renders one item on a server, then settles its failure: requeue, mark failed, take the server out, or stop. */
+    const attempt = async (server: Server, item: Item): Promise<void> => {
+      try {
+        await renderOn(server, item);
+      } catch (err) {
+        if (isComfyCancelled(err) || (isComfyExecution(err) && (job.mode as Job['mode']) === 'cancel')) {
+          await requeue(item, 'cancelled');
+        } else if (isComfyExecution(err) && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
+          await requeue({ ...item, resubmits: item.resubmits + 1 }, 'prompt_lost');
+        } else if (isComfyExecution(err)) {
+          await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
+        } else if (isComfyUnreachable(err)) {
+          await lose(server, err.message);
+          if (item.sent) server.abandoned.push(item.sent);
+          await requeue(item, 'server_lost');
+        } else {
+          // A rejected graph or a local failure (e.g. a full disk) would spoil every image: stop the job.
+          fatal = failureMessage(err);
+          await setResult(item.imageId, { status: 'failed', error: fatal, completed_at: now() });
         }
       }
+    };
+
+    let active = 0;
+    let idle: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => (idle = resolve));
+    /** Gives every healthy server what it should have now; ends the job once nothing runs and nothing can start. */
+    const fill = () => {
+      for (let started = true; started && job.mode === 'run' && !fatal;) {
+        started = false;
+        for (const s of servers) {
+          const item = s.healthy ? next(s) : undefined;
+          if (!item) continue;
+          started = true;
+          s.inflight += 1;
+          active += 1;
+          void attempt(s, item)
+            .catch((err: unknown) => (fatal ??= failureMessage(err)))
+            .finally(() => {
+              s.inflight -= 1;
+              active -= 1;
+              fill();
+            });
+        }
+      }
+      if (active === 0 && (job.mode !== 'run' || fatal || !queue.length || !servers.some((s) => s.healthy))) idle();
     };
 
     try {
@@ -306,10 +391,8 @@ class GenerationJobs {
       if (!servers.some((s) => s.healthy)) {
         fatal = `no ComfyUI server is reachable: ${reasons()}`;
       } else {
-        // allSettled: the job ends only once every lane has stopped, even when one lane could not record a failure.
-        const lanes = await Promise.allSettled(servers.flatMap((s) => Array.from({ length: LANES_PER_SERVER }, () => lane(s))));
-        const broken = lanes.find((l) => l.status === 'rejected');
-        if (broken && !fatal) fatal = failureMessage(broken.reason);
+        fill();
+        await ended;
         if (!fatal && job.mode === 'run' && queue.length) {
           fatal = `every ComfyUI server failed; ${queue.length} image(s) left: ${reasons()}`;
         }
@@ -318,7 +401,11 @@ class GenerationJobs {
       fatal = failureMessage(err);
       console.error(`[generation] ${id} stopped`, err);
     } finally {
-      for (const s of servers) s.runner.close();
+      over = true;
+      for (const s of servers) {
+        if (s.probe) clearTimeout(s.probe);
+        s.runner.close();
+      }
     }
     await this.finish(id, job, fatal);
   }
