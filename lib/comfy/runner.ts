@@ -14,6 +14,7 @@ import {
 import { serverHeaders } from './credentials';
 import { parsePreviewFrame } from './preview-frame';
 import {
+  ExecutedOutputSchema,
   HistorySchema,
   PromptErrorSchema,
   PromptResponseSchema,
@@ -58,6 +59,8 @@ export interface RunImageResult {
 
 interface Waiter extends WaitHooks {
   cachedNodes: Set<string>;
+  /** Output images named by `executed` messages of this prompt, in arrival order. */
+  images: ImageRef[];
   /**
    * Whether ComfyUI ran any node of this prompt (`executing` with a node). A fully cached prompt runs none; v0.8.0
    * still sends `executed` for its output node (recorded `gen.b`), older servers do not, so `executed` tells nothing.
@@ -253,6 +256,11 @@ export class ComfyRunner {
       case 'execution_cached':
         if (Array.isArray(data.nodes)) for (const n of data.nodes) waiter.cachedNodes.add(String(n));
         break;
+      case 'executed': {
+        const images = ExecutedOutputSchema.safeParse(data.output);
+        if (images.success) waiter.images.push(...(images.data.images ?? []));
+        break;
+      }
       case 'execution_success':
         waiter.finish('success');
         break;
@@ -427,17 +435,21 @@ export class ComfyRunner {
     if (!this.ws) await this.connect();
     const promptId = await this.queuePrompt(opts.graph, randomUUID());
     opts.onQueued?.(promptId);
-    const { cached } = await this.waitForEnd(promptId, { onProgress: opts.onProgress });
-    return { promptId, image: await this.collect(promptId), cached };
+    const { cached, images } = await this.waitForEnd(promptId, { onProgress: opts.onProgress });
+    return { promptId, image: await this.collect(promptId, images), cached };
   }
 
   /**
-   * Reads the finished prompt's outputs from `/history/{prompt_id}` and downloads its first output image, bytes
-   * unchanged (so ComfyUI's embedded workflow stays). This module writes no files: the caller stores the bytes.
+   * Downloads the finished prompt's first output image, bytes unchanged (so ComfyUI's embedded workflow stays): the
+   * first of `heard` (the output images `waitForEnd` heard in `executed` messages, which a prompt that ended with
+   * success has written) or else the first in its `/history/{prompt_id}` outputs, the source that survives a dropped
+   * socket (comfyui-protocol.md, "Reliable completion"). This module writes no files: the caller stores the bytes.
    * Throws ComfyExecutionError (ComfyUI's `exception_message` when the prompt failed, or no output), or
    * ComfyUnreachableError.
    */
-  async collect(promptId: string): Promise<Buffer> {
+  async collect(promptId: string, heard: readonly ImageRef[] = []): Promise<Buffer> {
+    const named = heard.find((img) => img.type === 'output');
+    if (named) return this.fetchImage(named);
     const entry = await this.finishedHistory(promptId);
     if (entry.status?.status_str === 'error') {
       throw new ComfyExecutionError(historyErrorMessage(entry) ?? 'ComfyUI reported an error', promptId);
@@ -471,10 +483,12 @@ export class ComfyRunner {
    * the wait began is found at once). Rejects with ComfyExecutionError (`error` with ComfyUI's `exception_message`,
    * `interrupted`, or `lost` when the prompt is in neither queue nor history, e.g. after a ComfyUI restart),
    * ComfyUnreachableError (the socket is down and 3 polls in a row failed), or ComfyCancelledError (signal).
-   * `cached` tells whether ComfyUI served the output node from its cache.
+   * `cached` tells whether ComfyUI served the output node from its cache; `images`: the output images the socket's
+   * `executed` messages named (empty when the end was found by polling, or on older servers for a cached prompt).
    */
-  waitForEnd(promptId: string, hooks: WaitHooks = {}): Promise<{ cached: boolean }> {
+  waitForEnd(promptId: string, hooks: WaitHooks = {}): Promise<{ cached: boolean; images: ImageRef[] }> {
     const cachedNodes = new Set<string>();
+    const images: ImageRef[] = [];
     return new Promise((resolve, reject) => {
       let absentPolls = 0;
       let failedPolls = 0;
@@ -510,7 +524,7 @@ export class ComfyRunner {
       };
       const finish: Waiter['finish'] = (signal, detail) =>
         end(() => {
-          if (signal === 'success') resolve({ cached: cachedNodes.size > 0 && !waiter.ran });
+          if (signal === 'success') resolve({ cached: cachedNodes.size > 0 && !waiter.ran, images });
           else if (signal === 'interrupted') reject(new ComfyExecutionError('the prompt was interrupted', promptId, 'interrupted'));
           else if (signal === 'lost') {
             reject(new ComfyExecutionError('ComfyUI lost the prompt (no longer queued, no history)', promptId, 'lost'));
@@ -518,7 +532,7 @@ export class ComfyRunner {
         });
       if (hooks.signal?.aborted) return onAbort();
       hooks.signal?.addEventListener('abort', onAbort);
-      const waiter: Waiter = { ...hooks, cachedNodes, ran: false, finish };
+      const waiter: Waiter = { ...hooks, cachedNodes, images, ran: false, finish };
       this.waiters.set(promptId, waiter);
       const early = this.early.get(promptId) ?? [];
       this.early.delete(promptId);

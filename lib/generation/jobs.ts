@@ -266,7 +266,7 @@ class GenerationJobs {
       let startedAt: number | null = null;
       let endedAt = 0;
       try {
-        const { cached } = await server.runner.waitForEnd(promptId, {
+        const { cached, images } = await server.runner.waitForEnd(promptId, {
           signal: job.abort.signal,
           onStart: (at) => {
             renderingAt ??= at.toISOString();
@@ -281,7 +281,7 @@ class GenerationJobs {
         });
         endedAt = performance.now();
         if (startedAt !== null && !cached) server.msPerImage = ewma(server.msPerImage, endedAt - startedAt);
-        await writeSessionImage(id, r.filename, await server.runner.collect(promptId));
+        await writeSessionImage(id, r.filename, await server.runner.collect(promptId, images));
       } finally {
         job.inflight.delete(r.image_id);
       }
