@@ -33,7 +33,8 @@ describe('simulator behind a prefix and a key', () => {
 
   it('takes the key as X-API-Key, a bearer token or a basic-auth password, on bare and /api routes', async () => {
     const basic = `Basic ${Buffer.from(`anyone:${KEY}`).toString('base64')}`;
-    for (const headers of [{ 'X-API-Key': KEY }, { Authorization: `Bearer ${KEY}` }, { Authorization: basic }]) {
+    const kinds: Record<string, string>[] = [{ 'X-API-Key': KEY }, { Authorization: `Bearer ${KEY}` }, { Authorization: basic }];
+    for (const headers of kinds) {
       for (const route of ['/system_stats', '/api/system_stats']) {
         const res = await fetch(`${sim.url}${route}`, { headers });
         expect(res.status, `${route} ${JSON.stringify(headers)}`).toBe(200);
