@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, diskFullError, messageOf } from '@/lib/api/errors';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
 import { isComfyCancelled, isComfyExecution, isComfyUnreachable } from '@/lib/comfy/errors';
-import { ComfyRunner } from '@/lib/comfy/runner';
 import type { ImageRequeueReason } from '@/lib/sessions/events';
 import type { Result, ResultPatch, Session } from '@/lib/sessions/schema';
 import { writeSessionImage } from '@/lib/sessions/images';
@@ -11,16 +10,10 @@ import { listSessions, loadSession } from '@/lib/sessions/store';
 import { commit } from '@/lib/sessions/writer';
 import { generationFinishedEvent, generationStartedEvent, type JobMode } from './events';
 import { graphFor } from './graph';
-import { ewma, shouldTake, targetDepth, type Pace } from './pacing';
+import { ewma, shouldTake, targetDepth } from './pacing';
+import { jobServer, reprobe, serverStats, type JobServer, type ServerStat } from './servers';
 
-/** Per-server throughput, for the ETA. */
-export interface ServerStat {
-  url: string;
-  healthy: boolean;
-  done: number;
-  /** Mean seconds between finished images on this server (last 5), null before two images. */
-  seconds_per_image: number | null;
-}
+export type { ServerStat } from './servers';
 
 /** What the Generation tab hears over Server-Sent Events. */
 export type GenerationEvent =
@@ -43,8 +36,7 @@ type Listener = (ev: GenerationEvent) => void;
  * server gets more once its speed is measured (pacing.ts `targetDepth`).
  */
 const MIN_DEPTH = Math.max(1, Number(process.env.COMFY_QUEUE_DEPTH) || 2);
-/** The longest wait between two probes of a server that was taken out. */
-const REPROBE_MAX_MS = 30_000;
+
 /** A prompt lost by ComfyUI (e.g. a restart) is submitted again at most this often. */
 const MAX_RESUBMITS = 3;
 const PREVIEW_EVERY_MS = 250;
@@ -53,21 +45,6 @@ const now = () => new Date().toISOString();
 
 /** A failure in words for the session's error message; a full disk says so (diskFullError). */
 const failureMessage = (err: unknown) => diskFullError(err)?.message ?? messageOf(err);
-
-interface Server extends Pace {
-  url: string;
-  runner: ComfyRunner;
-  healthy: boolean;
-  /** Why the server was taken out (ComfyUnreachableError's message, which names it), for the job's error message. */
-  lastError: string | null;
-  /** Completion times (ms) of the last images, for seconds per image. */
-  finishes: number[];
-  done: number;
-  /** Prompt ids sent to it before it was taken out and sent elsewhere since: deleted from its queue when it is back. */
-  abandoned: string[];
-  /** The timer of the next probe while it is out. */
-  probe: NodeJS.Timeout | null;
-}
 
 interface Item {
   imageId: string;
@@ -82,7 +59,7 @@ interface Item {
 interface Job {
   mode: JobMode;
   abort: AbortController;
-  inflight: Map<string, { server: Server; promptId: string }>;
+  inflight: Map<string, { server: JobServer; promptId: string }>;
 }
 
 /**
@@ -152,7 +129,7 @@ class GenerationJobs {
   async cancel(sessionId: string): Promise<void> {
     const job = await this.runningJob(sessionId);
     job.mode = 'cancel';
-    const byServer = new Map<Server, string[]>();
+    const byServer = new Map<JobServer, string[]>();
     for (const { server, promptId } of job.inflight.values()) byServer.set(server, [...(byServer.get(server) ?? []), promptId]);
     job.abort.abort();
     await Promise.all([...byServer].map(([server, ids]) => server.runner.cancel(ids).catch(() => undefined)));
@@ -185,19 +162,7 @@ class GenerationJobs {
     let over = false;
     const reprobeMs = Math.max(10, Number(process.env.COMFY_REPROBE_MS) || 2_000);
 
-    const servers: Server[] = serverList(setup.comfyui_url || comfyConfig().url).map((url) => ({
-      url,
-      runner: new ComfyRunner(url),
-      healthy: true,
-      lastError: null,
-      finishes: [],
-      done: 0,
-      inflight: 0,
-      msPerImage: null,
-      turnaroundMs: null,
-      abandoned: [],
-      probe: null,
-    }));
+    const servers: JobServer[] = serverList(setup.comfyui_url || comfyConfig().url).map(jobServer);
     const queue: Item[] = results
       .filter((r) => r.status !== 'done')
       .map((r) => ({
@@ -214,18 +179,8 @@ class GenerationJobs {
       this.emit(id, { type: 'image', result: updated, done, total });
     };
 
-    const stats = (): ServerStat[] =>
-      servers.map((s) => {
-        const gaps = s.finishes.slice(1).map((t, i) => t - s.finishes[i]!);
-        return {
-          url: s.url,
-          healthy: s.healthy,
-          done: s.done,
-          seconds_per_image: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000 : null,
-        };
-      });
     const emitEta = () => {
-      const st = stats();
+      const st = serverStats(servers);
       const rate = st.reduce((sum, s) => sum + (s.healthy && s.seconds_per_image ? 1 / s.seconds_per_image : 0), 0);
       this.emit(id, { type: 'eta', seconds: rate > 0 ? (total - done) / rate : null, servers: st });
     };
@@ -234,7 +189,7 @@ class GenerationJobs {
      * The next item for `server`: its own re-attachments first (already in its queue), then, while it has fewer than
      * its target depth and is the right server for one more (pacing.ts), one from the shared queue.
      */
-    const next = (server: Server): Item | undefined => {
+    const next = (server: JobServer): Item | undefined => {
       const own = queue.findIndex((q) => q.attach?.server === server.url);
       if (own >= 0) return queue.splice(own, 1)[0];
       if (server.inflight >= targetDepth(server, MIN_DEPTH)) return undefined;
@@ -244,7 +199,7 @@ class GenerationJobs {
       return shared >= 0 ? queue.splice(shared, 1)[0] : undefined;
     };
 
-    const renderOn = async (server: Server, item: Item): Promise<void> => {
+    const renderOn = async (server: JobServer, item: Item): Promise<void> => {
       const r = byId.get(item.imageId)!;
       let promptId = item.attach?.server === server.url ? item.attach.promptId : null;
       const submitAt = performance.now();
@@ -300,45 +255,25 @@ class GenerationJobs {
     };
 
     /** Takes a server out (once): its images go to the others, the log records why, and it is probed again. */
-    const lose = async (server: Server, reason: string) => {
+    const lose = async (server: JobServer, reason: string) => {
       if (!server.healthy) return;
       server.healthy = false;
       server.lastError = reason;
       console.warn(`[generation] ${id}: ${reason}; its images go to the other servers`);
       await commit(id, () => ({ kind: 'server_lost', server: server.url, reason }), { project: () => null });
-      reprobe(server, reprobeMs);
-    };
-
-    /**
-     * Probes a server that was taken out (`GET /system_stats` and its WebSocket) after `delay` ms, doubling up to
-     * REPROBE_MAX_MS while it does not answer; once it does, it takes images again (its prompts that were sent
-     * elsewhere meanwhile are deleted from its queue first) and the log says so.
-     */
-    const reprobe = (server: Server, delay: number) => {
-      server.probe = setTimeout(() => {
-        server.probe = null;
-        void (async () => {
-          try {
-            await server.runner.systemStats();
-            await server.runner.connect();
-            await server.runner.cancel(server.abandoned.splice(0));
-          } catch {
-            if (!over) reprobe(server, Math.min(REPROBE_MAX_MS, delay * 2));
-            return;
-          }
-          if (over) return;
-          server.healthy = true;
-          server.lastError = null;
+      reprobe(server, reprobeMs, {
+        over: () => over,
+        back: async () => {
           console.info(`[generation] ${id}: ComfyUI at ${server.url} answers again; it takes images again`);
           await commit(id, () => ({ kind: 'server_back', server: server.url }), { project: () => null });
           fill();
-        })().catch((err: unknown) => (fatal ??= failureMessage(err)));
-      }, delay);
-      server.probe.unref();
+        },
+        failed: (err) => (fatal ??= failureMessage(err)),
+      });
     };
 
     /** Renders one item on a server, then settles its failure: requeue, mark failed, take the server out, or stop. */
-    const attempt = async (server: Server, item: Item): Promise<void> => {
+    const attempt = async (server: JobServer, item: Item): Promise<void> => {
       try {
         await renderOn(server, item);
       } catch (err) {
