@@ -201,17 +201,16 @@ describe('ComfyUI unreachable, slow or garbled', () => {
     expectClear(end.error, s.url);
   });
 
-  it('garbage only from /history or only from /view, mid-job: the job fails in words and stores no bad image', async () => {
+  it('garbage only from /view, mid-job: the job fails in words and stores no bad image; garbage from /history is never read', async () => {
     counts.servers += 3;
     const history = await sim({ behaviour: { garbage: { body: 'text', routes: ['history'] } } });
     const shape = await sim({ behaviour: { garbage: { body: 'wrong_shape', routes: ['history'] } } });
     const view = await sim({ behaviour: { garbage: { body: 'html', routes: ['view'] } } });
     expect((await probe(view.url)).status.reachable).toBe(true);
     const [h, w, v] = await Promise.all([generate(history.url), generate(shape.url), generate(view.url)]);
-    expect(h.error).toMatch(/answered GET \/history\/[0-9a-f-]{36} with text\/plain; charset=utf-8 \("upstream connect error/);
-    expectClear(h.error, history.url);
-    expect(w.error).toMatch(/answered GET \/history\/[0-9a-f-]{36} with JSON of an unexpected shape \(detail: /);
-    expectClear(w.error, shape.url);
+    // The image's file comes from the `executed` message (lib/comfy/runner.ts); /history is only the fallback when the
+    // socket told nothing, so a server whose /history is broken still delivers every image.
+    expect([h.error, w.error]).toEqual([null, null]);
     expect(v.error).toMatch(/answered GET \/view\?filename=\S+ with an HTML page instead of an image/);
     expectClear(v.error, view.url);
   });
