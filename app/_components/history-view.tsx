@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { messageOf } from '@/lib/api/errors';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
@@ -11,6 +11,7 @@ import { emptySessionsQuery, sessionQuery, sessionsQuery, trashQuery } from '@/l
 import { comparePath, sessionLogPath, sessionPath } from '@/lib/client/routes';
 import { cleanUpMutation, deleteSessionMutation } from '@/lib/client/session-mutations';
 import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
+import type { ClientSession } from '@/lib/sessions/view';
 import { useSessionActions } from './use-session-actions';
 import { useWorkbench, useWorkbenchStore } from './workbench-provider';
 
@@ -20,6 +21,20 @@ function seconds(from: string | null, to: string | null): string {
   if (!from || !to) return '–';
   const s = (Date.parse(to) - Date.parse(from)) / 1000;
   return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+/**
+ * The judgments of a session in the words the Evaluation tab uses: verdicts (one per metric of a judged pair) and
+ * where each rater stands, "3 of 70 pairs" counted as that rater's screen counts them, "done" once finished.
+ */
+function judgmentWords(s: ClientSession): string {
+  const { judgments, raters } = s.step_3_evaluation;
+  const verdicts = `${judgments} verdict${judgments === 1 ? '' : 's'} (one per metric of each judged pair)`;
+  const who = raters.map(
+    (r) =>
+      `${r.name}: ${r.evaluation_complete ? `done, all ${r.total} pairs` : `${r.current_eval_index} of ${r.total} pairs`}${r.removed_at ? ' (removed)' : ''}`,
+  );
+  return who.length ? `${verdicts} · ${who.join(' · ')}` : `${verdicts} · no rater has started`;
 }
 
 /** Everything about one session: Setup, counts, timings, notes. */
@@ -46,10 +61,7 @@ function Details({ id }: { id: string }) {
       'Images',
       `${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed, of ${results.length}`,
     ],
-    [
-      'Judgments',
-      `${s.step_3_evaluation.judgments} (pair ${s.step_3_evaluation.current_eval_index} of ${s.step_2_generation.pairs_total})`,
-    ],
+    ['Judgments', judgmentWords(s)],
     ['Created', new Date(s.timestamp * 1000).toLocaleString()],
     ['Generation', `${when(s.started_at)} → ${when(s.completed_at)} (${seconds(s.started_at, s.completed_at)})`],
     ['Status', `${s.status}${s.error_message ? `: ${s.error_message}` : ''}`],
@@ -113,6 +125,8 @@ export function HistoryView() {
   const [checked, setChecked] = useState<string[]>([]);
 
   const shown = filterSessions(sessions, filter);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [announce, setAnnounce] = useState('');
 
   const cleanUp = async () => {
     let empty: string[];
@@ -131,13 +145,21 @@ export function HistoryView() {
 
   const remove = (s: SessionSummary) => {
     if (window.confirm(`Delete session ${sessionLabel(s)}? It moves to sessions/.trash/ and can be restored.`))
-      deleteSession.mutate(s.session_id);
+      deleteSession.mutate(s.session_id, {
+        onSuccess: () => {
+          // The row (and its focused button) is gone: focus goes to the list's heading, and the outcome is announced.
+          setAnnounce(`Session ${s.session_id} moved to the trash.`);
+          heading.current?.focus();
+        },
+      });
   };
 
   return (
     <div className="history" data-testid="history-view">
       <div className="plan">
-        <h2 style={{ margin: 0 }}>All sessions</h2>
+        <h1 style={{ margin: 0 }} ref={heading} tabIndex={-1}>
+          All sessions
+        </h1>
         <div className="row">
           <label className="button-like">
             Import .zip
@@ -190,19 +212,27 @@ export function HistoryView() {
         </span>
       </div>
 
+      <p className="sr-only" role="status">
+        {announce}
+      </p>
       <table className="history">
+        <caption className="sr-only">Sessions, newest first</caption>
         <thead>
           <tr>
-            <th aria-label="Compare" />
-            <th aria-label="Thumbnail" />
-            <th>Session</th>
-            <th>LoRA</th>
-            <th>Status</th>
-            <th>Step</th>
-            <th>Images</th>
-            <th>Judgments</th>
-            <th>Notes</th>
-            <th>Actions</th>
+            <th scope="col">
+              <span className="sr-only">Compare</span>
+            </th>
+            <th scope="col">
+              <span className="sr-only">Thumbnail</span>
+            </th>
+            <th scope="col">Session</th>
+            <th scope="col">LoRA</th>
+            <th scope="col">Status</th>
+            <th scope="col">Step</th>
+            <th scope="col">Images</th>
+            <th scope="col">Judgments</th>
+            <th scope="col">Notes</th>
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -346,7 +376,12 @@ function HistoryRow(props: {
             <button onClick={props.onToggle} aria-expanded={props.open}>
               Details
             </button>
-            <a className="button-like" href={`/api/sessions/${s.session_id}/export/zip`} download aria-label={`Export ${s.session_id}`}>
+            <a
+              className="button-like"
+              href={`/api/sessions/${s.session_id}/export/zip`}
+              download
+              aria-label={`Export .zip of ${s.session_id}`}
+            >
               Export .zip
             </a>
             <button onClick={props.onRelaunch}>Relaunch</button>

@@ -7,6 +7,7 @@ import { messageOf } from '@/lib/api/errors';
 import { startGenerationMutation } from '@/lib/client/generation-mutations';
 import { parseNameList as parseNames, parseNumberList, randomSeeds } from '@/lib/client/lists';
 import { comfyStatusQuery } from '@/lib/client/queries';
+import { requestHeadingFocus } from '@/lib/client/focus-request';
 import { sessionPath } from '@/lib/client/routes';
 import { conflictOf, draftOf } from '@/lib/client/store';
 import type { ComfyStatus } from '@/lib/comfy/status';
@@ -309,7 +310,13 @@ export function SetupTab() {
   const status = probe.data ?? (probe.error ? unreachable(checkedUrl, probe.error) : null);
   const check = (url: string) => (url === checkedUrl ? void probe.refetch() : setCheckedUrl(url));
   const startGeneration = async () => {
-    if (await save()) start.mutate(id, { onSuccess: () => router.push(sessionPath(id, 2)) });
+    if (await save())
+      start.mutate(id, {
+        onSuccess: () => {
+          requestHeadingFocus();
+          router.push(sessionPath(id, 2));
+        },
+      });
   };
   const images = imageCount(setup);
   const [preset, setPreset] = useState<PresetId | null>(null);

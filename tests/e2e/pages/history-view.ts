@@ -10,7 +10,7 @@ export class HistoryView {
 
   async exportZip(sessionId: string): Promise<Download> {
     const download = this.page.waitForEvent('download');
-    await this.page.getByRole('link', { name: `Export ${sessionId}` }).click();
+    await this.page.getByRole('link', { name: `Export .zip of ${sessionId}` }).click();
     return download;
   }
 
