@@ -54,7 +54,9 @@ function outline(html: string): Outline {
   const testIds = new Map<string, number>();
   for (const m of html.matchAll(/data-testid="([^"]+)"/g)) testIds.set(m[1]!, (testIds.get(m[1]!) ?? 0) + 1);
   const columns = new Map<string, string[]>();
-  for (const m of html.matchAll(/<table[^>]*data-testid="([^"]+)"[^>]*>(?:<caption[^>]*>[\s\S]*?<\/caption>)?<thead>([\s\S]*?)<\/thead>/g)) {
+  for (const m of html.matchAll(
+    /<table[^>]*data-testid="([^"]+)"[^>]*>(?:<caption[^>]*>[\s\S]*?<\/caption>)?<thead>([\s\S]*?)<\/thead>/g,
+  )) {
     columns.set(
       m[1]!,
       [...m[2]!.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((c) => text(c[1]!)),
