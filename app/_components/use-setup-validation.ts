@@ -48,9 +48,11 @@ export function useSetupValidation(setup: Setup) {
   const validation: SetupValidation = { issue: (key) => (shown(key) ? issues.get(key) : undefined), touch };
   const attempt = (): boolean => {
     setAttempted(true);
-    const first = issues.keys().next();
-    if (first.done) return true;
-    document.getElementById(controlId(first.value))?.focus();
+    if (issues.size === 0) return true;
+    // The first field at fault in the form's order (the schema's order differs: a checkpoint is checked last).
+    const fields = [...issues.keys()].map((key) => document.getElementById(controlId(key))).filter((el) => el !== null);
+    fields.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    fields[0]?.focus();
     return false;
   };
   const visible = [...issues].filter(([key]) => shown(key)).map(([, message]) => message);
