@@ -169,7 +169,14 @@ export function PairScreen(props: {
       <PairView left={pair.left_url} right={pair.right_url} mode={mode} zoom={zoom} />
       <div className="metrics" role="group" aria-label="Verdicts">
         {view.metrics.map((metric, i) => (
-          <div key={metric} className={`metric-row${focus === i ? ' focused' : ''}`} onClick={() => setFocus(i)}>
+          <div
+            key={metric}
+            className={`metric-row${focus === i ? ' focused' : ''}`}
+            onClick={(e) => {
+              // A verdict button moves the focus to the next row itself; a click elsewhere in the row focuses it.
+              if (!(e.target as HTMLElement).closest('button')) setFocus(i);
+            }}
+          >
             <span className="metric-name">
               {metric}
               <span className="metric-def">{view.definitions[metric]}</span>

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { checkScreen, NOTES_DIR, sidewaysOverflow } from './pages/axe';
+import { checkScreen, NOTES_DIR, readmeShot, sidewaysOverflow } from './pages/axe';
 import { EvaluationTab } from './pages/evaluation-tab';
 import { GenerationTab } from './pages/generation-tab';
 import { SetupTab } from './pages/setup-tab';
@@ -30,9 +30,13 @@ async function generated(page: Page): Promise<string> {
   return id;
 }
 
-test('every tab and state has no serious or critical axe violation; keys act only on the rating panel', async ({ page, browser }, testInfo) => {
+test('every tab and state has no serious or critical axe violation; keys act only on the rating panel', async ({
+  page,
+  browser,
+}, testInfo) => {
   const sidebar = new Sidebar(page);
   await page.goto('/');
+  expect((await page.request.get('/favicon.ico')).headers()['content-type']).toMatch(/^image\//);
   await checkScreen(page, '00-welcome');
 
   // A new session opens its Setup without red, and focus lands on the page's heading.
@@ -41,6 +45,7 @@ test('every tab and state has no serious or critical axe violation; keys act onl
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await expect(page.locator('.setup .field-error')).toHaveCount(0);
   await checkScreen(page, '01-setup-new');
+  await readmeShot(page, 'setup');
 
   // Trying to start an empty Setup shows each problem at its field, 1-based and in words, and focuses the first.
   await page.getByRole('button', { name: 'Save and start generation' }).click();
@@ -61,6 +66,7 @@ test('every tab and state has no serious or critical axe violation; keys act onl
   await new GenerationTab(page).waitUntilComplete(6);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`Generation · session ${id}`);
   await checkScreen(page, '03-generation-complete');
+  await readmeShot(page, 'generation');
 
   // The lightbox: a click on a thumbnail shows it large in a modal dialog; Escape closes it.
   await page.getByRole('link', { name: /^baseline, prompt 1, seed 101: enlarge$/ }).click();
@@ -79,6 +85,7 @@ test('every tab and state has no serious or critical axe violation; keys act onl
   await expect(page.getByTestId('pair-prompt')).toContainText('an old stone bridge over a river');
   await expect(page.getByRole('region', { name: 'Rating panel' })).toBeFocused();
   await checkScreen(page, '06-pair-screen');
+  await readmeShot(page, 'evaluation');
 
   // Keys on a focused control do what the control does, never a verdict: Enter on a button, ArrowDown on the Load
   // dropdown, digits on a checkbox.
@@ -115,18 +122,26 @@ test('every tab and state has no serious or critical axe violation; keys act onl
   const rater = await elsewhere.newPage();
   await rater.goto(link);
   await expect(rater.getByTestId('evaluation-status')).toHaveText(`Pair 1 of ${PAIRS}`);
-  await expect(rater.getByRole('button', { name: 'Style: Skip 5' })).toBeInViewport({ ratio: 1 }).catch(async () => {
-    await rater.getByRole('button', { name: 'Style: Skip 5' }).scrollIntoViewIfNeeded();
-    await expect(rater.getByRole('button', { name: 'Style: Skip 5' })).toBeInViewport({ ratio: 1 });
-  });
+  await expect(rater.getByRole('button', { name: 'Style: Skip 5' }))
+    .toBeInViewport({ ratio: 1 })
+    .catch(async () => {
+      await rater.getByRole('button', { name: 'Style: Skip 5' }).scrollIntoViewIfNeeded();
+      await expect(rater.getByRole('button', { name: 'Style: Skip 5' })).toBeInViewport({ ratio: 1 });
+    });
   expect(await sidewaysOverflow(rater)).toBe(0);
   await checkScreen(rater, '09-rater-link-320px');
+  const carol = new EvaluationTab(rater);
+  for (let i = 0; i < PAIRS; i++) await carol.judgeByKeyboard(i, PAIRS, ['3', '2']);
+  await carol.expectComplete(PAIRS);
   await elsewhere.close();
 
-  // The owner's interim report, then the log, the history and a finished session's Details after a reload.
+  // The owner's report, then the log, the history and a finished session's Details after a reload.
+  await page.reload();
+  await expect(page.getByRole('tab', { name: '4. Report' })).toBeEnabled();
   await page.getByRole('tab', { name: '4. Report' }).click();
   await expect(page.getByTestId('recommendation')).toBeVisible();
   await checkScreen(page, '10-report');
+  await readmeShot(page, 'report');
   await page.goto(`/sessions/${id}/log`);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await checkScreen(page, '11-log');
