@@ -124,7 +124,7 @@ function Spacer({ rows, columns }: { rows: number; columns: number }) {
 }
 
 /**
- * One prompt's grid (rows = seeds, columns = baseline + strengths). In a large session (`windowed`) only the rows on
+ * One prompt's grid (rows = seeds, columns = baseline + strengths). In a tall grid (`windowed`) only the rows on
  * screen or near it are rendered, so thousands of images mount a few dozen cells and ask for a few dozen thumbnails;
  * a small one renders every row, so a full-page screenshot shows them all (print always does: useVisibleRows).
  */

@@ -15,8 +15,11 @@ import { LookGate } from './look-gate';
 import { useOpenSession } from './session-context';
 import { useWorkbench } from './workbench-provider';
 
-/** Sessions of at most this many images render every grid row; larger ones only the rows near the screen. */
-const FULL_GRID_MAX = 600;
+/**
+ * Grids of at most this many seeds (rows) render every row, so a full-page screenshot shows them all (every preset
+ * does: Thorough has 8); taller ones render only the rows near the screen (print still gets all: useVisibleRows).
+ */
+const FULL_GRID_MAX_SEEDS = 12;
 
 /** Mean seconds per finished image of this run, times the images left; null until two images have finished. */
 function etaSeconds(results: Result[]): number | null {
@@ -142,7 +145,7 @@ export function GenerationTab() {
         {setup.prompt_pairs.map((prompt, p) => (
           <PromptBlock
             key={p}
-            windowed={results.length > FULL_GRID_MAX}
+            windowed={setup.seeds.length > FULL_GRID_MAX_SEEDS}
             onOpen={setOpened}
             sessionId={id}
             index={p}

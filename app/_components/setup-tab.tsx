@@ -10,7 +10,7 @@ import { sessionPath } from '@/lib/client/routes';
 import { conflictOf, draftOf } from '@/lib/client/store';
 import type { Setup } from '@/lib/sessions/schema';
 import { setupScope } from '@/lib/sessions/setup-lock';
-import { serverRefusal } from '@/lib/setup/start';
+import { serverRefusal, serverUrls } from '@/lib/setup/start';
 import { LoraMetadata } from './lora-metadata';
 import { PromptGenerator } from './prompt-generator';
 import { useOpenSession } from './session-context';
@@ -57,34 +57,47 @@ export function SetupTab() {
   const locked = scope !== 'all';
   // The server the status light, the model lists and the LoRA metadata come from: checked on mount and on demand
   // (blur, Check), not on every keystroke.
-  const [checkedUrl, setCheckedUrl] = useState(setup.comfyui_url);
+  // With several servers, the first stands for the list here (as on the server); Start asks each of them.
+  const [checkedUrl, setCheckedUrl] = useState(serverUrls(setup.comfyui_url)[0]!);
   const probe = useQuery(comfyStatusQuery(checkedUrl));
   const status = probe.data ?? (probe.error ? unreachable(checkedUrl, probe.error) : null);
-  const check = (url: string) => (url === checkedUrl ? void probe.refetch() : setCheckedUrl(url));
+  const check = (urls: string) => {
+    const url = serverUrls(urls)[0]!;
+    if (url === checkedUrl) void probe.refetch();
+    else setCheckedUrl(url);
+  };
   const { validation, attempt, attempted, visible } = useSetupValidation(setup);
   const [refusal, setRefusal] = useState<string | null>(null);
 
+  // Between the click and the server's answer (the status check, the save): a second click does nothing.
+  const [starting, setStarting] = useState(false);
   const startGeneration = async () => {
     setRefusal(null);
-    if (!attempt()) return;
-    // Asked again now, whatever the light showed: a start against a server that does not answer is refused here.
-    setCheckedUrl(setup.comfyui_url);
-    const fresh = await client
-      .fetchQuery({ ...comfyStatusQuery(setup.comfyui_url), staleTime: 0 })
-      .catch((err: unknown) => unreachable(setup.comfyui_url, err));
-    const refused = serverRefusal(fresh);
-    if (refused) {
-      setRefusal(refused);
-      document.getElementById('comfy-url')?.focus();
-      return;
+    if (starting || !attempt()) return;
+    setStarting(true);
+    try {
+      // Asked again now, whatever the light showed: a start against a server that does not answer is refused here.
+      const statuses = await Promise.all(
+        serverUrls(setup.comfyui_url).map((url) =>
+          client.fetchQuery({ ...comfyStatusQuery(url), staleTime: 0 }).catch((err: unknown) => unreachable(url, err)),
+        ),
+      );
+      const refused = serverRefusal(statuses);
+      if (refused) {
+        setRefusal(refused);
+        document.getElementById('comfy-url')?.focus();
+        return;
+      }
+      if (await save())
+        start.mutate(id, {
+          onSuccess: () => {
+            requestHeadingFocus();
+            router.push(sessionPath(id, 2));
+          },
+        });
+    } finally {
+      setStarting(false);
     }
-    if (await save())
-      start.mutate(id, {
-        onSuccess: () => {
-          requestHeadingFocus();
-          router.push(sessionPath(id, 2));
-        },
-      });
   };
 
   return (
@@ -137,7 +150,7 @@ export function SetupTab() {
           <StartBar
             setup={setup}
             resume={started && scope === 'server'}
-            busy={start.isPending || probe.isFetching}
+            busy={starting || start.isPending}
             blocked={conflict}
             refusal={refusal}
             problems={attempted ? visible : []}

@@ -29,11 +29,25 @@ export function planLine(setup: Setup): string {
   );
 }
 
+/** The servers of Setup's URL field (comma-separated, as generation reads it); `['']` for the app's default server. */
+export function serverUrls(text: string): string[] {
+  const list = [
+    ...new Set(
+      text
+        .split(',')
+        .map((u) => u.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    ),
+  ];
+  return list.length ? list : [''];
+}
+
 /**
- * Why Start would not get anywhere on this server, or null: no server answered the last check. A start is refused
- * before it is made, so a wrong URL does not leave a failed session behind.
+ * Why Start would not get anywhere, or null: none of the servers (`statuses`, one per URL of serverUrls) answered.
+ * A start is refused before it is made, so a wrong URL does not leave a failed session behind.
  */
-export function serverRefusal(status: ComfyStatus | null): string | null {
-  if (!status || status.reachable) return null;
-  return `Not started: no ComfyUI server answers at ${status.url || 'the configured URL'} (${status.error ?? 'no answer'}). Fix the server URL above until the light is green, then start again.`;
+export function serverRefusal(statuses: ComfyStatus[]): string | null {
+  if (statuses.length === 0 || statuses.some((s) => s.reachable)) return null;
+  const why = statuses.map((s) => `${s.url || 'the configured URL'}: ${s.error ?? 'no answer'}`).join('; ');
+  return `Not started: no ComfyUI server answers (${why}). Fix the server URL above until the light is green, then start again.`;
 }

@@ -207,7 +207,7 @@ test('a start with no server answering is refused with the reason; a failed sess
   await url.blur();
   await expect(page.getByTestId('comfy-status')).toContainText('Not reachable');
   await setup.startGeneration();
-  await expect(page.getByTestId('start-refusal')).toContainText('Not started: no ComfyUI server answers at http://127.0.0.1:8169');
+  await expect(page.getByTestId('start-refusal')).toContainText('Not started: no ComfyUI server answers (http://127.0.0.1:8169');
   await expect(page).toHaveURL(`/sessions/${id}/setup`);
   await expect(url).toBeFocused();
   await checkScreen(page, '30-start-refused');
@@ -226,4 +226,38 @@ test('a start with no server answering is refused with the reason; a failed sess
   await new GenerationTab(page).waitUntilComplete(6);
   await expect(sidebar.currentStep()).toContainText('Step 3');
   await checkScreen(page, '32-failed-session-resumed');
+});
+
+test('overall mode: one decision per pair, a report of that one metric; two sessions compared', async ({ page }) => {
+  const sidebar = new Sidebar(page);
+  const setup = new SetupTab(page);
+  await page.goto('/');
+  const first = await generated(page);
+  const id = await sidebar.newSession();
+  await setup.waitForComfy();
+  await setup.fill(QUICK);
+  await page.getByRole('radio', { name: /^Overall/ }).check();
+  await expect(page.getByLabel('Metrics')).toBeHidden();
+  await checkScreen(page, '40-setup-overall-mode');
+  await setup.startGeneration();
+  await new GenerationTab(page).waitUntilComplete(6);
+  await new GenerationTab(page).goToEvaluation();
+  const evaluation = new EvaluationTab(page);
+  await evaluation.startAs('erin');
+  await expect(page.getByRole('group', { name: 'Verdicts' }).getByRole('button', { name: /Left better/ })).toHaveCount(1);
+  await expect(page.getByText('Which picture would you rather keep, all things considered?')).toBeVisible();
+  await checkScreen(page, '41-pair-screen-overall');
+  for (let i = 0; i < PAIRS; i++) await evaluation.judgeByKeyboard(i, PAIRS, ['1']);
+  await evaluation.expectComplete(PAIRS);
+  await page.goto(`/sessions/${id}/report`);
+  await expect(page.getByTestId('recommendation')).toBeVisible();
+  await expect(page.getByTestId('dose-response-chart').getByRole('heading')).toHaveText([
+    'All metrics (pooled, each pair once)',
+    'Overall',
+  ]);
+  await checkScreen(page, '42-report-overall');
+
+  await page.goto(`/compare?ids=${first},${id}`);
+  await expect(page.getByTestId('compare-chart').first()).toBeVisible();
+  await checkScreen(page, '43-compare');
 });

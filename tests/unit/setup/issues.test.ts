@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SetupSchema } from '@/lib/sessions/schema';
 import { setupIssues } from '@/lib/setup/issues';
-import { planLine, serverRefusal } from '@/lib/setup/start';
+import { planLine, serverRefusal, serverUrls } from '@/lib/setup/start';
 
 describe("Setup's messages", () => {
   it('name each field as the form does, counting from 1, in words rather than zod codes', () => {
@@ -52,9 +52,12 @@ describe("Setup's messages", () => {
       samplers: [],
       schedulers: [],
     };
-    expect(serverRefusal(down)).toMatch(
-      /^Not started: no ComfyUI server answers at http:\/\/127\.0\.0\.1:9 \(ComfyUI at .* refused the connection\)/,
+    expect(serverRefusal([down])).toMatch(
+      /^Not started: no ComfyUI server answers \(http:\/\/127\.0\.0\.1:9: ComfyUI at .* refused the connection\)/,
     );
-    expect(serverRefusal({ ...down, reachable: true, error: null })).toBeNull();
+    // Several servers: one that answers is enough.
+    expect(serverRefusal([down, { ...down, url: 'http://gpu:8188', reachable: true, error: null }])).toBeNull();
+    expect(serverUrls(' http://a:1/, http://b:2 ,http://a:1')).toEqual(['http://a:1', 'http://b:2']);
+    expect(serverUrls('')).toEqual(['']);
   });
 });
