@@ -1,6 +1,6 @@
 'use client';
 
-import type { ClientReport } from '@/lib/report/schema';
+import type { ClientReport, Similarity } from '@/lib/report/schema';
 import { ReportView } from '@/lib/report/view/report-view';
 import type { RevealImages } from '@/lib/report/view/reveal-gallery';
 import { DoseResponseChart } from './dose-response-chart';
@@ -42,13 +42,21 @@ function ExportLinks({ sessionId }: { sessionId: string }) {
 /**
  * What the Report tab shows for a loaded report: the export downloads once evaluation is complete, then the shared
  * report (lib/report/view/report-view.tsx, the same components as the HTML export) with recharts charts and the
- * session's images. Plain data in, no fetching.
+ * session's images. Plain data in, no fetching (`similarity` undefined while it is being measured, null when it could not be).
  */
-export function ReportTabView({ sessionId, report }: { sessionId: string; report: ClientReport }) {
+export function ReportTabView({
+  sessionId,
+  report,
+  similarity,
+}: {
+  sessionId: string;
+  report: ClientReport;
+  similarity: Similarity | null | undefined;
+}) {
   return (
     <>
       {report.complete && <ExportLinks sessionId={sessionId} />}
-      <ReportView report={report} Chart={DoseResponseChart} images={revealImages(sessionId, report)} />
+      <ReportView report={report} Chart={DoseResponseChart} images={revealImages(sessionId, report)} similarity={similarity} />
     </>
   );
 }

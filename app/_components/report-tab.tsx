@@ -21,6 +21,13 @@ export function ReportTab() {
 function Report() {
   const { session_id: id, revision } = useOpenSession();
   const { data: report, error } = useQuery({ queryKey: ['report', id, revision], queryFn: () => api.report(id) });
+  // The images do not change once generated: measured once per session.
+  const { data: similarity, isError } = useQuery({
+    queryKey: ['similarity', id],
+    queryFn: () => api.similarity(id),
+    enabled: !!report,
+    staleTime: Infinity,
+  });
   if (!report) return <div className="muted">{error?.message ?? 'Computing the report…'}</div>;
-  return <ReportTabView sessionId={id} report={report} />;
+  return <ReportTabView sessionId={id} report={report} similarity={isError ? null : similarity} />;
 }

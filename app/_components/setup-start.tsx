@@ -1,6 +1,7 @@
 'use client';
 
 import type { Setup } from '@/lib/sessions/schema';
+import { decisionNote } from '@/lib/setup/presets';
 import { planLine } from '@/lib/setup/start';
 
 /** The Start bar: the plan, Save and start (or resume), and why Start was refused. */
@@ -19,6 +20,7 @@ export function StartBar(props: {
       <div className="actions">
         <span className="muted" data-testid="plan-summary">
           {planLine(setup)}
+          {decisionNote(setup) && <span data-testid="decision-note"> · {decisionNote(setup)}</span>}
         </span>
         <button className="primary" onClick={onStart} disabled={blocked || busy} aria-describedby="start-message">
           {resume ? 'Save and resume generation' : 'Save and start generation'}

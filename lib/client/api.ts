@@ -1,10 +1,12 @@
 import type { KohyaSummary } from '@/lib/comfy/lora-metadata';
 import type { ComfyStatus } from '@/lib/comfy/status';
+import { redactServerUrl } from '@/lib/comfy/server-url';
 import type { EvaluationView, Choice } from '@/lib/evaluation/blind';
 import type { GeneratedPrompt, GenerateRequest, MetricsRequest, PromptSource } from '@/lib/prompts/schema';
 import { ComparisonSchema, type Comparison } from '@/lib/report/compare';
 import type { SessionLog } from '@/lib/log/schema';
 import type { ClientReport } from '@/lib/report/service';
+import type { Similarity } from '@/lib/report/schema';
 import type { Setup, SessionSummary } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
 
@@ -106,13 +108,15 @@ export const api = {
     leave: () => call<{ left: true }>('/api/rate/leave', json('POST')),
   },
   report: (id: string) => call<ClientReport>(`/api/sessions/${id}/report`),
+  similarity: (id: string) => call<Similarity>(`/api/sessions/${id}/similarity`),
   sessionLog: (id: string) => call<SessionLog>(`/api/sessions/${id}/log`),
   compare,
-  comfyStatus: (url?: string, signal?: AbortSignal) =>
-    call<ComfyStatus>(`/api/comfy/status${url ? `?url=${encodeURIComponent(url)}` : ''}`, { signal }),
+  // POST: a server URL typed with credentials must not travel in a query string.
+  comfyStatus: (url?: string, signal?: AbortSignal) => call<ComfyStatus>('/api/comfy/status', { ...json('POST', { url }), signal }),
   loraMetadata: (url: string, filename: string, signal?: AbortSignal) => {
     const qs = new URLSearchParams({ filename });
-    if (url) qs.set('url', url);
+    // The status check has handed the server this URL's credentials; the query names it without them.
+    if (url) qs.set('url', redactServerUrl(url));
     return call<{ summary: KohyaSummary }>(`/api/comfy/lora-metadata?${qs}`, { signal });
   },
   generatePrompts: (body: GenerateRequest, offline: boolean) =>

@@ -28,6 +28,9 @@ export const ImageRefSchema = z.object({
 });
 export type ImageRef = z.infer<typeof ImageRefSchema>;
 
+/** `output` of an `executed` WebSocket message (server.py `send_sync("executed", …)` with the node's UI output). */
+export const ExecutedOutputSchema = z.object({ images: z.array(ImageRefSchema).optional() });
+
 /** One entry of `GET /history/{prompt_id}`. */
 export const HistoryEntrySchema = z.object({
   outputs: z.record(z.string(), z.object({ images: z.array(ImageRefSchema).optional() })).default({}),

@@ -11,8 +11,10 @@ import {
   isComfyUnreachable,
   networkFailure,
 } from './errors';
+import { serverHeaders } from './credentials';
 import { parsePreviewFrame } from './preview-frame';
 import {
+  ExecutedOutputSchema,
   HistorySchema,
   PromptErrorSchema,
   PromptResponseSchema,
@@ -23,6 +25,7 @@ import {
   type ImageRef,
   type SystemStats,
 } from './protocol';
+import { httpUrl, parseServerUrl, wsUrl } from './server-url';
 
 export interface RunImageOptions {
   graph: ApiGraph;
@@ -56,6 +59,8 @@ export interface RunImageResult {
 
 interface Waiter extends WaitHooks {
   cachedNodes: Set<string>;
+  /** Output images named by `executed` messages of this prompt, in arrival order. */
+  images: ImageRef[];
   /**
    * Whether ComfyUI ran any node of this prompt (`executing` with a node). A fully cached prompt runs none; v0.8.0
    * still sends `executed` for its output node (recorded `gen.b`), older servers do not, so `executed` tells nothing.
@@ -101,14 +106,36 @@ export class ComfyRunner {
   private readonly early = new Map<string, Array<{ type: string; data: Record<string, unknown>; at: Date }>>();
 
   private readonly timeoutMs: number;
+  /** The URL as given (its userinfo may hold basic-auth credentials); only ever used to look up the headers. */
+  private readonly givenUrl: string;
+  private auth: Record<string, string> | null = null;
+  /** The base URL without credentials (`https://host/comfy`): every route and every error message uses it. */
+  readonly baseUrl: string;
 
-  /** `timeoutMs`: the most one HTTP answer or the WebSocket handshake may take (default REQUEST_TIMEOUT_MS). */
-  constructor(
-    readonly baseUrl: string,
-    opts: { timeoutMs?: number } = {},
-  ) {
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  /**
+   * `url`: the server's base URL, `http(s)://host[:port][/prefix]`, a prefix ending in `/api` included (server.py
+   * serves every route under `/api` too); userinfo in it is sent as basic auth and never shown. Other credentials come
+   * from credentials.ts (`COMFYUI_CREDENTIALS`, or remembered from a Setup URL). `timeoutMs`: the most one HTTP answer
+   * or the WebSocket handshake may take (default REQUEST_TIMEOUT_MS).
+   */
+  constructor(url: string, opts: { timeoutMs?: number } = {}) {
+    this.givenUrl = url;
+    this.baseUrl = parseServerUrl(url)?.url ?? url.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
+
+  /** The credential headers for this server, read once. Throws ComfyUnreachableError for a bad COMFYUI_CREDENTIALS. */
+  private headers(): Record<string, string> {
+    return (this.auth ??= serverHeaders(this.givenUrl));
+  }
+
+  /** An HTTP error status in words; 401 and 403 say the credentials are missing or refused. */
+  private statusFailure(what: string, status: number): ComfyUnreachableError {
+    if (status === 401 || status === 403) {
+      const how = Object.keys(this.headers()).length ? 'refused our credentials' : 'asks for credentials';
+      return this.fail(`${how} (${what}: HTTP ${status}); set them in COMFYUI_CREDENTIALS or the server URL (README, "Remote servers")`);
+    }
+    return this.fail(`answered ${what} with HTTP ${status}`);
   }
 
   /** `ComfyUI at <url> <what>`: every error of this runner names the server. */
@@ -126,16 +153,18 @@ export class ComfyRunner {
 
   private async open(): Promise<void> {
     if (this.ws) return;
-    const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws?clientId=${this.clientId}`;
-    const ws = new WebSocket(url, { handshakeTimeout: this.timeoutMs });
+    const ws = new WebSocket(wsUrl(this.baseUrl, this.clientId), { handshakeTimeout: this.timeoutMs, headers: this.headers() });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', (err) => {
-        // ws words a handshake timeout only in its message.
+        // ws words a handshake timeout and a refused upgrade only in its message.
+        const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
         reject(
           /handshake has timed out/.test(err.message)
             ? this.fail(`did not open its WebSocket (/ws) within ${this.timeoutMs / 1000} s`, err)
-            : networkFailure(this.baseUrl, 'WebSocket /ws', err, this.timeoutMs),
+            : status
+              ? this.statusFailure('WebSocket /ws', Number(status))
+              : networkFailure(this.baseUrl, 'WebSocket /ws', err, this.timeoutMs),
         );
       });
     });
@@ -227,6 +256,11 @@ export class ComfyRunner {
       case 'execution_cached':
         if (Array.isArray(data.nodes)) for (const n of data.nodes) waiter.cachedNodes.add(String(n));
         break;
+      case 'executed': {
+        const images = ExecutedOutputSchema.safeParse(data.output);
+        if (images.success) waiter.images.push(...(images.data.images ?? []));
+        break;
+      }
       case 'execution_success':
         waiter.finish('success');
         break;
@@ -248,8 +282,9 @@ export class ComfyRunner {
    */
   private async request(route: string, init?: RequestInit): Promise<{ res: Response; body: Buffer }> {
     const what = `${init?.method ?? 'GET'} ${route.split('?')[0]}`;
+    const headers = { ...this.headers(), ...(init?.headers as Record<string, string> | undefined) };
     try {
-      const res = await fetch(`${this.baseUrl}${route}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(httpUrl(this.baseUrl, route), { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
       return { res, body: Buffer.from(await res.arrayBuffer()) };
     } catch (err) {
       throw networkFailure(this.baseUrl, what, err, this.timeoutMs);
@@ -258,7 +293,7 @@ export class ComfyRunner {
 
   /** The body as JSON. Throws ComfyUnreachableError for a non-2xx status or a body that is not JSON (e.g. an HTML page). */
   private json(what: string, res: Response, body: Buffer): unknown {
-    if (!res.ok) throw this.fail(`answered ${what} with HTTP ${res.status}`);
+    if (!res.ok) throw this.statusFailure(what, res.status);
     try {
       return JSON.parse(body.toString('utf8'));
     } catch (err) {
@@ -387,7 +422,7 @@ export class ComfyRunner {
   async fetchImage(ref: ImageRef): Promise<Buffer> {
     const qs = new URLSearchParams({ filename: ref.filename, subfolder: ref.subfolder, type: ref.type });
     const { res, body } = await this.request(`/view?${qs}`);
-    if (!res.ok) throw this.fail(`answered GET /view?${qs} with HTTP ${res.status}`);
+    if (!res.ok) throw this.statusFailure(`GET /view?${qs}`, res.status);
     if (!isImage(body)) throw this.fail(`answered GET /view?${qs} with ${describeBody(res, body)} instead of an image`);
     return body;
   }
@@ -400,17 +435,21 @@ export class ComfyRunner {
     if (!this.ws) await this.connect();
     const promptId = await this.queuePrompt(opts.graph, randomUUID());
     opts.onQueued?.(promptId);
-    const { cached } = await this.waitForEnd(promptId, { onProgress: opts.onProgress });
-    return { promptId, image: await this.collect(promptId), cached };
+    const { cached, images } = await this.waitForEnd(promptId, { onProgress: opts.onProgress });
+    return { promptId, image: await this.collect(promptId, images), cached };
   }
 
   /**
-   * Reads the finished prompt's outputs from `/history/{prompt_id}` and downloads its first output image, bytes
-   * unchanged (so ComfyUI's embedded workflow stays). This module writes no files: the caller stores the bytes.
+   * Downloads the finished prompt's first output image, bytes unchanged (so ComfyUI's embedded workflow stays): the
+   * first of `heard` (the output images `waitForEnd` heard in `executed` messages, which a prompt that ended with
+   * success has written) or else the first in its `/history/{prompt_id}` outputs, the source that survives a dropped
+   * socket (comfyui-protocol.md, "Reliable completion"). This module writes no files: the caller stores the bytes.
    * Throws ComfyExecutionError (ComfyUI's `exception_message` when the prompt failed, or no output), or
    * ComfyUnreachableError.
    */
-  async collect(promptId: string): Promise<Buffer> {
+  async collect(promptId: string, heard: readonly ImageRef[] = []): Promise<Buffer> {
+    const named = heard.find((img) => img.type === 'output');
+    if (named) return this.fetchImage(named);
     const entry = await this.finishedHistory(promptId);
     if (entry.status?.status_str === 'error') {
       throw new ComfyExecutionError(historyErrorMessage(entry) ?? 'ComfyUI reported an error', promptId);
@@ -444,10 +483,12 @@ export class ComfyRunner {
    * the wait began is found at once). Rejects with ComfyExecutionError (`error` with ComfyUI's `exception_message`,
    * `interrupted`, or `lost` when the prompt is in neither queue nor history, e.g. after a ComfyUI restart),
    * ComfyUnreachableError (the socket is down and 3 polls in a row failed), or ComfyCancelledError (signal).
-   * `cached` tells whether ComfyUI served the output node from its cache.
+   * `cached` tells whether ComfyUI served the output node from its cache; `images`: the output images the socket's
+   * `executed` messages named (empty when the end was found by polling, or on older servers for a cached prompt).
    */
-  waitForEnd(promptId: string, hooks: WaitHooks = {}): Promise<{ cached: boolean }> {
+  waitForEnd(promptId: string, hooks: WaitHooks = {}): Promise<{ cached: boolean; images: ImageRef[] }> {
     const cachedNodes = new Set<string>();
+    const images: ImageRef[] = [];
     return new Promise((resolve, reject) => {
       let absentPolls = 0;
       let failedPolls = 0;
@@ -483,7 +524,7 @@ export class ComfyRunner {
       };
       const finish: Waiter['finish'] = (signal, detail) =>
         end(() => {
-          if (signal === 'success') resolve({ cached: cachedNodes.size > 0 && !waiter.ran });
+          if (signal === 'success') resolve({ cached: cachedNodes.size > 0 && !waiter.ran, images });
           else if (signal === 'interrupted') reject(new ComfyExecutionError('the prompt was interrupted', promptId, 'interrupted'));
           else if (signal === 'lost') {
             reject(new ComfyExecutionError('ComfyUI lost the prompt (no longer queued, no history)', promptId, 'lost'));
@@ -491,7 +532,7 @@ export class ComfyRunner {
         });
       if (hooks.signal?.aborted) return onAbort();
       hooks.signal?.addEventListener('abort', onAbort);
-      const waiter: Waiter = { ...hooks, cachedNodes, ran: false, finish };
+      const waiter: Waiter = { ...hooks, cachedNodes, images, ran: false, finish };
       this.waiters.set(promptId, waiter);
       const early = this.early.get(promptId) ?? [];
       this.early.delete(promptId);

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, diskFullError, messageOf } from '@/lib/api/errors';
 import { comfyConfig, serverList } from '@/lib/comfy/config';
 import { isComfyCancelled, isComfyExecution, isComfyUnreachable } from '@/lib/comfy/errors';
-import { ComfyRunner } from '@/lib/comfy/runner';
 import type { ImageRequeueReason } from '@/lib/sessions/events';
 import type { Result, ResultPatch, Session } from '@/lib/sessions/schema';
 import { writeSessionImage } from '@/lib/sessions/images';
@@ -11,15 +10,10 @@ import { listSessions, loadSession } from '@/lib/sessions/store';
 import { commit } from '@/lib/sessions/writer';
 import { generationFinishedEvent, generationStartedEvent, type JobMode } from './events';
 import { graphFor } from './graph';
+import { ewma, shouldTake, targetDepth } from './pacing';
+import { jobServer, reprobe, serverStats, type JobServer, type ServerStat } from './servers';
 
-/** Per-server throughput, for the ETA. */
-export interface ServerStat {
-  url: string;
-  healthy: boolean;
-  done: number;
-  /** Mean seconds between finished images on this server (last 5), null before two images. */
-  seconds_per_image: number | null;
-}
+export type { ServerStat } from './servers';
 
 /** What the Generation tab hears over Server-Sent Events. */
 export type GenerationEvent =
@@ -37,8 +31,12 @@ export type StreamEvent = GenerationEvent | { type: 'hello'; running: boolean; r
 
 type Listener = (ev: GenerationEvent) => void;
 
-/** Prompts kept queued on each ComfyUI server, so the GPU never waits for the workbench between images. */
-const LANES_PER_SERVER = Math.max(1, Number(process.env.COMFY_QUEUE_DEPTH) || 2);
+/**
+ * The fewest prompts kept on each ComfyUI server, so the GPU never waits for the workbench between images; a fast
+ * server gets more once its speed is measured (pacing.ts `targetDepth`).
+ */
+const MIN_DEPTH = Math.max(1, Number(process.env.COMFY_QUEUE_DEPTH) || 2);
+
 /** A prompt lost by ComfyUI (e.g. a restart) is submitted again at most this often. */
 const MAX_RESUBMITS = 3;
 const PREVIEW_EVERY_MS = 250;
@@ -48,36 +46,29 @@ const now = () => new Date().toISOString();
 /** A failure in words for the session's error message; a full disk says so (diskFullError). */
 const failureMessage = (err: unknown) => diskFullError(err)?.message ?? messageOf(err);
 
-interface Server {
-  url: string;
-  runner: ComfyRunner;
-  healthy: boolean;
-  /** Why the server was taken out (ComfyUnreachableError's message, which names it), for the job's error message. */
-  lastError: string | null;
-  /** Completion times (ms) of the last images, for seconds per image. */
-  finishes: number[];
-  done: number;
-}
-
 interface Item {
   imageId: string;
   /** A prompt submitted by an earlier run, still to be found in ComfyUI's queue or history. */
   attach: { promptId: string; server: string } | null;
   resubmits: number;
+  /** The prompt id this run sent it as (or re-attached to), once it is on a server. */
+  sent?: string;
 }
 
 /** One running job: its mode, the prompts in flight, and how to stop it. */
 interface Job {
   mode: JobMode;
   abort: AbortController;
-  inflight: Map<string, { server: Server; promptId: string }>;
+  inflight: Map<string, { server: JobServer; promptId: string }>;
 }
 
 /**
  * One background generation job per session, living in the Next.js server process (kept on globalThis so route
- * bundles and dev reloads share it). Each ComfyUI server gets LANES_PER_SERVER lanes; a lane submits an image, waits
- * for it, downloads it and writes it, so with two lanes one image renders while the previous one is downloaded and the
- * next waits in ComfyUI's queue. Every image's state change is written to `session_meta.json` before it is announced;
+ * bundles and dev reloads share it). Each ComfyUI server is kept at its target depth (pacing.ts: at least
+ * MIN_DEPTH, more for a server fast enough to finish an image before the workbench has queued the next); each prompt is
+ * submitted, waited for, downloaded and written, so one image renders while the previous one is downloaded and the
+ * next waits in ComfyUI's queue. Near the end a slow server leaves the last images to faster ones. A server that stops
+ * answering is taken out (its images go to the others) and probed again until it answers, then takes images again. Every image's state change is written to `session_meta.json` before it is announced;
  * its `prompt_id` (chosen here, a UUID) and server are written before `POST /prompt`, so a restarted workbench
  * re-attaches to prompts instead of rendering them again, and one killed before the POST finds the id lost and submits.
  */
@@ -138,7 +129,7 @@ class GenerationJobs {
   async cancel(sessionId: string): Promise<void> {
     const job = await this.runningJob(sessionId);
     job.mode = 'cancel';
-    const byServer = new Map<Server, string[]>();
+    const byServer = new Map<JobServer, string[]>();
     for (const { server, promptId } of job.inflight.values()) byServer.set(server, [...(byServer.get(server) ?? []), promptId]);
     job.abort.abort();
     await Promise.all([...byServer].map(([server, ids]) => server.runner.cancel(ids).catch(() => undefined)));
@@ -168,15 +159,10 @@ class GenerationJobs {
     let done = results.filter((r) => r.status === 'done').length;
     let fatal: string | null = null;
     let lastPreview = 0;
+    let over = false;
+    const reprobeMs = Math.max(10, Number(process.env.COMFY_REPROBE_MS) || 2_000);
 
-    const servers: Server[] = serverList(setup.comfyui_url || comfyConfig().url).map((url) => ({
-      url,
-      runner: new ComfyRunner(url),
-      healthy: true,
-      lastError: null,
-      finishes: [],
-      done: 0,
-    }));
+    const servers: JobServer[] = serverList(setup.comfyui_url || comfyConfig().url).map(jobServer);
     const queue: Item[] = results
       .filter((r) => r.status !== 'done')
       .map((r) => ({
@@ -193,33 +179,30 @@ class GenerationJobs {
       this.emit(id, { type: 'image', result: updated, done, total });
     };
 
-    const stats = (): ServerStat[] =>
-      servers.map((s) => {
-        const gaps = s.finishes.slice(1).map((t, i) => t - s.finishes[i]!);
-        return {
-          url: s.url,
-          healthy: s.healthy,
-          done: s.done,
-          seconds_per_image: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000 : null,
-        };
-      });
     const emitEta = () => {
-      const st = stats();
+      const st = serverStats(servers);
       const rate = st.reduce((sum, s) => sum + (s.healthy && s.seconds_per_image ? 1 / s.seconds_per_image : 0), 0);
       this.emit(id, { type: 'eta', seconds: rate > 0 ? (total - done) / rate : null, servers: st });
     };
 
-    /** The next item for a lane of `server`: its own re-attachments first, then the shared queue. */
-    const next = (server: Server): Item | undefined => {
+    /**
+     * The next item for `server`: its own re-attachments first (already in its queue), then, while it has fewer than
+     * its target depth and is the right server for one more (pacing.ts), one from the shared queue.
+     */
+    const next = (server: JobServer): Item | undefined => {
       const own = queue.findIndex((q) => q.attach?.server === server.url);
       if (own >= 0) return queue.splice(own, 1)[0];
+      if (server.inflight >= targetDepth(server, MIN_DEPTH)) return undefined;
+      const others = servers.filter((s) => s !== server && s.healthy);
+      if (!shouldTake(server, others, queue.length)) return undefined;
       const shared = queue.findIndex((q) => !q.attach || !servers.some((s) => s.healthy && s.url === q.attach!.server));
       return shared >= 0 ? queue.splice(shared, 1)[0] : undefined;
     };
 
-    const renderOn = async (server: Server, item: Item): Promise<void> => {
+    const renderOn = async (server: JobServer, item: Item): Promise<void> => {
       const r = byId.get(item.imageId)!;
       let promptId = item.attach?.server === server.url ? item.attach.promptId : null;
+      const submitAt = performance.now();
       if (!promptId) {
         // The id is ours and on disk before ComfyUI hears of it: a workbench killed after ComfyUI accepted the prompt
         // but before its answer was written re-attaches by this id instead of rendering the image twice.
@@ -231,12 +214,19 @@ class GenerationJobs {
       } else {
         await setResult(r.image_id, { status: 'running', started_at: r.started_at ?? now() });
       }
+      const submitMs = performance.now() - submitAt;
+      item.sent = promptId;
       job.inflight.set(r.image_id, { server, promptId });
       let renderingAt: string | null = null;
+      let startedAt: number | null = null;
+      let endedAt = 0;
       try {
-        await server.runner.waitForEnd(promptId, {
+        const { cached, images } = await server.runner.waitForEnd(promptId, {
           signal: job.abort.signal,
-          onStart: (at) => (renderingAt ??= at.toISOString()),
+          onStart: (at) => {
+            renderingAt ??= at.toISOString();
+            startedAt ??= performance.now();
+          },
           onProgress: (value, max) => this.emit(id, { type: 'step', image_id: r.image_id, value, max }),
           onPreview: (image, mime) => {
             if (Date.now() - lastPreview < PREVIEW_EVERY_MS) return;
@@ -244,7 +234,9 @@ class GenerationJobs {
             this.emit(id, { type: 'preview', image_id: r.image_id, data_url: `data:${mime};base64,${image.toString('base64')}` });
           },
         });
-        await writeSessionImage(id, r.filename, await server.runner.collect(promptId));
+        endedAt = performance.now();
+        if (startedAt !== null && !cached) server.msPerImage = ewma(server.msPerImage, endedAt - startedAt);
+        await writeSessionImage(id, r.filename, await server.runner.collect(promptId, images));
       } finally {
         job.inflight.delete(r.image_id);
       }
@@ -252,52 +244,80 @@ class GenerationJobs {
       server.done += 1;
       server.finishes = [...server.finishes.slice(-5), Date.now()];
       await setResult(r.image_id, { status: 'done', rendering_at: renderingAt, completed_at: now(), error: null });
+      server.turnaroundMs = ewma(server.turnaroundMs, performance.now() - endedAt + submitMs);
       emitEta();
     };
 
     /** Puts an item back at the front of the queue, to be submitted afresh, recording why. */
     const requeue = async (item: Item, why: ImageRequeueReason) => {
-      queue.unshift({ ...item, attach: null });
+      queue.unshift({ ...item, attach: null, sent: undefined });
       await setResult(item.imageId, { status: 'queued', comfy_prompt_id: null, server: null }, why);
     };
 
-    /** Takes a server out (once): its images go to the others; the log records why. */
-    const lose = async (server: Server, reason: string) => {
+    /** Takes a server out (once): its images go to the others, the log records why, and it is probed again. */
+    const lose = async (server: JobServer, reason: string) => {
       if (!server.healthy) return;
       server.healthy = false;
       server.lastError = reason;
       console.warn(`[generation] ${id}: ${reason}; its images go to the other servers`);
       await commit(id, () => ({ kind: 'server_lost', server: server.url, reason }), { project: () => null });
+      reprobe(server, reprobeMs, {
+        over: () => over,
+        back: async () => {
+          console.info(`[generation] ${id}: ComfyUI at ${server.url} answers again; it takes images again`);
+          await commit(id, () => ({ kind: 'server_back', server: server.url }), { project: () => null });
+          fill();
+        },
+        failed: (err) => (fatal ??= failureMessage(err)),
+      });
     };
 
-    const lane = async (server: Server): Promise<void> => {
-      while (job.mode === 'run' && server.healthy && !fatal) {
-        const item = next(server);
-        if (!item) {
-          // Another server may still fail and hand its images back.
-          if (job.inflight.size === 0) return;
-          await new Promise((r) => setTimeout(r, 100));
-          continue;
-        }
-        try {
-          await renderOn(server, item);
-        } catch (err) {
-          if (isComfyCancelled(err) || (isComfyExecution(err) && (job.mode as Job['mode']) === 'cancel')) {
-            await requeue(item, 'cancelled');
-          } else if (isComfyExecution(err) && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
-            await requeue({ ...item, resubmits: item.resubmits + 1 }, 'prompt_lost');
-          } else if (isComfyExecution(err)) {
-            await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
-          } else if (isComfyUnreachable(err)) {
-            await lose(server, err.message);
-            await requeue(item, 'server_lost');
-          } else {
-            // A rejected graph or a local failure (e.g. a full disk) would spoil every image: stop the job.
-            fatal = failureMessage(err);
-            await setResult(item.imageId, { status: 'failed', error: fatal, completed_at: now() });
-          }
+    /** Renders one item on a server, then settles its failure: requeue, mark failed, take the server out, or stop. */
+    const attempt = async (server: JobServer, item: Item): Promise<void> => {
+      try {
+        await renderOn(server, item);
+      } catch (err) {
+        if (isComfyCancelled(err) || (isComfyExecution(err) && (job.mode as Job['mode']) === 'cancel')) {
+          await requeue(item, 'cancelled');
+        } else if (isComfyExecution(err) && err.reason === 'lost' && item.resubmits < MAX_RESUBMITS) {
+          await requeue({ ...item, resubmits: item.resubmits + 1 }, 'prompt_lost');
+        } else if (isComfyExecution(err)) {
+          await setResult(item.imageId, { status: 'failed', error: err.message, completed_at: now() });
+        } else if (isComfyUnreachable(err)) {
+          await lose(server, err.message);
+          if (item.sent) server.abandoned.push(item.sent);
+          await requeue(item, 'server_lost');
+        } else {
+          // A rejected graph or a local failure (e.g. a full disk) would spoil every image: stop the job.
+          fatal = failureMessage(err);
+          await setResult(item.imageId, { status: 'failed', error: fatal, completed_at: now() });
         }
       }
+    };
+
+    let active = 0;
+    let idle: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => (idle = resolve));
+    /** Gives every healthy server what it should have now; ends the job once nothing runs and nothing can start. */
+    const fill = () => {
+      for (let started = true; started && job.mode === 'run' && !fatal;) {
+        started = false;
+        for (const s of servers) {
+          const item = s.healthy ? next(s) : undefined;
+          if (!item) continue;
+          started = true;
+          s.inflight += 1;
+          active += 1;
+          void attempt(s, item)
+            .catch((err: unknown) => (fatal ??= failureMessage(err)))
+            .finally(() => {
+              s.inflight -= 1;
+              active -= 1;
+              fill();
+            });
+        }
+      }
+      if (active === 0 && (job.mode !== 'run' || fatal || !queue.length || !servers.some((s) => s.healthy))) idle();
     };
 
     try {
@@ -306,10 +326,8 @@ class GenerationJobs {
       if (!servers.some((s) => s.healthy)) {
         fatal = `no ComfyUI server is reachable: ${reasons()}`;
       } else {
-        // allSettled: the job ends only once every lane has stopped, even when one lane could not record a failure.
-        const lanes = await Promise.allSettled(servers.flatMap((s) => Array.from({ length: LANES_PER_SERVER }, () => lane(s))));
-        const broken = lanes.find((l) => l.status === 'rejected');
-        if (broken && !fatal) fatal = failureMessage(broken.reason);
+        fill();
+        await ended;
         if (!fatal && job.mode === 'run' && queue.length) {
           fatal = `every ComfyUI server failed; ${queue.length} image(s) left: ${reasons()}`;
         }
@@ -318,7 +336,11 @@ class GenerationJobs {
       fatal = failureMessage(err);
       console.error(`[generation] ${id} stopped`, err);
     } finally {
-      for (const s of servers) s.runner.close();
+      over = true;
+      for (const s of servers) {
+        if (s.probe) clearTimeout(s.probe);
+        s.runner.close();
+      }
     }
     await this.finish(id, job, fatal);
   }

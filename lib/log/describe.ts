@@ -201,6 +201,8 @@ function words(ctx: Context, ev: SessionEvent): Words {
       return imageWords(ctx, ev);
     case 'server_lost':
       return serverLostWords(ctx, ev);
+    case 'server_back':
+      return { group: 'generation', server: ev.server, text: `server ${ev.server} answers again and takes images again` };
     case 'generation_finished':
       return finishedWords(ctx, ev);
     case 'marked_interrupted':

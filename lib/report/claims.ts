@@ -3,9 +3,11 @@
  * (lib/report/sequential.ts): what the prompts allow, the recommended strength and whether the answer is settled. Each claim is false at most 5% of the time over the whole evaluation, however often the report
  * is read. Pure: no I/O, safe in server and client bundles.
  */
+import { contrastSe } from './clustered-bt';
 import { contrastLow, MIN_PROMPTS, strengthItem, type Estimate, type Inference } from './inference';
+import { morePairsNeeded } from './sample-size';
 import { POOLED_METRIC, type Recommendation } from './schema';
-import type { Analysis } from './sequential';
+import { FINAL_ALPHA, type Analysis } from './sequential';
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -84,22 +86,56 @@ export function recommendation(inf: Inference, analysis: Analysis): Recommendati
   };
 }
 
+/** Whether the answer is settled, the strengths still in contention, and the pairs that would likely settle it. */
+export interface Settled {
+  settled: boolean;
+  reason: string;
+  /** Strengths that could still be the best (the recommended one first); empty when settled or with no estimate. */
+  contention: number[];
+  /** More judged pairs that would likely settle it (lib/report/sample-size.ts); null when settled or not estimable. */
+  more_pairs: number | null;
+}
+
+const moreSentence = (n: number | null, what: string): string =>
+  n === null
+    ? ''
+    : ` About ${n} more judged pairs would likely ${what} (80% power if the estimates hold; more prompts help more than more seeds).`;
+
 /**
  * Settled when the recommended strength is also better than every other strength (each difference's interval at
  * α/(K − 1) for K strengths lies above 0, so a wrong "best" is claimed with probability at most α), or when every
- * strength's interval lies below 50%. Otherwise it names the strengths still in contention.
+ * strength's interval lies below 50%. Otherwise it names the strengths still in contention and, from `pairs` (the
+ * analysed pairs), about how many more would likely settle it at the final look.
  */
-export function settled(inf: Inference, analysis: Analysis): { settled: boolean; reason: string } {
+export function settled(inf: Inference, analysis: Analysis, pairs: number): Settled {
+  const no = (reason: string, contention: number[] = [], more: number | null = null): Settled => ({
+    settled: false,
+    reason,
+    contention,
+    more_pairs: more,
+  });
   const { generalises, scope } = scopeOf(inf, analysis);
-  if (!generalises || inf.alpha === null) return { settled: false, reason: `Not settled. ${scope}` };
+  if (!generalises || inf.alpha === null) return no(`Not settled. ${scope}`);
   const list = pooledOf(inf);
   const later = analysis.kind === 'interim' ? ' The final analysis, when the evaluation is complete, may still settle it.' : '';
-  if (list.length === 0) return { settled: false, reason: `Not settled: no strength has an interval yet.${later}` };
+  if (list.length === 0) return no(`Not settled: no strength has an interval yet.${later}`);
   if (list.every((e) => e.high < 0)) {
-    return { settled: true, reason: 'Settled: at every strength the LoRA is worse than the baseline.' };
+    return { settled: true, reason: 'Settled: at every strength the LoRA is worse than the baseline.', contention: [], more_pairs: null };
   }
+  const df = inf.prompts - 1;
   const top = best(inf)!;
-  if (top.low <= 0) return { settled: false, reason: `Not settled: no strength is better than the baseline yet.${later}` };
+  if (top.low <= 0) {
+    const lead = [...list].sort((a, b) => b.theta - a.theta)[0]!;
+    const more =
+      lead.theta > 0 && lead.se !== null ? morePairsNeeded(lead.theta, lead.se, pairs, FINAL_ALPHA / Math.max(1, inf.family), df) : null;
+    const contention = list.filter((e) => e.high > 0).map((e) => e.strength);
+    return no(
+      `Not settled: no strength is better than the baseline yet${contention.length ? ` (still possible: strength ${contention.join(', ')})` : ''}.${later}` +
+        (lead.theta > 0 ? moreSentence(more, `show whether strength ${lead.strength} beats it`) : ' None looks better so far.'),
+      contention,
+      lead.theta > 0 ? more : null,
+    );
+  }
   const level = inf.alpha / Math.max(1, list.length - 1);
   const rivals = list.filter((e) => {
     if (e === top) return false;
@@ -110,10 +146,20 @@ export function settled(inf: Inference, analysis: Analysis): { settled: boolean;
     return {
       settled: true,
       reason: `Settled: strength ${top.strength} is better than the baseline and than every other strength.${analysis.kind === 'interim' ? ' You may stop here.' : ''}`,
+      contention: [],
+      more_pairs: null,
     };
   }
-  return {
-    settled: false,
-    reason: `Not settled: strength ${top.strength} is better than the baseline, but cannot yet be told apart from strength ${rivals.map((e) => e.strength).join(', ')}.${later}`,
-  };
+  const finalLevel = FINAL_ALPHA / Math.max(1, list.length - 1);
+  const needs = rivals.map((e) => {
+    const se = inf.pooled ? contrastSe(inf.pooled, strengthItem(top.strength_index), strengthItem(e.strength_index)) : null;
+    return se === null ? null : morePairsNeeded(top.theta - e.theta, se, pairs, finalLevel, df);
+  });
+  const more = needs.some((n) => n === null) ? null : Math.max(...(needs as number[]));
+  return no(
+    `Not settled: strength ${top.strength} is better than the baseline, but cannot yet be told apart from strength ${rivals.map((e) => e.strength).join(', ')}.${later}` +
+      moreSentence(more, 'tell them apart'),
+    [top.strength, ...rivals.map((e) => e.strength)],
+    more,
+  );
 }

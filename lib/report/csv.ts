@@ -14,6 +14,8 @@ export const JUDGMENTS_CSV_COLUMNS = [
   'seed',
   'strength',
   'versus_strength',
+  'rating',
+  'same_image',
 ] as const;
 
 /**
@@ -28,14 +30,17 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 /**
- * The raw judgments, one row per entry of `scores` in stored order (nothing deduplicated or dropped), with
- * the pair's prompt_index, seed (the value, from Setup's seeds) and strength. A score whose pair_id is not
- * among the shuffled pairs gets empty prompt_index/seed/strength. In a pair between two strengths (balanced
+ * The raw judgments, one row per entry of `scores` in stored order (nothing deduplicated or dropped), every stored
+ * field of the score (`rating` empty when not given, `same_image` true/false), with the pair's prompt_index, seed (the
+ * value, from Setup's seeds) and strength. Pairs are looked up in the shuffled pairs and in every rater's own order
+ * (where each rater's repeated controls are), so a repeat of any rater has them too; a score whose pair_id is in
+ * neither gets empty prompt_index/seed/strength. In a pair between two strengths (balanced
  * design) `versus_strength` is the lower one, which stands where the baseline does (`winner` baseline: it won), and
  * is empty in a pair against the baseline. Header row first; every line, the last included, ends with CRLF.
  */
 export function judgmentsCsv(session: Session): string {
   const pairs = new Map<string, BlindPair>();
+  for (const r of session.step_3_evaluation.raters) for (const p of r.order) pairs.set(p.pair_id, p);
   for (const p of session.step_2_generation.shuffled_results) pairs.set(p.pair_id, p);
   const seeds = session.step_1_setup.seeds;
   const lines: string[] = [JUDGMENTS_CSV_COLUMNS.join(',')];
@@ -53,6 +58,8 @@ export function judgmentsCsv(session: Session): string {
         pair ? seeds[pair.seed_index] : undefined,
         pair?.strength,
         pair?.versus_strength_index == null ? undefined : session.step_1_setup.weight_range[pair.versus_strength_index],
+        s.rating,
+        String(s.same_image),
       ]
         .map(csvField)
         .join(','),

@@ -18,6 +18,7 @@ import type { Session } from '@/lib/sessions/schema';
 import { thumbnail } from '@/lib/sessions/thumbnails';
 import { renderStatic } from './render-static';
 import { reportForClient } from './service';
+import { similarityOf } from './similarity';
 import { ReportDocument } from './view/report-document';
 import type { RevealImages } from './view/reveal-gallery';
 
@@ -93,6 +94,8 @@ export async function renderReportHtml(session: Session): Promise<string> {
       date: utcDate(session.timestamp),
       raters: new Set(session.step_3_evaluation.scores.map((s) => s.rater)).size,
       images,
+      // A missing image leaves the measure out rather than the whole report.
+      similarity: await similarityOf(session).catch(() => null),
     }),
   );
   return `<!DOCTYPE html>\n${html}\n`;

@@ -60,48 +60,47 @@ export interface Inference {
   alpha: number | null;
 }
 
-type Tallies = Map<string, number>[]; // per prompt: "winner\0loser" -> wins
-
-function add(t: Tallies, prompt: number, winner: string, loser: string, count: number): void {
-  const key = `${winner}\u0000${loser}`;
-  const map = t[prompt]!;
-  map.set(key, (map.get(key) ?? 0) + count);
-}
-
-/** Adds one verdict (LORA: the higher item won, BASELINE: the lower, TIE: a quarter win each way). */
-function addVerdict(t: Tallies, prompt: number, high: string, low: string, outcome: number): void {
-  if (outcome === LORA) add(t, prompt, high, low, 1);
-  else if (outcome === BASELINE) add(t, prompt, low, high, 1);
-  else if (outcome === TIE) {
-    add(t, prompt, high, low, 0.25);
-    add(t, prompt, low, high, 0.25);
-  }
-}
-
-const toComparisons = (t: Tallies): Comparison[][] =>
-  t.map((map) =>
-    [...map].map(([key, count]) => {
-      const [winner, loser] = key.split('\u0000') as [string, string];
-      return { winner, loser, count };
-    }),
-  );
-
-/** Comparisons per prompt of each metric (index into `j.metrics`) and, last, of the pooled measure. */
+/**
+ * Comparisons per prompt of each metric (index into `j.metrics`) and, last, of the pooled measure. Wins are summed in
+ * one flat array per measure (prompt × item × item, items = baseline and each strength position), so 100,000 scores
+ * cost one pass without string keys.
+ */
 export function comparisonsByMeasure(j: Judgments): Comparison[][][] {
   const M = j.metrics.length;
-  const tallies: Tallies[] = Array.from({ length: M + 1 }, () => j.prompts.map(() => new Map()));
-  const items = (p: number): [string, string] => {
-    const pair = j.pairs[p]!;
-    const high = strengthItem(pair.strength_index);
-    return [high, j.pairDirect[p] ? BASELINE_ITEM : strengthItem(pair.versus_strength_index as number)];
+  const n = j.strengthIndexes.length + 1; // item 0: the baseline; item a + 1: strength position a
+  const P = j.prompts.length;
+  const wins = Array.from({ length: M + 1 }, () => new Float64Array(P * n * n));
+  const position = new Map(j.strengthIndexes.map((k, a) => [k, a + 1]));
+  const high = Int32Array.from(j.pairs, (p) => position.get(p.strength_index) as number);
+  const low = Int32Array.from(j.pairs, (p, i) => (j.pairDirect[i] ? 0 : (position.get(p.versus_strength_index as number) as number)));
+  /** One verdict (LORA: the higher item won, BASELINE: the lower, TIE: a quarter win each way). */
+  const add = (w: Float64Array, p: number, outcome: number): void => {
+    const base = (j.pairPrompt[p] as number) * n * n;
+    const h = high[p] as number;
+    const l = low[p] as number;
+    if (outcome === LORA) w[base + h * n + l]! += 1;
+    else if (outcome === BASELINE) w[base + l * n + h]! += 1;
+    else if (outcome === TIE) {
+      w[base + h * n + l]! += 0.25;
+      w[base + l * n + h]! += 0.25;
+    }
   };
-  for (let i = 0; i < j.scores.length; i++) {
-    const p = j.pairOf[i] as number;
-    addVerdict(tallies[j.metricOf[i] as number]!, j.pairPrompt[p] as number, ...items(p), j.outcomeOf[i] as number);
-  }
+  for (let i = 0; i < j.scores.length; i++) add(wins[j.metricOf[i] as number]!, j.pairOf[i] as number, j.outcomeOf[i] as number);
   const pv = pairVerdicts(j);
-  pv.pair.forEach((p, v) => addVerdict(tallies[M]!, j.pairPrompt[p] as number, ...items(p), pv.outcome[v] as number));
-  return tallies.map(toComparisons);
+  pv.pair.forEach((p, v) => add(wins[M]!, p, pv.outcome[v] as number));
+  const name = (item: number): string => (item === 0 ? BASELINE_ITEM : strengthItem(j.strengthIndexes[item - 1] as number));
+  return wins.map((w) =>
+    j.prompts.map((_, p) => {
+      const out: Comparison[] = [];
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          const count = w[(p * n + a) * n + b] as number;
+          if (count > 0) out.push({ winner: name(a), loser: name(b), count });
+        }
+      }
+      return out;
+    }),
+  );
 }
 
 /** Two-sided p-value of a t statistic with `df` degrees of freedom. */

@@ -14,8 +14,20 @@ export interface PairVerdicts {
   outcome: Uint8Array;
 }
 
+/** Computed once per Judgments: the pooled rows, per prompt, per seed, per rater and the inference all read them. */
+const memo = new WeakMap<Judgments, PairVerdicts>();
+
 /** The pair verdicts of the counted scores of `j`, in order of each (pair, rater)'s first counted score. */
 export function pairVerdicts(j: Judgments): PairVerdicts {
+  let v = memo.get(j);
+  if (!v) {
+    v = computePairVerdicts(j);
+    memo.set(j, v);
+  }
+  return v;
+}
+
+function computePairVerdicts(j: Judgments): PairVerdicts {
   const raters = Math.max(1, j.raters.length);
   const slot = new Map<number, number>();
   const pair: number[] = [];

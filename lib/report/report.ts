@@ -167,6 +167,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   }));
 
   const scope = scopeOf(inf, analysis);
+  const pairsAnalysed = new Set(analysed.pairOf).size;
   return {
     session_id: session.session_id,
     lora_filename: setup.lora_filename,
@@ -182,7 +183,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     position_bias: positionBias(leftPicks, rightPicks),
     per_prompt,
     recommendation: recommendation(inf, analysis),
-    settled: settled(inf, analysis),
+    settled: settled(inf, analysis, pairsAnalysed),
     analysis: {
       kind: analysis.kind,
       alpha: analysis.alpha,
@@ -193,7 +194,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
       scope: scope.scope,
       pairs_seen: analysis.pairs_seen,
       pairs_needed: analysis.pairs_needed,
-      pairs_analysed: new Set(analysed.pairOf).size,
+      pairs_analysed: pairsAnalysed,
     },
     placebo,
     reveal,

@@ -137,7 +137,14 @@ export const AnalysisSchema = z.object({
 });
 export type AnalysisSummary = z.infer<typeof AnalysisSchema>;
 
-export const SettledSchema = z.object({ settled: z.boolean(), reason: z.string() });
+export const SettledSchema = z.object({
+  settled: z.boolean(),
+  reason: z.string(),
+  /** Strengths that could still be the best (the recommended one first); empty when settled. */
+  contention: z.array(z.number()),
+  /** More judged pairs that would likely settle it (lib/report/sample-size.ts, a power calculation); null if not estimable. */
+  more_pairs: Count.nullable(),
+});
 
 export const ReportSchema = z.object({
   session_id: z.string(),
@@ -272,6 +279,27 @@ export const ReportExtrasSchema = z.object({
   between_judgments: Count,
 });
 export type ReportExtras = z.infer<typeof ReportExtrasSchema>;
+
+/** One strength's image change from the baseline of the same prompt and seed (lib/report/similarity.ts). */
+export const SimilarityRowSchema = z.object({
+  strength_index: Count,
+  strength: z.number(),
+  placebo: z.boolean(),
+  /** Image pairs (LoRA image and its baseline) measured. */
+  n: Count,
+  /** Mean 1 − SSIM over those pairs, and its sample standard deviation (null with fewer than 2). */
+  mean: z.number().nullable(),
+  sd: z.number().nullable(),
+});
+export type SimilarityRow = z.infer<typeof SimilarityRowSchema>;
+
+/** `GET /api/sessions/:id/similarity`: per strength, how far the LoRA moves the image from the baseline. */
+export const SimilaritySchema = z.object({
+  /** The width (px) images are scaled to before comparing, in grey levels. */
+  width: Count,
+  rows: z.array(SimilarityRowSchema),
+});
+export type Similarity = z.infer<typeof SimilaritySchema>;
 
 /** The report as the Report tab, the JSON export and the HTML export get it. */
 export const ClientReportSchema = ReportSchema.extend(ReportExtrasSchema.shape).extend({

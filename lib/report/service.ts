@@ -25,14 +25,11 @@ function revealOf(rows: RevealRow[], j: Judgments, hidden: Set<string>): RevealR
 }
 
 /**
- * The report the owner's browser may see, interim while raters are still judging (its claims from the look of
- * lib/report/sequential.ts). The reveal (which picture was the
- * LoRA, and each verdict) carries only the verdicts of raters who have finished, were removed or looked; those still
- * judging are named in `reveal_withheld`. Throws ApiError conflict before generation is complete, and `blind_rating`
- * while the owner is rating this session blind on their own screens (pendingOwnerRaters): they open it with
- * `POST /api/sessions/:id/looked` first, which ends that blind rating, so the report is never an oracle to them.
+ * Throws unless the owner may read results of `session`: ApiError conflict before generation is complete, and
+ * `blind_rating` while the owner is rating it blind on their own screens (pendingOwnerRaters). The report and every
+ * figure drawn from the labelled images (lib/report/similarity.ts) pass this gate first.
  */
-export function reportForClient(session: Session): ClientReport {
+export function assertReportOpen(session: Session): void {
   if (!session.step_2_generation.generation_complete) {
     throw new ApiError('conflict', 'the report needs a finished generation and some judgments');
   }
@@ -44,6 +41,18 @@ export function reportForClient(session: Session): ClientReport {
         'blind rating (the judgments so far are kept and marked as made before looking)',
     );
   }
+}
+
+/**
+ * The report the owner's browser may see, interim while raters are still judging (its claims from the look of
+ * lib/report/sequential.ts). The reveal (which picture was the
+ * LoRA, and each verdict) carries only the verdicts of raters who have finished, were removed or looked; those still
+ * judging are named in `reveal_withheld`. Throws ApiError conflict before generation is complete, and `blind_rating`
+ * while the owner is rating this session blind on their own screens (pendingOwnerRaters): they open it with
+ * `POST /api/sessions/:id/looked` first, which ends that blind rating, so the report is never an oracle to them.
+ */
+export function reportForClient(session: Session): ClientReport {
+  assertReportOpen(session);
   const judgments = countJudgments(session);
   const base = buildReport(session, judgments);
   const report = { ...base, ...reportExtras(session, base, judgments) };

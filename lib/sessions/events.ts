@@ -46,6 +46,8 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
   }),
   /** A ComfyUI server stopped answering (or could not be reached at a job's start): its images go to the others. */
   z.object({ kind: z.literal('server_lost'), server: z.string().max(2000), reason: z.string().max(2000) }),
+  /** A server taken out of a running job answered a probe again and takes images again. */
+  z.object({ kind: z.literal('server_back'), server: z.string().max(2000) }),
   /** A job ended; `pairs` is the blind order, made when every image is done. */
   z.object({
     kind: z.literal('generation_finished'),
@@ -133,6 +135,7 @@ export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
       undoLastJudgment(s, ev.rater, ev.index);
       return;
     case 'server_lost':
+    case 'server_back':
     case 'imported':
       // History only: what they tell is in the log; the session itself does not change.
       return;

@@ -47,3 +47,21 @@ export function estimateSeconds(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'w
   const perImage = measured ?? ASSUMED_SECONDS_PER_20_STEPS_AT_512 * (steps / 20) * ((width * height) / (512 * 512));
   return imageCount(setup) * perImage;
 }
+
+/**
+ * What a grid of this many prompts can decide, in one sentence, or null when it can decide a moderate effect. From
+ * the calibration bench (bench/calibration.ts; README "What the report promises"): the report makes no claim from
+ * fewer than 3 prompts, and with a true winner at 75% against the baseline it recommends a strength in about 3% of
+ * 4-prompt sessions, 13% with 8 prompts of 2 seeds, 25% with 16 prompts of 1 seed, and about half with 8 prompts of 8
+ * seeds.
+ */
+export function decisionNote(setup: Pick<Setup, 'prompt_pairs'>): string | null {
+  const k = setup.prompt_pairs.length;
+  if (k === 0) return null;
+  if (k < 3)
+    return `A smoke test, not an answer: with ${k === 1 ? 'one prompt' : '2 prompts'} the report makes no claim (it needs at least 3).`;
+  if (k < 8) {
+    return `With ${k} prompts only a large effect can be shown: the report needs the prompts to agree. More prompts, even with fewer seeds, help most.`;
+  }
+  return null;
+}

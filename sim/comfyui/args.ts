@@ -4,12 +4,12 @@ import type { SimulatorOptions } from './server';
 /** The CLI usage line. */
 export const USAGE =
   'usage: tsx sim/comfyui/main.ts [--port N] [--host H] [--step-delay-ms N] [--render-ms N] [--latency-ms N] ' +
-  '[--output-dir DIR] [--previews] [--completion modern|legacy] [--device cuda|cpu]';
+  '[--output-dir DIR] [--previews] [--completion modern|legacy] [--device cuda|cpu] [--prefix /PATH] [--key KEY]';
 
 /**
  * Parses CLI arguments (`--name value` or `--name=value`) over environment fallbacks into simulator options.
  * Env fallbacks: SIM_PORT, SIM_HOST, SIM_STEP_DELAY_MS, SIM_RENDER_MS, SIM_LATENCY_MS, SIM_OUTPUT_DIR,
- * SIM_PREVIEWS (any value but `0`), SIM_COMPLETION, SIM_DEVICE.
+ * SIM_PREVIEWS (any value but `0`), SIM_COMPLETION, SIM_DEVICE, SIM_PREFIX, SIM_KEY.
  * Throws an Error with a message for an unknown flag or a bad value.
  */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SimulatorOptions {
@@ -23,6 +23,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     previews: env.SIM_PREVIEWS && env.SIM_PREVIEWS !== '0' ? 'true' : undefined,
     completion: env.SIM_COMPLETION,
     device: env.SIM_DEVICE,
+    prefix: env.SIM_PREFIX,
+    key: env.SIM_KEY,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -56,6 +58,12 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (latency > 0) opts.latencyMs = latency;
   if (values.host) opts.host = values.host;
   if (values['output-dir']) opts.outputDir = values['output-dir'];
+  const prefix = values.prefix;
+  if (prefix) {
+    if (!/^(\/[\w.~-]+)+\/?$/.test(prefix)) throw new Error(`--prefix must be a path such as /comfy, got ${prefix}`);
+    opts.prefix = prefix;
+  }
+  if (values.key) opts.key = values.key;
   const device = values.device;
   if (device !== undefined && device !== '') {
     if (device !== 'cuda' && device !== 'cpu') throw new Error(`--device must be cuda or cpu, got ${device}`);

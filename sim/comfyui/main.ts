@@ -1,9 +1,10 @@
 // CLI of the ComfyUI simulator:
 //   tsx sim/comfyui/main.ts [--port 8188] [--host 127.0.0.1] [--step-delay-ms 50] [--render-ms N] [--latency-ms N]
 //                           [--output-dir DIR] [--previews] [--completion modern|legacy] [--device cuda|cpu]
+//                           [--prefix /comfy] [--key KEY]
 // Env fallbacks: SIM_PORT, SIM_HOST, SIM_STEP_DELAY_MS, SIM_RENDER_MS, SIM_LATENCY_MS, SIM_OUTPUT_DIR, SIM_PREVIEWS=1,
-// SIM_COMPLETION, SIM_DEVICE. Port 0 picks a free port. Test behaviours of a running simulator: GET/POST /__sim/behaviour,
-// GET /__sim/stats (busy time executing prompts),
+// SIM_COMPLETION, SIM_DEVICE, SIM_PREFIX, SIM_KEY (a required API key: 401 without it). Port 0 picks a free port.
+// Test behaviours of a running simulator: GET/POST /__sim/behaviour, GET /__sim/stats (busy time executing prompts),
 // POST /__sim/restart (see server.ts).
 // Prints exactly one stdout line once listening: `ComfyUI simulator listening on http://127.0.0.1:PORT`
 // (scripts/start.mjs reads the URL from it); stops cleanly on SIGINT / SIGTERM.

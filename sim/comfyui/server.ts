@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { applyBehaviourPatch, DEFAULT_BEHAVIOUR, type BehaviourPatch, type SimBehaviour } from './behaviour';
 import { MODEL_FOLDERS, modelMetadata, objectInfo, objectInfoEntry, SEED_MAX } from './catalog';
 import { Executor, type RunPlan } from './executor';
+import { judge, type GateOptions } from './gate';
 import { PromptQueue, queueTuple, type HistoryEntry, type QueueItem } from './queue';
 import { systemStats } from './system-stats';
 import { isPlainObject, validatePrompt } from './validate';
@@ -49,6 +50,13 @@ export interface SimulatorOptions {
   device?: 'cuda' | 'cpu';
   /** Initial test behaviour (see {@link SimBehaviour}); default {@link DEFAULT_BEHAVIOUR}. Throws when invalid. */
   behaviour?: BehaviourPatch;
+  /**
+   * Serve only under this path prefix (e.g. `/comfy`, as behind a reverse proxy; `url` then ends in it). Default none.
+   * Applies to every route, `/__sim` and the WebSocket included (gate.ts).
+   */
+  prefix?: string;
+  /** Require this key (`X-API-Key`, bearer token or basic-auth password) on every request, else 401 (gate.ts). */
+  key?: string;
 }
 
 export type { BehaviourPatch, SimBehaviour } from './behaviour';
@@ -61,7 +69,7 @@ export interface SimStats {
 }
 
 export interface RunningSimulator {
-  /** Base URL, e.g. `http://127.0.0.1:8188`. */
+  /** Base URL, e.g. `http://127.0.0.1:8188`, or `http://127.0.0.1:8188/comfy` with a prefix. */
   url: string;
   port: number;
   /** SaveImage's output folder. */
@@ -584,7 +592,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     if (old) await old.catch(() => undefined);
   };
 
+  const gateOpts: GateOptions = { prefix: opts.prefix, key: opts.key };
   const respond = (req: IncomingMessage, res: ServerResponse) => {
+    const verdict = judge(req, gateOpts);
+    if (!verdict.pass && verdict.status === 404) return notFound(res, req.method ?? 'GET');
+    if (!verdict.pass) {
+      res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer, Basic realm="comfyui"' });
+      return res.end(JSON.stringify({ error: 'unauthorized', message: 'a valid API key is required' }));
+    }
+    req.url = verdict.url;
     handle(req, res).catch((ex: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -608,7 +624,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const verdict = judge(req, gateOpts);
+    if (!verdict.pass) {
+      const reason = verdict.status === 401 ? '401 Unauthorized' : '404 Not Found';
+      socket.end(`HTTP/1.1 ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    const url = new URL(verdict.url, 'http://localhost');
     if (closed || (url.pathname !== '/ws' && url.pathname !== '/api/ws')) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -687,7 +709,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `http://${urlHost}:${port}${opts.prefix?.replace(/\/+$/, '') ?? ''}`,
     port,
     outputDir,
     close,

@@ -162,6 +162,18 @@ describe('a full disk during saves', () => {
     const otherId = ((await other.json()) as { session: Session }).session.session_id;
     expect(otherId).not.toBe(id);
 
+    // The disk fills while images are being made: once the first image is marked running, every later write fails,
+    // the image downloads included. Listened to before the start: the first image is marked running (its prompt_id
+    // on disk) before anything is sent to ComfyUI, so right after the start answers.
+    let snapshot: Buffer | null = null;
+    const failing = finished(id, (ev) => {
+      if (snapshot || ev.type !== 'image' || ev.result.status !== 'running') return;
+      snapshot = readFileSync(path.join(disk.dir, id, 'session_meta.json'));
+      disk.fill();
+      counts.faults += 1;
+      counts.saves += 1;
+    });
+
     // Starting generation (POST /api/sessions/:id/generation): refused before any job runs.
     const start = await saveOnFullDisk(
       id,
@@ -173,17 +185,7 @@ describe('a full disk during saves', () => {
       { mayFit: true },
     );
     expect(start.status).toBe(202);
-
-    // The disk fills while images are being made: once the first image is marked running, every later write fails,
-    // the image downloads included.
-    let snapshot: Buffer | null = null;
-    const failed = await finished(id, (ev) => {
-      if (snapshot || ev.type !== 'image' || ev.result.status !== 'running') return;
-      snapshot = readFileSync(path.join(disk.dir, id, 'session_meta.json'));
-      disk.fill();
-      counts.faults += 1;
-      counts.saves += 1;
-    });
+    const failed = await failing;
     const filesAtFill = await listing();
     disk.free();
     expect(snapshot).not.toBeNull();

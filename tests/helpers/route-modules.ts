@@ -32,6 +32,7 @@ import * as sessionsIdMigrateRoute from '@/app/api/sessions/[id]/migrate/route';
 import * as sessionsIdRatersRoute from '@/app/api/sessions/[id]/raters/route';
 import * as sessionsIdRelaunchRoute from '@/app/api/sessions/[id]/relaunch/route';
 import * as sessionsIdReportRoute from '@/app/api/sessions/[id]/report/route';
+import * as sessionsIdSimilarityRoute from '@/app/api/sessions/[id]/similarity/route';
 import * as sessionsIdRoute from '@/app/api/sessions/[id]/route';
 import * as sessionsIdThumbnailRoute from '@/app/api/sessions/[id]/thumbnail/route';
 import * as sessionsIdThumbsFileRoute from '@/app/api/sessions/[id]/thumbs/[file]/route';
@@ -80,6 +81,7 @@ export const ROUTE_MODULES: Record<string, RouteModule> = {
   'sessions/[id]/raters': sessionsIdRatersRoute,
   'sessions/[id]/relaunch': sessionsIdRelaunchRoute,
   'sessions/[id]/report': sessionsIdReportRoute,
+  'sessions/[id]/similarity': sessionsIdSimilarityRoute,
   'sessions/[id]/thumbnail': sessionsIdThumbnailRoute,
   'sessions/[id]/thumbs/[file]': sessionsIdThumbsFileRoute,
   'sessions/cleanup': sessionsCleanupRoute,

@@ -81,9 +81,15 @@ describe('GET never writes', () => {
     const dir = path.join(root, 'plain');
     await mkdir(dir);
     await seed(dir);
-    // The app takes its lock at start; what matters is what reads do after that.
+    // The app takes its lock and marks the cut-off session interrupted at start (instrumentation.ts): an event, folded
+    // into session_meta.json once the session is idle (lib/sessions/writer.ts), which can be after /api/health first
+    // answers. What matters is what reads do after that, so the snapshot is taken once the fold is on disk.
     const app = await startBuiltApp({ sessionsDir: dir });
     try {
+      const cutMeta = path.join(dir, CUT_OFF, 'session_meta.json');
+      for (let i = 0; i < 150 && JSON.parse(await readFile(cutMeta, 'utf8')).status !== 'interrupted'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const before = await identities(dir);
       const seen = await readEverything(app.base);
       expect(seen.map((l) => Number(l.split(' ').pop()))).toEqual(EXPECTED);

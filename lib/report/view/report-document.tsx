@@ -1,5 +1,5 @@
 import type { Setup } from '@/lib/sessions/schema';
-import type { ClientReport } from '../schema';
+import type { ClientReport, Similarity } from '../schema';
 import { DoseResponseSvg } from './dose-response-svg';
 import { EXPORT_CSS } from './export-css';
 import type { RevealImages } from './reveal-gallery';
@@ -20,13 +20,15 @@ export interface ReportDocumentProps {
   raters: number;
   /** Thumbnails as data: URLs by image_id. */
   images: RevealImages;
+  /** How far each strength moves the image from the baseline (null: could not be measured). */
+  similarity: Similarity | null;
 }
 
 /**
  * The HTML export as one document: a header naming the LoRA and session, the shared ReportView with static SVG
  * charts, the Setup, the notes and a footer. Rendered by lib/report/html.ts.
  */
-export function ReportDocument({ report, setup, notes, revision, date, raters, images }: ReportDocumentProps) {
+export function ReportDocument({ report, setup, notes, revision, date, raters, images, similarity }: ReportDocumentProps) {
   const lora = setup.lora_filename || 'LoRA';
   return (
     <html lang="en">
@@ -47,7 +49,7 @@ export function ReportDocument({ report, setup, notes, revision, date, raters, i
             {date ? ` · ${date}` : ''} · {report.judgments} judgments on {report.pairs_total} blind pairs
           </div>
         </header>
-        <ReportView report={report} Chart={DoseResponseSvg} images={images} />
+        <ReportView report={report} Chart={DoseResponseSvg} images={images} similarity={similarity} />
         <section id="setup" aria-labelledby="setup-title">
           <h2 id="setup-title">Setup</h2>
           <SetupSummary setup={setup} report={report} raters={raters} />

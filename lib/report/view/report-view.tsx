@@ -7,13 +7,14 @@
  * report is in the export.
  */
 import type { ComponentType, ReactNode } from 'react';
-import { POOLED_METRIC, type ClientReport, type RevealRow } from '../schema';
+import { POOLED_METRIC, type ClientReport, type RevealRow, type Similarity } from '../schema';
 import { PerPromptTable, PerSeedTable } from './breakdown-tables';
 import type { DoseResponseChartProps } from './dose-response-svg';
 import { RankingTable } from './ranking-table';
 import { RaterQualitySection } from './rater-quality-section';
 import { RatersSection } from './raters-section';
 import { RevealGallery, type RevealImages } from './reveal-gallery';
+import { SimilarityTable } from './similarity-table';
 import { StatsTable } from './stats-table';
 import { Summary } from './summary';
 
@@ -23,6 +24,8 @@ export interface ReportViewProps {
   Chart: ComponentType<DoseResponseChartProps>;
   /** The images of the reveal by image_id (only read when the report has a reveal). */
   images: RevealImages;
+  /** How far each strength moves the image from the baseline; undefined while measured, null when it could not be. */
+  similarity: Similarity | null | undefined;
 }
 
 function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
@@ -39,7 +42,7 @@ function Section({ title, id, children }: { title: string; id: string; children:
  * their agreement, rater quality, per seed and per prompt, and, once a rater has finished, the most decisive pairs and
  * the reveal of every pair (with the verdicts of the raters who have finished).
  */
-export function ReportView({ report, Chart, images }: ReportViewProps) {
+export function ReportView({ report, Chart, images, similarity }: ReportViewProps) {
   const charts = [
     { title: `${POOLED_METRIC} (pooled, each pair once)`, cells: report.pooled },
     ...report.metrics.map((m) => ({ title: m, cells: report.cells.filter((c) => c.metric === m) })),
@@ -66,9 +69,9 @@ export function ReportView({ report, Chart, images }: ReportViewProps) {
         <p className="muted small">
           Counts are the direct comparisons with the baseline (pooled rows: one verdict per pair, the side that won more of its metrics); n
           = LoRA wins + baseline wins, and ties, skips and &quot;both bad&quot; never count as losses. Arena rate = (wins + ½ ties) ÷ all
-          verdicts. &quot;Beats baseline&quot; is the Bradley–Terry estimate over every comparison of the metric (a tie a quarter win each
-          way); its interval treats prompts as clusters and holds together with every other interval of the report; p: t-test over prompts,
-          Holm-adjusted over every metric and strength.
+          verdicts, skips and &quot;both bad&quot; included. &quot;Beats baseline&quot; is the Bradley–Terry estimate over every comparison
+          of the metric (a tie a quarter win each way); its interval treats prompts as clusters and holds together with every other interval
+          of the report; p: t-test over prompts, Holm-adjusted over every metric and strength.
         </p>
         <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} />
       </Section>
@@ -83,6 +86,10 @@ export function ReportView({ report, Chart, images }: ReportViewProps) {
               'seed); the fit reads the same comparisons as the tables above.'}
         </p>
         <RankingTable ranking={report.ranking} />
+      </Section>
+
+      <Section id="similarity" title="How far each strength moves the image from the baseline">
+        <SimilarityTable similarity={similarity} />
       </Section>
 
       <Section id="raters" title="Raters">

@@ -13,7 +13,7 @@ function analysisLine(report: ClientReport): string {
       : `Final analysis of all ${a.pairs_analysed} judged pairs (error rate ${pct1(a.alpha ?? 0)}, the rest of the 5% after the interim look).`;
   const promise =
     ' "Recommended" and "settled" are wrong at most 5% of the time over the whole evaluation, however often this report is read; ' +
-    (a.confidence === null ? '' : `every interval holds at once with ${pct1(a.confidence)} confidence each (${a.family} tests). `);
+    (a.confidence === null ? '' : `each interval is at ${pct1(a.confidence)} (${a.family} tests), so that all of them hold together. `);
   return `${look}${promise}${a.scope}`;
 }
 

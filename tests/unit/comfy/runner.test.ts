@@ -56,6 +56,17 @@ describe('ComfyRunner against the simulator', () => {
     expect(written.toString('latin1')).toContain('my_lora.safetensors');
   });
 
+  it('hears the output image in executed and downloads it without asking /history; without it, /history names it', async () => {
+    const r = runner();
+    await r.connect();
+    const id = await r.queuePrompt(buildGraph(spec({ seed: 4242 })), randomUUID());
+    const { images } = await r.waitForEnd(id);
+    expect(images).toEqual([expect.objectContaining({ type: 'output', filename: expect.stringMatching(/_\d{5}_\.png$/) })]);
+    const fromHistory = await r.collect(id);
+    // A prompt id ComfyUI never heard of has no history: only the heard name can find the image.
+    expect((await r.collect(randomUUID(), images)).equals(fromHistory)).toBe(true);
+  });
+
   it('still delivers the image when ComfyUI serves the whole graph from its cache (v0.8.0: executed is still sent)', async () => {
     const r = runner();
     const graph = buildGraph(spec({ seed: 777, filenamePrefix: 'lorabench/test/cached' }));
@@ -178,6 +189,6 @@ describe('ComfyRunner against the older forms of ComfyUI (simulator behaviour sw
     const chosen = randomUUID();
     const id = await r.queuePrompt(buildGraph(spec({ seed: 884 })), chosen);
     expect(id).not.toBe(chosen);
-    await expect(r.waitForEnd(id)).resolves.toEqual({ cached: false });
+    await expect(r.waitForEnd(id)).resolves.toMatchObject({ cached: false });
   });
 });

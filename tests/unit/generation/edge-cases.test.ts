@@ -69,7 +69,7 @@ describe('protocol edge cases, against the simulator made to behave that way', (
   it.each([
     ['v0.8.0: executed with the old images', true],
     ['older servers: no executed message', false],
-  ])('a fully cached run (%s): cached, the image from /history', async (_label, cachedExecuted) => {
+  ])('a fully cached run (%s): cached, the old image (named by executed, else by /history)', async (_label, cachedExecuted) => {
     sim.setBehaviour({ cachedExecuted });
     const runner = new ComfyRunner(sim.url);
     const graph = buildGraph({
@@ -94,7 +94,7 @@ describe('protocol edge cases, against the simulator made to behave that way', (
     const t0 = Date.now();
     const events = await run(id);
     expect(events.at(-1)).toMatchObject({ status: 'completed' });
-    // Six images on two lanes in less than one /history poll interval (2 s): the socket signal ended them, not a poll.
+    // Six images, two at a time, in less than one /history poll interval (2 s): the socket signal ended them, not a poll.
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 

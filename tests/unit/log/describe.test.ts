@@ -15,6 +15,7 @@ const ONE_OF_EACH: { [K in SessionEvent['kind']]: Extract<SessionEvent, { kind: 
   generation_started: { kind: 'generation_started', results: RESULTS },
   image_updated: { kind: 'image_updated', image_id: 'baseline_0_0', patch: { status: 'failed', error: 'boom' } },
   server_lost: { kind: 'server_lost', server: GPU2, reason: 'timed out' },
+  server_back: { kind: 'server_back', server: GPU2 },
   generation_finished: { kind: 'generation_finished', fatal: 'no ComfyUI server is reachable', mode: 'run', pairs: [] },
   marked_interrupted: { kind: 'marked_interrupted' },
   rater_added: {

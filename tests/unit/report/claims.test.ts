@@ -63,16 +63,24 @@ describe('the claims of the report', () => {
   it('settles on the best strength only when it beats every other one too', () => {
     const estimates = [est(POOLED_METRIC, 1, 0.5, 0.6, 0.52, 0.7), est(POOLED_METRIC, 2, 1, 0.9, 0.8, 0.96)];
     // A contrast with a small standard error (0.1 on a difference of 1.5 in log-odds): settled.
-    expect(settled(inference(estimates, 6, 0.1), final)).toMatchObject({ settled: true });
+    expect(settled(inference(estimates, 6, 0.1), final, 40)).toMatchObject({ settled: true });
     // The same estimates with a wide contrast: not settled, and the rival is named.
-    const wide = settled(inference(estimates, 6, 2), final);
+    const wide = settled(inference(estimates, 6, 2), final, 40);
     expect(wide.settled).toBe(false);
     expect(wide.reason).toContain('cannot yet be told apart from strength 0.5');
+    expect(wide.contention).toEqual([1, 0.5]);
+    // θ₁ − θ₀.₅ = ln 9 − ln 1.5, se 2, 40 pairs, 6 prompts, the final look's α (one rival):
+    // ceil(40·((scipy.stats.t.ppf(1 − α/2, 5) + scipy.stats.t.ppf(0.8, 5))·2/θ)² − 40) -> 602
+    expect(wide.more_pairs).toBe(602);
+    expect(wide.reason).toContain('About 602 more judged pairs would likely tell them apart');
   });
 
   it('settles that the LoRA is worse when every interval lies below 50%', () => {
     const inf = inference([est(POOLED_METRIC, 1, 0.5, 0.3, 0.2, 0.45), est(POOLED_METRIC, 2, 1, 0.2, 0.1, 0.4)]);
-    expect(settled(inf, final)).toEqual({ settled: true, reason: 'Settled: at every strength the LoRA is worse than the baseline.' });
+    expect(settled(inf, final, 40)).toMatchObject({
+      settled: true,
+      reason: 'Settled: at every strength the LoRA is worse than the baseline.',
+    });
     expect(recommendation(inf, final).strength).toBeNull();
   });
 
@@ -80,7 +88,7 @@ describe('the claims of the report', () => {
     const one = inference([est(POOLED_METRIC, 1, 0.5, 0.9, 0.8, 0.95)], 1);
     expect(scopeOf(one, final).scope).toMatch(/^One prompt: this says nothing beyond this prompt/);
     expect(recommendation(one, final).strength).toBeNull();
-    expect(settled(one, final).settled).toBe(false);
+    expect(settled(one, final, 40).settled).toBe(false);
     expect(scopeOf(inference([], 2), final)).toMatchObject({ generalises: false });
     expect(scopeOf(inference([], 3), final)).toMatchObject({ generalises: true });
   });

@@ -32,9 +32,40 @@ const session = SessionSchema.parse({
     ],
   },
   step_3_evaluation: {
+    raters: [
+      {
+        name: 'bob',
+        secret: 'b'.repeat(64),
+        order: [
+          {
+            pair_id: 'p1_s1_k1#r',
+            token: 'c'.repeat(32),
+            left: 'baseline',
+            baseline_image_id: 'baseline_1_1',
+            lora_image_id: 'lora_1_1_1',
+            prompt_index: 1,
+            seed_index: 1,
+            strength_index: 1,
+            strength: 0.5,
+            repeat: true,
+          },
+        ],
+      },
+    ],
     scores: [
       { pair_id: 'p1_s1_k1', metric: 'Quality', winner: 'tie', left: 'lora', at: '2024-01-15T14:31:00Z' },
-      { pair_id: 'p1_s1_k1', metric: METRIC, winner: 'lora', left: 'lora', rater: 'ann\nb', at: '2024-01-15T14:31:05Z' },
+      {
+        pair_id: 'p1_s1_k1',
+        metric: METRIC,
+        winner: 'lora',
+        left: 'lora',
+        rater: 'ann\nb',
+        at: '2024-01-15T14:31:05Z',
+        rating: 4,
+        same_image: true,
+      },
+      // bob's repeated control: in bob's own order only.
+      { pair_id: 'p1_s1_k1#r', metric: 'Quality', winner: 'baseline', left: 'baseline', rater: 'bob', at: '2024-01-15T14:33:00Z' },
       { pair_id: 'p9_s9_k9', metric: 'Quality', winner: 'skip', left: 'baseline', rater: 'r\rx', at: '2024-01-15T14:32:00Z' },
     ],
   },
@@ -44,16 +75,19 @@ const session = SessionSchema.parse({
 describe('judgmentsCsv', () => {
   it('writes a header and one RFC 4180 row per score with CRLF line ends', () => {
     expect(judgmentsCsv(session)).toBe(
-      'pair_id,metric,winner,left,rater,at,prompt_index,seed,strength,versus_strength\r\n' +
-        'p1_s1_k1,Quality,tie,lora,default,2024-01-15T14:31:00Z,1,42,0.5,\r\n' +
-        'p1_s1_k1,"Look, ""feel""",lora,lora,"ann\nb",2024-01-15T14:31:05Z,1,42,0.5,\r\n' +
-        'p9_s9_k9,Quality,skip,baseline,"r\rx",2024-01-15T14:32:00Z,,,,\r\n',
+      'pair_id,metric,winner,left,rater,at,prompt_index,seed,strength,versus_strength,rating,same_image\r\n' +
+        'p1_s1_k1,Quality,tie,lora,default,2024-01-15T14:31:00Z,1,42,0.5,,,false\r\n' +
+        'p1_s1_k1,"Look, ""feel""",lora,lora,"ann\nb",2024-01-15T14:31:05Z,1,42,0.5,,4,true\r\n' +
+        'p1_s1_k1#r,Quality,baseline,baseline,bob,2024-01-15T14:33:00Z,1,42,0.5,,,false\r\n' +
+        'p9_s9_k9,Quality,skip,baseline,"r\rx",2024-01-15T14:32:00Z,,,,,,false\r\n',
     );
   });
 
   it('writes only the header when there are no scores', () => {
     const empty = SessionSchema.parse({ ...session, step_3_evaluation: { scores: [] } });
-    expect(judgmentsCsv(empty)).toBe('pair_id,metric,winner,left,rater,at,prompt_index,seed,strength,versus_strength\r\n');
+    expect(judgmentsCsv(empty)).toBe(
+      'pair_id,metric,winner,left,rater,at,prompt_index,seed,strength,versus_strength,rating,same_image\r\n',
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { renderReportHtml } from '@/lib/report/html';
 import { ClientReportSchema } from '@/lib/report/schema';
 import { reportForClient } from '@/lib/report/service';
+import { similarityOf } from '@/lib/report/similarity';
 import { raterAddedEvent } from '@/lib/evaluation/raters';
 import { applyEvent } from '@/lib/sessions/events';
 import type { Session } from '@/lib/sessions/schema';
@@ -84,7 +85,9 @@ function missingFromExport(app: Outline, exported: Outline): string[] {
 }
 
 async function both(s: Session): Promise<{ app: string; exported: string }> {
-  const app = renderToStaticMarkup(createElement(ReportTabView, { sessionId: s.session_id, report: reportForClient(s) }));
+  // These sessions have no image files: both sides say the images could not be measured.
+  const similarity = await similarityOf(s).catch(() => null);
+  const app = renderToStaticMarkup(createElement(ReportTabView, { sessionId: s.session_id, report: reportForClient(s), similarity }));
   return { app, exported: await renderReportHtml(s) };
 }
 
@@ -96,6 +99,7 @@ describe('the Report tab and the HTML export', () => {
       'Dose-response: the chance to beat the baseline by strength',
       'Per metric and strength',
       'Ranking: Bradley–Terry over all comparisons (baseline = 0)',
+      'How far each strength moves the image from the baseline',
       'Raters',
       'Rater quality',
       'Per seed (non-placebo strengths, all metrics)',
@@ -138,7 +142,9 @@ describe('the Report tab and the HTML export', () => {
     applyEvent(s, raterAddedEvent(s, 'ann', { invite: true })!, 'now');
     applyJudgment(s, { index: 0, choices, rater: 'ann' }, 'now');
     const render = () =>
-      outline(renderToStaticMarkup(createElement(ReportTabView, { sessionId: s.session_id, report: reportForClient(s) })));
+      outline(
+        renderToStaticMarkup(createElement(ReportTabView, { sessionId: s.session_id, report: reportForClient(s), similarity: null })),
+      );
     const tab = render();
     expect(tab.testIds.get('interim')).toBe(1);
     expect(tab.headings).not.toContain('Reveal: which side was the LoRA');

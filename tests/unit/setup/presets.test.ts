@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SetupSchema } from '@/lib/sessions/schema';
-import { applyPreset, estimateSeconds, imageCount, promptsMissing } from '@/lib/setup/presets';
+import { applyPreset, decisionNote, estimateSeconds, imageCount, promptsMissing } from '@/lib/setup/presets';
 
 const base = SetupSchema.parse({ seeds: [7], prompt_pairs: [{ positive: 'a' }, { positive: 'b' }] });
 const draw = (n: number) => Array.from({ length: n }, (_, i) => 1000 + i);
@@ -29,5 +29,18 @@ describe('presets', () => {
     // 30 steps at 1024×1024: 1.5 × 4 = 6 s per image
     expect(estimateSeconds({ ...s, sampler: { ...s.sampler, steps: 30, width: 1024, height: 1024 } })).toBeCloseTo(36, 10);
     expect(estimateSeconds(s, 2.5)).toBeCloseTo(15, 10);
+  });
+});
+
+describe('decisionNote', () => {
+  const prompts = (n: number) => ({
+    prompt_pairs: Array.from({ length: n }, (_, i) => ({ positive: `p${i}`, negative: '', append_trigger: true })),
+  });
+  it('calls fewer than 3 prompts a smoke test, few prompts weak, and says nothing from 8 on', () => {
+    expect(decisionNote(prompts(0))).toBeNull();
+    expect(decisionNote(prompts(1))).toMatch(/^A smoke test, not an answer: with one prompt/);
+    expect(decisionNote(prompts(2))).toMatch(/^A smoke test, not an answer: with 2 prompts/);
+    expect(decisionNote(prompts(4))).toMatch(/^With 4 prompts only a large effect can be shown/);
+    expect(decisionNote(prompts(8))).toBeNull();
   });
 });

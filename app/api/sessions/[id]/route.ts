@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/api/handler';
+import { takeCredentials } from '@/lib/comfy/credentials';
 import { SessionParams } from '@/lib/api/params';
 import { generationJobs } from '@/lib/generation/jobs';
 import { SetupSchema } from '@/lib/sessions/schema';
@@ -29,13 +30,17 @@ const SaveBody = z
 /**
  * PUT /api/sessions/:id - saves Setup and/or notes: body `{base_revision?, step_1_setup?, notes?}`, answer
  * `{session}`. `base_revision` is required with Setup (notes alone may be saved while a job runs); 409 `conflict`
- * when it is stale (nothing written); 409 `locked` when Setup changes after generation has started.
+ * when it is stale (nothing written); 409 `locked` when Setup changes after generation has started. Credentials in
+ * the server list (`https://user:pass@host/`) are kept in this process's memory only (credentials.ts): the saved
+ * Setup and the answer hold the URLs without them.
  */
 export const PUT = withRoute({ params: SessionParams, body: SaveBody, response: SessionAnswerSchema }, async ({ params, body }) => {
   const session = await commit(
     params.id,
     () => [
-      ...(body.step_1_setup ? [{ kind: 'setup_saved' as const, setup: body.step_1_setup }] : []),
+      ...(body.step_1_setup
+        ? [{ kind: 'setup_saved' as const, setup: { ...body.step_1_setup, comfyui_url: takeCredentials(body.step_1_setup.comfyui_url) } }]
+        : []),
       ...(body.notes !== undefined ? [{ kind: 'notes_saved' as const, notes: body.notes }] : []),
     ],
     { baseRevision: body.base_revision },
