@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
+import './components.css';
+import './responsive.css';
 
 export const metadata: Metadata = {
   title: 'LoRA Bench',

@@ -16,11 +16,15 @@ function stopAll(code) {
 process.on('SIGINT', () => stopAll(130));
 process.on('SIGTERM', () => stopAll(143));
 
-/** Starts the simulator on a free loopback port and resolves with its URL, read from its first output line. */
+/**
+ * Starts the simulator on a free loopback port and resolves with its URL, read from its first output line. It sends
+ * live previews unless SIM_PREVIEWS=0, so the Generation grid shows them out of the box.
+ */
 function startSimulator() {
   const sim = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sim/comfyui/main.ts'), '--port', process.env.SIM_PORT ?? '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SIM_PREVIEWS: process.env.SIM_PREVIEWS ?? '1' },
   });
   children.push(sim);
   sim.on('exit', (code) => {

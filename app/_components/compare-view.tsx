@@ -19,7 +19,8 @@ import type { Comparison, CompareSeries } from '@/lib/report/compare';
 import { POOLED_METRIC } from '@/lib/report/report';
 
 /** One colour per session (at most 8 sessions are compared). */
-const COLORS = ['#7048e8', '#e8590c', '#2f9e44', '#1c7ed6', '#c2255c', '#f08c00', '#0c8599', '#495057'];
+// Each at least 4.5:1 on white, as the session names are written in them (WCAG 1.4.3).
+const COLORS = ['#7048e8', '#c2410c', '#2b7a3b', '#1971c2', '#c2255c', '#9c5700', '#0b7285', '#495057'];
 const colorOf = (i: number): string => COLORS[i % COLORS.length] ?? '#495057';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
@@ -80,68 +81,76 @@ function CompareChart({ comparison, series }: { comparison: Comparison; series: 
       {empty ? (
         <p className="muted">No decisive judgments yet.</p>
       ) : (
-        <ResponsiveContainer width="100%" height={240 + 16 * sessions.length}>
-          <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="x"
-              type="number"
-              domain={[lo - pad, hi + pad]}
-              ticks={strengths}
-              tickFormatter={(v: number) => String(Number(v.toFixed(4)))}
-              label={{ value: 'LoRA strength', position: 'insideBottom', offset: -8, fontSize: 11 }}
-              tick={{ fontSize: 11 }}
-              allowDataOverflow
-            />
-            <YAxis
-              dataKey="win_rate"
-              type="number"
-              domain={[0, 1]}
-              ticks={[0, 0.25, 0.5, 0.75, 1]}
-              tickFormatter={pct}
-              tick={{ fontSize: 11 }}
-              width={40}
-            />
-            <Tooltip
-              cursor={{ strokeDasharray: '3 3' }}
-              content={({ active, payload }) => {
-                const p = active ? (payload?.[0]?.payload as PlotPoint | undefined) : undefined;
-                if (!p) return null;
-                return (
-                  <div
-                    className="chart-tooltip"
-                    style={{ background: '#fff', border: '1px solid #ced4da', padding: '6px 8px', fontSize: 12 }}
-                  >
-                    <strong>{p.label}</strong>
-                    <div>
-                      strength {p.strength}: LoRA won {pct(p.win_rate)} of {p.n}
+        // One image named by its figures (not a Tab stop named by its axis ticks).
+        <div
+          role="img"
+          aria-label={`${series.metric}: LoRA win rate by strength. ${points
+            .flatMap((p) => p.map((q) => `${q.label} at ${q.strength}: ${Math.round(q.win_rate * 100)}% (n ${q.n})`))
+            .join('; ')}`}
+        >
+          <ResponsiveContainer width="100%" height={240 + 16 * sessions.length}>
+            <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }} accessibilityLayer={false}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis
+                dataKey="x"
+                type="number"
+                domain={[lo - pad, hi + pad]}
+                ticks={strengths}
+                tickFormatter={(v: number) => String(Number(v.toFixed(4)))}
+                label={{ value: 'LoRA strength', position: 'insideBottom', offset: -8, fontSize: 11 }}
+                tick={{ fontSize: 11 }}
+                allowDataOverflow
+              />
+              <YAxis
+                dataKey="win_rate"
+                type="number"
+                domain={[0, 1]}
+                ticks={[0, 0.25, 0.5, 0.75, 1]}
+                tickFormatter={pct}
+                tick={{ fontSize: 11 }}
+                width={40}
+              />
+              <Tooltip
+                cursor={{ strokeDasharray: '3 3' }}
+                content={({ active, payload }) => {
+                  const p = active ? (payload?.[0]?.payload as PlotPoint | undefined) : undefined;
+                  if (!p) return null;
+                  return (
+                    <div
+                      className="chart-tooltip"
+                      style={{ background: '#fff', border: '1px solid #ced4da', padding: '6px 8px', fontSize: 12 }}
+                    >
+                      <strong>{p.label}</strong>
+                      <div>
+                        strength {p.strength}: LoRA won {pct(p.win_rate)} of {p.n}
+                      </div>
+                      <div>
+                        95% CI {pct(p.ci_low)}–{pct(p.ci_high)}
+                      </div>
                     </div>
-                    <div>
-                      95% CI {pct(p.ci_low)}–{pct(p.ci_high)}
-                    </div>
-                  </div>
-                );
-              }}
-            />
-            <Legend wrapperStyle={{ fontSize: 11, paddingTop: 14 }} />
-            <ReferenceLine y={0.5} stroke="#868e96" strokeDasharray="4 4" />
-            {sessions.map((s, i) => (
-              <Scatter
-                key={s.session_id}
-                name={s.label}
-                data={points[i] ?? []}
-                fill={colorOf(i)}
-                stroke={colorOf(i)}
-                line={{ stroke: colorOf(i), strokeWidth: 2 }}
-                lineJointType="linear"
-                legendType="line"
-                isAnimationActive={false}
-              >
-                <ErrorBar dataKey="err" direction="y" width={4} stroke={colorOf(i)} strokeWidth={1.5} isAnimationActive={false} />
-              </Scatter>
-            ))}
-          </ScatterChart>
-        </ResponsiveContainer>
+                  );
+                }}
+              />
+              <Legend wrapperStyle={{ fontSize: 11, paddingTop: 14 }} />
+              <ReferenceLine y={0.5} stroke="#868e96" strokeDasharray="4 4" />
+              {sessions.map((s, i) => (
+                <Scatter
+                  key={s.session_id}
+                  name={s.label}
+                  data={points[i] ?? []}
+                  fill={colorOf(i)}
+                  stroke={colorOf(i)}
+                  line={{ stroke: colorOf(i), strokeWidth: 2 }}
+                  lineJointType="linear"
+                  legendType="line"
+                  isAnimationActive={false}
+                >
+                  <ErrorBar dataKey="err" direction="y" width={4} stroke={colorOf(i)} strokeWidth={1.5} isAnimationActive={false} />
+                </Scatter>
+              ))}
+            </ScatterChart>
+          </ResponsiveContainer>
+        </div>
       )}
     </div>
   );
@@ -200,42 +209,47 @@ export function CompareView({ sessionIds }: { sessionIds: string[] }) {
       </ul>
 
       <h2>Numbers</h2>
-      <table className="stats">
-        <thead>
-          <tr>
-            <th>Session</th>
-            <th style={{ textAlign: 'left' }}>Metric</th>
-            <th>Strength</th>
-            <th>LoRA win rate</th>
-            <th>95% CI</th>
-            <th>n</th>
-          </tr>
-        </thead>
-        <tbody>
-          {c.sessions.flatMap((sess, i) =>
-            ordered.flatMap((s) =>
-              s.rows.flatMap((row) => {
-                const v = row.values[i];
-                if (!v) return [];
-                const t = cellText(v);
-                return [
-                  <tr key={`${sess.session_id}|${s.metric}|${row.strength}`}>
-                    <td>{sess.label}</td>
-                    <td style={{ textAlign: 'left' }}>{s.metric}</td>
-                    <td>
-                      {row.strength}
-                      {row.placebo ? ' (placebo)' : ''}
-                    </td>
-                    <td>{t.rate}</td>
-                    <td>{t.ci}</td>
-                    <td>{v.n}</td>
-                  </tr>,
-                ];
-              }),
-            ),
-          )}
-        </tbody>
-      </table>
+      <div className="table-scroll" role="region" aria-label="Win rates of every session, metric and strength" tabIndex={0}>
+        <table className="stats">
+          <caption className="table-caption">Win rates of every session, metric and strength</caption>
+          <thead>
+            <tr>
+              <th scope="col">Session</th>
+              <th scope="col" style={{ textAlign: 'left' }}>
+                Metric
+              </th>
+              <th scope="col">Strength</th>
+              <th scope="col">LoRA win rate</th>
+              <th scope="col">95% CI</th>
+              <th scope="col">n</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.sessions.flatMap((sess, i) =>
+              ordered.flatMap((s) =>
+                s.rows.flatMap((row) => {
+                  const v = row.values[i];
+                  if (!v) return [];
+                  const t = cellText(v);
+                  return [
+                    <tr key={`${sess.session_id}|${s.metric}|${row.strength}`}>
+                      <td>{sess.label}</td>
+                      <td style={{ textAlign: 'left' }}>{s.metric}</td>
+                      <td>
+                        {row.strength}
+                        {row.placebo ? ' (placebo)' : ''}
+                      </td>
+                      <td>{t.rate}</td>
+                      <td>{t.ci}</td>
+                      <td>{v.n}</td>
+                    </tr>,
+                  ];
+                }),
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -2,17 +2,24 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { memo, useMemo, useRef } from 'react';
+import { useMemo, useState } from 'react';
 import { cancelGenerationMutation, pauseGenerationMutation, startGenerationMutation } from '@/lib/client/generation-mutations';
-import { gridCells, type PromptGrid } from '@/lib/client/grid';
+import { gridCells } from '@/lib/client/grid';
 import { sessionPath } from '@/lib/client/routes';
 import type { Result } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
 import { imageCount } from '@/lib/setup/presets';
+import { PromptBlock } from './generation-grid';
+import { Lightbox, type LightboxImage } from './lightbox';
 import { LookGate } from './look-gate';
 import { useOpenSession } from './session-context';
-import { useVisibleRows } from './use-visible-rows';
 import { useWorkbench } from './workbench-provider';
+
+/**
+ * Grids of at most this many seeds (rows) render every row, so a full-page screenshot shows them all (every preset
+ * does: Thorough has 8); taller ones render only the rows near the screen (print still gets all: useVisibleRows).
+ */
+const FULL_GRID_MAX_SEEDS = 12;
 
 /** Mean seconds per finished image of this run, times the images left; null until two images have finished. */
 function etaSeconds(results: Result[]): number | null {
@@ -28,157 +35,6 @@ function formatDuration(s: number): string {
   if (s < 60) return `${Math.ceil(s)} s`;
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
-
-/** Height of a grid row: a 128 px thumbnail plus the cells' 3 px padding (`.thumb` and `table.grid td` in globals.css). */
-const ROW_PX = 134;
-/** Rows rendered beyond each edge of the viewport, so a scroll finds their thumbnails loaded or loading. */
-const OVERSCAN_ROWS = 2;
-
-// Memoized on the result object: an image event replaces one result, so only that cell renders again.
-const Cell = memo(function Cell({ sessionId, result, label }: { sessionId: string; result: Result | undefined; label: string }) {
-  // Only the cell of the image being rendered follows the sampler steps and previews.
-  const step = useWorkbench((s) =>
-    result && s.liveSession === sessionId && s.live.step?.image_id === result.image_id ? s.live.step : null,
-  );
-  const preview = useWorkbench((s) =>
-    result && s.liveSession === sessionId && s.live.preview?.image_id === result.image_id ? s.live.preview.data_url : null,
-  );
-  if (!result) return <td />;
-  if (result.status === 'done') {
-    const v = encodeURIComponent(result.completed_at ?? '');
-    const thumb = (size: number) => `/api/sessions/${sessionId}/thumbs/${result.filename}?size=${size}&v=${v}`;
-    // The cell is 128 CSS px: a 1x screen gets the 128 px thumbnail, which costs the server a third less to make.
-    return (
-      <td>
-        <a href={`/api/sessions/${sessionId}/images/${result.filename}?v=${v}`} target="_blank" rel="noreferrer">
-          <img className="thumb" src={thumb(256)} srcSet={`${thumb(128)} 1x, ${thumb(256)} 2x`} alt={label} decoding="async" />
-        </a>
-      </td>
-    );
-  }
-  const running = result.status === 'running';
-  // With two prompts queued per server, a submitted image may still wait behind the one rendering.
-  const state =
-    result.status === 'failed'
-      ? `failed: ${result.error ?? ''}`
-      : running && step
-        ? `rendering ${step.value}/${step.max}`
-        : running
-          ? 'in ComfyUI queue'
-          : 'queued';
-  return (
-    <td>
-      <div className={`thumb placeholder ${result.status}`} title={result.error ?? undefined} data-testid={`cell-${result.status}`}>
-        {running && preview && <img className="preview" src={preview} alt={`Live preview: ${label}`} />}
-        <span>{state}</span>
-      </div>
-    </td>
-  );
-});
-
-const GridRow = memo(function GridRow({
-  sessionId,
-  prompt,
-  row,
-  seed,
-  strengths,
-  cells,
-}: {
-  sessionId: string;
-  prompt: number;
-  /** Index of the seed, i.e. of the row below the header. */
-  row: number;
-  seed: number;
-  strengths: number[];
-  cells: Array<Result | undefined>;
-}) {
-  return (
-    <tr style={{ height: ROW_PX }} aria-rowindex={row + 2}>
-      <th scope="row">{seed}</th>
-      {cells.map((result, c) => (
-        <Cell
-          key={c}
-          sessionId={sessionId}
-          result={result}
-          label={`${c === 0 ? 'baseline' : `LoRA ${strengths[c - 1]}`}, prompt ${prompt + 1}, seed ${seed}`}
-        />
-      ))}
-    </tr>
-  );
-});
-
-/** Stands in for `rows` grid rows that are off screen, keeping the table's height. */
-function Spacer({ rows, columns }: { rows: number; columns: number }) {
-  if (rows <= 0) return null;
-  return (
-    <tr aria-hidden="true">
-      <td colSpan={columns} style={{ height: rows * ROW_PX, padding: 0 }} />
-    </tr>
-  );
-}
-
-/**
- * One prompt's grid (rows = seeds, columns = baseline + strengths). Only the rows on screen or near it are rendered,
- * so a session of thousands of images mounts a few dozen cells and asks for a few dozen thumbnails.
- */
-const PromptBlock = memo(function PromptBlock({
-  sessionId,
-  index,
-  text,
-  seeds,
-  strengths,
-  grid,
-}: {
-  sessionId: string;
-  index: number;
-  text: string;
-  seeds: number[];
-  strengths: number[];
-  grid: PromptGrid;
-}) {
-  const body = useRef<HTMLTableSectionElement>(null);
-  const { first, end } = useVisibleRows(body, seeds.length, ROW_PX, OVERSCAN_ROWS);
-  const columns = strengths.length + 2;
-  return (
-    <div className="grid-block">
-      <h3>
-        Prompt {index + 1}: <span className="prompt-text">{text}</span>{' '}
-        {grid.anyDone && (
-          <a className="grid-link" href={`/api/sessions/${sessionId}/grid/${index}`} download>
-            Download grid PNG
-          </a>
-        )}
-      </h3>
-      {/* aria-rowcount and aria-rowindex tell assistive technology where the rendered rows sit in the whole grid. */}
-      <table className="grid" aria-label={`Grid for prompt ${index + 1}`} aria-rowcount={seeds.length + 1}>
-        <thead>
-          <tr aria-rowindex={1}>
-            <th>Seed</th>
-            <th>Baseline</th>
-            {strengths.map((w) => (
-              <th key={w}>LoRA {w}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody ref={body}>
-          <Spacer rows={first} columns={columns} />
-          {seeds.slice(first, end).map((seed, i) => (
-            <GridRow
-              key={first + i}
-              sessionId={sessionId}
-              prompt={index}
-              row={first + i}
-              seed={seed}
-              strengths={strengths}
-              cells={grid.rows[first + i] ?? []}
-            />
-          ))}
-          <Spacer rows={seeds.length - end} columns={columns} />
-        </tbody>
-      </table>
-    </div>
-  );
-});
 
 function ServerLine({ sessionId }: { sessionId: string }) {
   const eta = useWorkbench((s) => (s.liveSession === sessionId ? s.live.eta : null));
@@ -243,6 +99,7 @@ export function GenerationTab() {
   const pause = useMutation(pauseGenerationMutation());
   const cancel = useMutation(cancelGenerationMutation());
   const id = session.session_id;
+  const [opened, setOpened] = useState<LightboxImage | null>(null);
 
   const { results, generation_complete, generation_started } = session.step_2_generation;
   const setup = session.step_1_setup;
@@ -288,6 +145,8 @@ export function GenerationTab() {
         {setup.prompt_pairs.map((prompt, p) => (
           <PromptBlock
             key={p}
+            windowed={setup.seeds.length > FULL_GRID_MAX_SEEDS}
+            onOpen={setOpened}
             sessionId={id}
             index={p}
             text={prompt.positive}
@@ -297,6 +156,7 @@ export function GenerationTab() {
           />
         ))}
       </LookGate>
+      <Lightbox image={opened} onClose={() => setOpened(null)} />
     </div>
   );
 }

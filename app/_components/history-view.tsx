@@ -3,72 +3,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { messageOf } from '@/lib/api/errors';
 import { filterSessions, NO_FILTER, type SessionFilter } from '@/lib/client/filter';
 import { sessionLabel } from '@/lib/client/labels';
-import { emptySessionsQuery, sessionQuery, sessionsQuery, trashQuery } from '@/lib/client/queries';
-import { comparePath, sessionLogPath, sessionPath } from '@/lib/client/routes';
+import { emptySessionsQuery, sessionsQuery, trashQuery } from '@/lib/client/queries';
+import { comparePath, sessionPath } from '@/lib/client/routes';
 import { cleanUpMutation, deleteSessionMutation } from '@/lib/client/session-mutations';
 import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
+import { Details } from './history-details';
 import { useSessionActions } from './use-session-actions';
 import { useWorkbench, useWorkbenchStore } from './workbench-provider';
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '–');
-
-function seconds(from: string | null, to: string | null): string {
-  if (!from || !to) return '–';
-  const s = (Date.parse(to) - Date.parse(from)) / 1000;
-  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
-}
-
-/** Everything about one session: Setup, counts, timings, notes. */
-function Details({ id }: { id: string }) {
-  const { data: s, error } = useQuery(sessionQuery(id));
-  if (!s) return <div className="details">{error ? messageOf(error) : 'Loading…'}</div>;
-  const setup = s.step_1_setup;
-  const results = s.step_2_generation.results;
-  const rows: Array<[string, string]> = [
-    ['ComfyUI', setup.comfyui_url || '–'],
-    ['Checkpoint', setup.checkpoint || '–'],
-    ['LoRA', setup.lora_filename || '–'],
-    ['Trigger words', setup.trigger_words || '–'],
-    ['Strengths', setup.weight_range.join(', ') || '–'],
-    ['CLIP strength', setup.strength_clip === null ? 'same as model' : String(setup.strength_clip)],
-    ['Seeds', setup.seeds.join(', ') || '–'],
-    ['Metrics', setup.metrics.join(', ')],
-    ['Prompts', setup.prompt_pairs.map((p, i) => `${i + 1}. ${p.positive}${p.negative ? ` (neg: ${p.negative})` : ''}`).join(' | ') || '–'],
-    [
-      'Sampler',
-      `${setup.sampler.sampler_name}/${setup.sampler.scheduler}, ${setup.sampler.steps} steps, cfg ${setup.sampler.cfg}, ${setup.sampler.width}×${setup.sampler.height}`,
-    ],
-    [
-      'Images',
-      `${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed, of ${results.length}`,
-    ],
-    [
-      'Judgments',
-      `${s.step_3_evaluation.judgments} (pair ${s.step_3_evaluation.current_eval_index} of ${s.step_2_generation.pairs_total})`,
-    ],
-    ['Created', new Date(s.timestamp * 1000).toLocaleString()],
-    ['Generation', `${when(s.started_at)} → ${when(s.completed_at)} (${seconds(s.started_at, s.completed_at)})`],
-    ['Status', `${s.status}${s.error_message ? `: ${s.error_message}` : ''}`],
-    ['Notes', s.notes || '–'],
-  ];
-  return (
-    <div className="details" data-testid="session-details">
-      <dl>
-        {rows.map(([k, v]) => (
-          <div key={k} style={{ display: 'contents' }}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
-      <Link href={sessionLogPath(s.session_id)}>Open the log (every event, errors, timing)</Link>
-    </div>
-  );
-}
 
 function Trash() {
   const { restore } = useSessionActions();
@@ -113,6 +58,8 @@ export function HistoryView() {
   const [checked, setChecked] = useState<string[]>([]);
 
   const shown = filterSessions(sessions, filter);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [announce, setAnnounce] = useState('');
 
   const cleanUp = async () => {
     let empty: string[];
@@ -131,13 +78,21 @@ export function HistoryView() {
 
   const remove = (s: SessionSummary) => {
     if (window.confirm(`Delete session ${sessionLabel(s)}? It moves to sessions/.trash/ and can be restored.`))
-      deleteSession.mutate(s.session_id);
+      deleteSession.mutate(s.session_id, {
+        onSuccess: () => {
+          // The row (and its focused button) is gone: focus goes to the list's heading, and the outcome is announced.
+          setAnnounce(`Session ${s.session_id} moved to the trash.`);
+          heading.current?.focus();
+        },
+      });
   };
 
   return (
     <div className="history" data-testid="history-view">
       <div className="plan">
-        <h2 style={{ margin: 0 }}>All sessions</h2>
+        <h1 style={{ margin: 0 }} ref={heading} tabIndex={-1}>
+          All sessions
+        </h1>
         <div className="row">
           <label className="button-like">
             Import .zip
@@ -190,19 +145,27 @@ export function HistoryView() {
         </span>
       </div>
 
+      <p className="sr-only" role="status">
+        {announce}
+      </p>
       <table className="history">
+        <caption className="sr-only">Sessions, newest first</caption>
         <thead>
           <tr>
-            <th aria-label="Compare" />
-            <th aria-label="Thumbnail" />
-            <th>Session</th>
-            <th>LoRA</th>
-            <th>Status</th>
-            <th>Step</th>
-            <th>Images</th>
-            <th>Judgments</th>
-            <th>Notes</th>
-            <th>Actions</th>
+            <th scope="col">
+              <span className="sr-only">Compare</span>
+            </th>
+            <th scope="col">
+              <span className="sr-only">Thumbnail</span>
+            </th>
+            <th scope="col">Session</th>
+            <th scope="col">LoRA</th>
+            <th scope="col">Status</th>
+            <th scope="col">Step</th>
+            <th scope="col">Images</th>
+            <th scope="col">Judgments</th>
+            <th scope="col">Notes</th>
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -346,7 +309,12 @@ function HistoryRow(props: {
             <button onClick={props.onToggle} aria-expanded={props.open}>
               Details
             </button>
-            <a className="button-like" href={`/api/sessions/${s.session_id}/export/zip`} download aria-label={`Export ${s.session_id}`}>
+            <a
+              className="button-like"
+              href={`/api/sessions/${s.session_id}/export/zip`}
+              download
+              aria-label={`Export .zip of ${s.session_id}`}
+            >
               Export .zip
             </a>
             <button onClick={props.onRelaunch}>Relaunch</button>

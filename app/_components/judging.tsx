@@ -7,7 +7,8 @@ import { apiErrorCode } from '@/lib/client/api';
 import { judgeMutation, undoMutation } from '@/lib/client/evaluation-mutations';
 import { evaluationQuery, type EvaluationSource } from '@/lib/client/queries';
 import type { EvaluationView } from '@/lib/evaluation/blind';
-import { PairScreen, StaleNotice, type Mode, type ScreenAnswer } from './pair-screen';
+import { PairScreen, StaleNotice, type ScreenAnswer } from './pair-screen';
+import type { Mode } from './pair-view';
 
 const ENDED: Record<NonNullable<EvaluationView['ended']>, string> = {
   removed: 'The owner of this session removed this rater; the judgments made are kept.',

@@ -68,9 +68,13 @@ function Summary({
                 </button>
               ))}
             </div>
-            <button type="button" className="link" disabled={disabled} onClick={() => onUseTriggers(words.slice(0, 3).join(', '))}>
-              Use as trigger words
-            </button>
+            {summary.trigger_words.length > 0 ? (
+              <button type="button" className="link" disabled={disabled} onClick={() => onUseTriggers(summary.trigger_words.join(', '))}>
+                Use as trigger words: {summary.trigger_words.join(', ')}
+              </button>
+            ) : (
+              <p className="hint">No tag stands out as a trigger (generic captions such as 1girl or portrait are not one).</p>
+            )}
           </>
         )}
       </div>

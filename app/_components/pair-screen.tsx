@@ -2,9 +2,11 @@
 
 import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { Choice, EvaluationView } from '@/lib/evaluation/blind';
+import { MODE_LABEL, MODES, PairView, type Mode } from './pair-view';
+import { pairKeyHandler, useShortcutsSetting } from './use-pair-keys';
 
 // The screen of one blind pair, the same on the owner's screens (evaluation-tab.tsx) and behind a rater link
-// (rater-screen.tsx): the two images by opaque URLs, a verdict per metric, keys, undo.
+// (rater-screen.tsx): the prompt, the two images by opaque URLs, a verdict per metric with its definition, keys, undo.
 
 const CHOICES: { choice: Choice; label: string; key: string }[] = [
   { choice: 'left', label: 'Left better', key: '1' },
@@ -13,78 +15,6 @@ const CHOICES: { choice: Choice; label: string; key: string }[] = [
   { choice: 'both_bad', label: 'Both bad', key: '4' },
   { choice: 'skip', label: 'Skip', key: '5' },
 ];
-
-const KEY_TO_CHOICE: Record<string, Choice> = {
-  '1': 'left',
-  '2': 'tie',
-  '3': 'right',
-  '4': 'both_bad',
-  '5': 'skip',
-  ArrowLeft: 'left',
-  ArrowDown: 'tie',
-  ArrowRight: 'right',
-};
-
-export type Mode = 'side' | 'flicker' | 'swipe';
-const MODES: Mode[] = ['side', 'flicker', 'swipe'];
-const MODE_LABEL: Record<Mode, string> = { side: 'Side by side', flicker: 'Flicker', swipe: 'Swipe' };
-
-/**
- * The two blind images: side by side (optionally at 100% with their scrolling in sync), flickering in one place, or
- * overlaid with a swipe divider. URLs and alt text say only which side an image is on.
- */
-function PairView({ left, right, mode, zoom }: { left: string; right: string; mode: Mode; zoom: boolean }) {
-  const [shown, setShown] = useState<'left' | 'right'>('left');
-  const [split, setSplit] = useState(50);
-  const panes = useRef<Array<HTMLDivElement | null>>([]);
-  useEffect(() => {
-    if (mode !== 'flicker') return;
-    const t = setInterval(() => setShown((s) => (s === 'left' ? 'right' : 'left')), 700);
-    return () => clearInterval(t);
-  }, [mode]);
-  const sync = (from: number) => {
-    const a = panes.current[from];
-    const b = panes.current[1 - from];
-    if (a && b) {
-      b.scrollLeft = a.scrollLeft;
-      b.scrollTop = a.scrollTop;
-    }
-  };
-  if (mode === 'flicker') {
-    return (
-      <div className="pair single">
-        <figure>
-          <img src={shown === 'left' ? left : right} alt={shown === 'left' ? 'Left image' : 'Right image'} />
-          <figcaption>{shown === 'left' ? 'Left' : 'Right'} (flicker)</figcaption>
-        </figure>
-      </div>
-    );
-  }
-  if (mode === 'swipe') {
-    return (
-      <div className="pair single">
-        <div className="swipe">
-          <img src={left} alt="Left image" />
-          <img src={right} alt="Right image" style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
-        </div>
-        <input type="range" min={0} max={100} value={split} aria-label="Swipe divider" onChange={(e) => setSplit(Number(e.target.value))} />
-        <div className="muted">Left ◀ divider ▶ Right</div>
-      </div>
-    );
-  }
-  return (
-    <div className={`pair${zoom ? ' zoomed' : ''}`}>
-      {[left, right].map((src, i) => (
-        <figure key={i}>
-          <div className="pane" ref={(el) => void (panes.current[i] = el)} onScroll={() => sync(i)}>
-            <img src={src} alt={i === 0 ? 'Left image' : 'Right image'} />
-          </div>
-          <figcaption>{i === 0 ? 'Left' : 'Right'}</figcaption>
-        </figure>
-      ))}
-    </div>
-  );
-}
 
 /** What one screen sends: the pair's index and its verdicts, ratings and "same image" flag. */
 export interface ScreenAnswer {
@@ -165,48 +95,38 @@ export function PairScreen(props: {
     [view],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const digit = /^Digit([1-5])$/.exec(e.code);
-      if (e.shiftKey && digit) {
-        e.preventDefault();
-        const decisive = lastChosen && (choices[lastChosen] === 'left' || choices[lastChosen] === 'right');
-        if (decisive) setRatings((r) => ({ ...r, [lastChosen]: Number(digit[1]) }));
-        return;
-      }
-      const choice = KEY_TO_CHOICE[e.key];
-      const letter = e.key.toLowerCase();
-      if (letter === 'x') {
-        e.preventDefault();
-        setSameImage((v) => !v);
-      } else if (letter === 'f') {
-        e.preventDefault();
-        setMode((m) => MODES[(MODES.indexOf(m) + 1) % MODES.length]!);
-      } else if (letter === 'z') {
-        e.preventDefault();
-        setZoom((z) => !z);
-      } else if (choice) {
-        e.preventDefault();
-        choose(focus, choice);
-      } else if (e.key === 'ArrowUp') {
-        e.preventDefault();
-        setFocus((f) => Math.max(0, f - 1));
-      } else if (e.key === 'Enter') {
-        e.preventDefault();
-        submit();
-      } else if (e.key === 'u' || e.key === 'U') {
-        e.preventDefault();
-        undo();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [choose, focus, submit, undo, lastChosen, choices, setMode, setZoom]);
+  const panel = useRef<HTMLDivElement>(null);
+  const [shortcuts, setShortcuts] = useShortcutsSetting();
+  // Each pair's screen starts with focus on the panel, where the keys act.
+  useEffect(() => panel.current?.focus({ preventScroll: true }), []);
+  const onKeyDown = pairKeyHandler(shortcuts, {
+    choose: (choice) => choose(focus, choice),
+    rate: (n) => {
+      const decisive = lastChosen && (choices[lastChosen] === 'left' || choices[lastChosen] === 'right');
+      if (decisive) setRatings((r) => ({ ...r, [lastChosen]: n }));
+    },
+    previousRow: () => setFocus((f) => Math.max(0, f - 1)),
+    toggleSame: () => setSameImage((v) => !v),
+    nextMode: () => setMode((m) => MODES[(MODES.indexOf(m) + 1) % MODES.length]!),
+    toggleZoom: () => setZoom((z) => !z),
+    submit,
+    undo,
+  });
 
   return (
-    <div className="evaluation">
+    <div
+      className="evaluation"
+      ref={panel}
+      tabIndex={0}
+      role="region"
+      aria-label="Rating panel"
+      aria-describedby="key-help"
+      onKeyDown={onKeyDown}
+      onClick={(e) => {
+        // A mouse click on one of the screen's buttons hands focus back to the panel, so the next key acts here.
+        if (e.detail > 0 && (e.target as HTMLElement).closest('button')) panel.current?.focus({ preventScroll: true });
+      }}
+    >
       {stale && <StaleNotice rater={rater} onReload={onReload} />}
       <div className="eval-head">
         <strong data-testid="evaluation-status">
@@ -215,10 +135,6 @@ export function PairScreen(props: {
         <div className="progress small" aria-hidden>
           <div className="bar" style={{ width: `${(view.index / Math.max(view.total, 1)) * 100}%` }} />
         </div>
-        <span className="muted" data-testid="key-help">
-          Keys: 1 left · 2 tie · 3 right · 4 both bad · 5 skip (or ←/↓/→) · Shift+1–5 how much better (last choice) · ↑ previous metric · X
-          same image · F flicker/swipe · Z zoom 100% · Enter submit · U undo
-        </span>
         <span className="muted">
           Rater: {rater}
           {onSwitch && (
@@ -231,6 +147,11 @@ export function PairScreen(props: {
           )}
         </span>
       </div>
+      {view.prompt && (
+        <p className="eval-prompt" data-testid="pair-prompt">
+          <span className="muted">Prompt:</span> {view.prompt}
+        </p>
+      )}
       <div className="row tight view-modes">
         {MODES.map((m) => (
           <button key={m} aria-pressed={mode === m} className={mode === m ? 'chosen' : ''} onClick={() => setMode(m)}>
@@ -248,19 +169,31 @@ export function PairScreen(props: {
       <PairView left={pair.left_url} right={pair.right_url} mode={mode} zoom={zoom} />
       <div className="metrics" role="group" aria-label="Verdicts">
         {view.metrics.map((metric, i) => (
-          <div key={metric} className={`metric-row${focus === i ? ' focused' : ''}`} onClick={() => setFocus(i)}>
-            <span className="metric-name">{metric}</span>
-            {CHOICES.map((c) => (
-              <button
-                key={c.choice}
-                aria-pressed={choices[metric] === c.choice}
-                aria-label={`${metric}: ${c.label}`}
-                className={choices[metric] === c.choice ? 'chosen' : ''}
-                onClick={() => choose(i, c.choice)}
-              >
-                {c.label} <kbd>{c.key}</kbd>
-              </button>
-            ))}
+          <div
+            key={metric}
+            className={`metric-row${focus === i ? ' focused' : ''}`}
+            onClick={(e) => {
+              // A verdict button moves the focus to the next row itself; a click elsewhere in the row focuses it.
+              if (!(e.target as HTMLElement).closest('button')) setFocus(i);
+            }}
+          >
+            <span className="metric-name">
+              {metric}
+              <span className="metric-def">{view.definitions[metric]}</span>
+            </span>
+            <span className="verdicts">
+              {CHOICES.map((c) => (
+                <button
+                  key={c.choice}
+                  aria-pressed={choices[metric] === c.choice}
+                  className={choices[metric] === c.choice ? 'chosen' : ''}
+                  onClick={() => choose(i, c.choice)}
+                >
+                  <span className="sr-only">{metric}: </span>
+                  {c.label} <kbd>{c.key}</kbd>
+                </button>
+              ))}
+            </span>
             {(choices[metric] === 'left' || choices[metric] === 'right') && (
               <span className="rating" role="group" aria-label={`${metric}: how much better`}>
                 {[1, 2, 3, 4, 5].map((n) => (
@@ -291,7 +224,20 @@ export function PairScreen(props: {
           Submit (Enter)
         </button>
       </div>
-      {answers.error && <div className="field-error">{answers.error}</div>}
+      {answers.error && (
+        <div className="field-error" role="alert">
+          {answers.error}
+        </div>
+      )}
+      <div className="key-help muted" id="key-help" data-testid="key-help">
+        <label className="check">
+          <input type="checkbox" checked={shortcuts} onChange={(e) => setShortcuts(e.target.checked)} />
+          Keyboard shortcuts
+        </label>{' '}
+        {shortcuts
+          ? 'act while this panel has focus (click it or Tab to it), never on a focused button or field: 1 left · 2 tie · 3 right · 4 both bad · 5 skip (or ←/↓/→) · Shift+1–5 how much better (last choice) · ↑ previous metric · X same image · F flicker/swipe · Z zoom 100% · Enter submit · U undo'
+          : 'are off: use the buttons (Tab and Space or Enter).'}
+      </div>
     </div>
   );
 }

@@ -5,12 +5,15 @@ import { ReportView } from '@/lib/report/view/report-view';
 import type { RevealImages } from '@/lib/report/view/reveal-gallery';
 import { DoseResponseChart } from './dose-response-chart';
 
-/** The reveal's images as the app serves them: by image id, from the session's image route. */
+/**
+ * The reveal's images as the app serves them: by image id, the 256 px WebP thumbnails (a few KB each, where the
+ * full-size PNGs were about 1 MB for 13 pairs); each card shows them at about 120 px.
+ */
 function revealImages(sessionId: string, report: ClientReport): RevealImages {
   const images: RevealImages = {};
   for (const r of report.reveal) {
     for (const id of [r.baseline_image_id, r.lora_image_id]) {
-      images[id] = { src: `/api/sessions/${sessionId}/images/${id}.png`, name: `${id}.png` };
+      images[id] = { src: `/api/sessions/${sessionId}/thumbs/${id}.png?size=256`, name: `${id}.png` };
     }
   }
   return images;

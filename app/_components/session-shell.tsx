@@ -3,16 +3,17 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { messageOf } from '@/lib/api/errors';
 import { apiErrorCode } from '@/lib/client/api';
+import { takeHeadingFocus } from '@/lib/client/focus-request';
 import { sessionQuery } from '@/lib/client/queries';
 import { SESSIONS_PATH, stepOfSlug } from '@/lib/client/routes';
 import { migrateMutation } from '@/lib/client/session-mutations';
 import { STEP_NAMES } from '@/lib/sessions/schema';
 import { MainArea } from './main-area';
 import { SessionIdContext } from './session-context';
-import { SessionTabs } from './session-tabs';
+import { SessionTabs, TAB_PANEL_ID, tabId } from './session-tabs';
 import { useSaveSetup } from './use-save-setup';
 import { useSessionEvents } from './use-session-events';
 import { useWorkbenchStore } from './workbench-provider';
@@ -55,6 +56,11 @@ export function SessionShell({ id, children }: { id: string; children: ReactNode
   const { step: slug } = useParams<{ step?: string }>();
   const step = slug === undefined ? null : stepOfSlug(slug);
   useSessionEvents(session.data ? id : null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shown = session.data !== undefined;
+  useEffect(() => {
+    if (shown && takeHeadingFocus()) heading.current?.focus();
+  }, [shown, id, step]);
 
   useEffect(() => {
     // Unsaved edits of the session left by back or forward (the app's own links ask first) are saved now, not lost.
@@ -71,12 +77,16 @@ export function SessionShell({ id, children }: { id: string; children: ReactNode
   }
   return (
     <MainArea>
+      <h1 className="session-title" ref={heading} tabIndex={-1}>
+        {step === null ? '' : `${STEP_NAMES[step]} · `}session {id}
+        {session.data.step_1_setup.lora_filename && <span className="muted"> · {session.data.step_1_setup.lora_filename}</span>}
+      </h1>
       <SessionTabs id={id} reached={session.data.step} current={step} />
       <SessionIdContext.Provider value={id}>
         {step === null ? (
           children
         ) : (
-          <section role="tabpanel" aria-label={STEP_NAMES[step]} className="panel">
+          <section role="tabpanel" id={TAB_PANEL_ID} aria-labelledby={tabId(step)} className="panel">
             {children}
           </section>
         )}

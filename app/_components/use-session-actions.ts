@@ -3,6 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { confirmDropEdits } from '@/lib/client/confirm';
+import { requestHeadingFocus } from '@/lib/client/focus-request';
 import { sessionPath } from '@/lib/client/routes';
 import {
   createSessionMutation,
@@ -30,7 +31,10 @@ export function useSessionActions() {
   const importZip = useMutation(importMutation());
   const restore = useMutation(restoreMutation());
 
-  const show = (session: ClientSession) => router.push(sessionPath(session.session_id, session.step));
+  const show = (session: ClientSession) => {
+    requestHeadingFocus();
+    router.push(sessionPath(session.session_id, session.step));
+  };
   const leave = () => {
     if (!confirmDropEdits(store.getState().draft !== null)) return false;
     store.getState().dropDraft();

@@ -17,6 +17,12 @@ export interface KohyaSummary {
   resolution: string | null;
   /** Top 10 tags of `ss_tag_frequency` by count summed across datasets (ties: alphabetical). */
   trigger_suggestions: string[];
+  /**
+   * The tags that look like the LoRA's trigger (what "Use as trigger words" fills in): those a dataset folder is named
+   * after (kohya's `<repeats>_<name>`, e.g. `10_mytrigger`), else the most frequent tags that are not generic
+   * captions such as `1girl` or `portrait`. Empty when no tag stands out.
+   */
+  trigger_words: string[];
   /** Number of keys in the metadata map. */
   raw_keys: number;
 }
@@ -77,17 +83,17 @@ export function checkpointFamily(name: string): ModelFamily | null {
   return null;
 }
 
-/** Tags of `ss_tag_frequency` (a JSON string `{dataset: {tag: count}}`) by count summed over datasets, top `limit`. */
-function topTags(tagFrequency: string | undefined, limit: number): string[] {
-  if (!tagFrequency) return [];
+/** The tag totals of `ss_tag_frequency` (a JSON string `{dataset: {tag: count}}`) summed over datasets, and the datasets. */
+function tagTotals(tagFrequency: string | undefined): { totals: Map<string, number>; datasets: string[] } {
+  const totals = new Map<string, number>();
+  if (!tagFrequency) return { totals, datasets: [] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(tagFrequency);
   } catch {
-    return [];
+    return { totals, datasets: [] };
   }
-  if (typeof parsed !== 'object' || parsed === null) return [];
-  const totals = new Map<string, number>();
+  if (typeof parsed !== 'object' || parsed === null) return { totals, datasets: [] };
   for (const dataset of Object.values(parsed as Record<string, unknown>)) {
     if (typeof dataset !== 'object' || dataset === null) continue;
     for (const [tag, count] of Object.entries(dataset as Record<string, unknown>)) {
@@ -96,10 +102,59 @@ function topTags(tagFrequency: string | undefined, limit: number): string[] {
       totals.set(name, (totals.get(name) ?? 0) + count);
     }
   }
+  return { totals, datasets: Object.keys(parsed) };
+}
+
+/** Tags by total count (ties alphabetical), top `limit`. */
+function topTags(totals: Map<string, number>, limit: number): string[] {
   return [...totals]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, limit)
     .map(([tag]) => tag);
+}
+
+/** Caption tags that describe the picture, not the LoRA: never a trigger on their own. */
+const GENERIC_TAGS = new Set([
+  '1girl',
+  '1boy',
+  '2girls',
+  '2boys',
+  'solo',
+  'multiple girls',
+  'portrait',
+  'looking at viewer',
+  'smile',
+  'outdoors',
+  'indoors',
+  'simple background',
+  'white background',
+  'upper body',
+  'full body',
+  'close-up',
+  'long hair',
+  'short hair',
+  'blush',
+  'open mouth',
+  'photo',
+  'realistic',
+  'scenery',
+  'landscape',
+  'day',
+  'night',
+  'sky',
+  'man',
+  'woman',
+]);
+
+/** See KohyaSummary.trigger_words. */
+function triggerWords(totals: Map<string, number>, datasets: string[], ranked: string[]): string[] {
+  const named = new Set(datasets.map((d) => /^\d+_(.+)$/.exec(d.trim())?.[1]?.trim().toLowerCase()).filter(Boolean));
+  const fromFolders = ranked.filter((tag) => named.has(tag.toLowerCase()));
+  if (fromFolders.length) return fromFolders;
+  const specific = ranked.filter((tag) => !GENERIC_TAGS.has(tag.toLowerCase()));
+  const top = totals.get(specific[0] ?? '') ?? 0;
+  // The trigger is in (nearly) every caption: only tags about as frequent as the most frequent specific one.
+  return specific.filter((tag) => (totals.get(tag) ?? 0) >= 0.9 * top).slice(0, 2);
 }
 
 function resolutionOf(meta: Record<string, string>): string | null {
@@ -114,6 +169,8 @@ function resolutionOf(meta: Record<string, string>): string | null {
 
 /** The parts of kohya-ss (and ModelSpec) LoRA metadata the bench shows; missing or `None` values become null. */
 export function summarizeKohya(meta: Record<string, string>): KohyaSummary {
+  const { totals, datasets } = tagTotals(meta.ss_tag_frequency);
+  const ranked = topTags(totals, TRIGGER_LIMIT);
   const version = nonEmpty(meta.ss_base_model_version);
   const sdModel = nonEmpty(meta.ss_sd_model_name);
   const arch = nonEmpty(meta['modelspec.architecture']);
@@ -129,7 +186,8 @@ export function summarizeKohya(meta: Record<string, string>): KohyaSummary {
     rank: positiveNumber(meta.ss_network_dim),
     alpha: positiveNumber(meta.ss_network_alpha),
     resolution: resolutionOf(meta),
-    trigger_suggestions: topTags(meta.ss_tag_frequency, TRIGGER_LIMIT),
+    trigger_suggestions: ranked,
+    trigger_words: triggerWords(totals, datasets, ranked),
     raw_keys: Object.keys(meta).length,
   };
 }

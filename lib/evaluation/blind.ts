@@ -1,7 +1,7 @@
-import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { DEFAULT_RATER, RaterNameSchema, type BlindPair, type Role, type Session, type Winner } from '@/lib/sessions/schema';
+import { metricDefinitions } from './metric-definitions';
 import { adaptNext, pairByToken, raterState, setRaterIndex, setUndoFloor, type RaterState } from './raters';
 
 /** A verdict on one metric: which side is better, a tie, both unacceptable, or no verdict (skip). */
@@ -35,7 +35,12 @@ export const EvaluationViewSchema = z.object({
   index: z.number().int(),
   judged: z.number().int(),
   complete: z.boolean(),
+  /** The metrics in Setup's order, the same on every pair so the keys keep their rhythm. */
   metrics: z.array(z.string()),
+  /** What each metric asks (lib/evaluation/metric-definitions.ts), shown beside its verdicts. */
+  definitions: z.record(z.string(), z.string()),
+  /** The current pair's prompt as written in Setup (both sides share it, so it tells nothing of which is which). */
+  prompt: z.string().nullable(),
   /** Verdicts already recorded for the current pair (e.g. a session stopped mid-pair), to prefill the screen. */
   answered: z.record(z.string(), ChoiceSchema),
   pair: BlindImagesSchema.nullable(),
@@ -107,23 +112,14 @@ export function evaluationView(
     index,
     judged: new Set(session.step_3_evaluation.scores.filter((x) => x.rater === rater).map((x) => x.pair_id)).size,
     complete: state.complete,
-    metrics: current ? metricOrder(session.step_1_setup.metrics, current.token) : session.step_1_setup.metrics,
+    metrics: session.step_1_setup.metrics,
+    definitions: metricDefinitions(session.step_1_setup.metrics),
+    prompt: open && current ? (session.step_1_setup.prompt_pairs[current.prompt_index]?.positive.trim() ?? null) : null,
     answered: open ? answered : {},
     pair: open ? images(imageBase, current) : null,
     next: open ? images(imageBase, pairs[index + 1]) : null,
     ended: state.ended,
   });
-}
-
-/** The metrics in an order that varies between pairs (seeded by the pair's token, so a reload shows the same). */
-export function metricOrder(metrics: string[], token: string): string[] {
-  const rng = seedrandom(token);
-  const out = [...metrics];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 function winnerOf(choice: Choice, left: Role): Winner {

@@ -2,6 +2,7 @@ import { ApiError, describeZodError } from '@/lib/api/errors';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { newBlindToken, newOrderSecret } from '@/lib/evaluation/secret';
 import { ReadySetupSchema, type BlindPair, type Result, type Session } from '@/lib/sessions/schema';
+import { needsPlan } from '@/lib/sessions/setup-lock';
 import { planResults } from './plan';
 
 // The generation events of a session (lib/sessions/events.ts): what the job manager records, made from the session
@@ -12,7 +13,8 @@ import { planResults } from './plan';
 export type JobMode = 'run' | 'pause' | 'cancel';
 
 /**
- * The start (or resume) of generation: the planned grid on the first start (`results`), null on a resume. Throws
+ * The start (or resume) of generation: the planned grid on the first start and after a failure before any image
+ * (`results`, so a corrected Setup takes effect), null on a resume. Throws
  * ApiError invalid_setup when Setup is incomplete (the message says what is missing), conflict when generation is
  * complete.
  */
@@ -20,7 +22,7 @@ export function generationStartedEvent(s: Session): { kind: 'generation_started'
   const setup = ReadySetupSchema.safeParse(s.step_1_setup);
   if (!setup.success) throw new ApiError('invalid_setup', describeZodError(setup.error));
   if (s.step_2_generation.generation_complete) throw new ApiError('conflict', 'generation is already complete');
-  return { kind: 'generation_started', results: s.step_2_generation.generation_started ? null : planResults(setup.data) };
+  return { kind: 'generation_started', results: needsPlan(s) ? planResults(setup.data) : null };
 }
 
 /** Applies a start: the grid when planned, failed and cut-off images queued again, the session `running`. */

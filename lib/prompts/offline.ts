@@ -6,20 +6,6 @@ import type { GeneratedPrompt } from './schema';
 export const DEFAULT_NEGATIVE =
   'lowres, blurry, jpeg artifacts, watermark, text, signature, bad anatomy, extra fingers, deformed, worst quality';
 
-const SUBJECTS = [
-  'close-up portrait',
-  'full-body figure',
-  'two people interacting',
-  'small animal',
-  'still life arrangement',
-  'wide landscape',
-  'architectural detail',
-  'vehicle',
-  'crowd scene',
-  'character in motion',
-  'hands holding an object',
-  'food on a table',
-];
 const SETTINGS = [
   'in a busy city street',
   'in a quiet forest',
@@ -82,15 +68,16 @@ function shuffled<T>(list: readonly T[], rng: () => number): T[] {
 }
 
 /**
- * `n` distinct prompts combining the brief with a subject, setting, lighting, camera/composition and style, each
- * drawn from a seeded shuffle so consecutive prompts differ in every part. Trigger words are not put in the text
+ * `n` distinct prompts combining the brief with a setting, lighting, camera/composition and style, each drawn from
+ * a seeded shuffle so consecutive prompts differ in every part. The brief is the subject: no other subject (a vehicle,
+ * a crowd, an animal) is added to it, so every prompt still shows what the brief asks for. Trigger words are not put in the text
  * (Setup's `append_trigger` adds them); they only vary the seed. Same brief + trigger words + seed => same prompts.
  */
 export function offlinePrompts(req: { brief: string; trigger_words?: string; n: number; seed?: string | number }): GeneratedPrompt[] {
   const brief = req.brief.trim().replace(/\s+/g, ' ');
   const n = Math.max(0, Math.floor(req.n));
   const rng = seedrandom(`${brief}\u0000${(req.trigger_words ?? '').trim()}\u0000${req.seed ?? ''}`);
-  const lists = [SUBJECTS, SETTINGS, LIGHTING, CAMERA, STYLES].map((l) => shuffled(l, rng));
+  const lists = [SETTINGS, LIGHTING, CAMERA, STYLES].map((l) => shuffled(l, rng));
   const seen = new Set<string>();
   const out: GeneratedPrompt[] = [];
   for (let attempt = 0; out.length < n && attempt < n * 50; attempt++) {
@@ -104,18 +91,13 @@ export function offlinePrompts(req: { brief: string; trigger_words?: string; n: 
   return out;
 }
 
-/** `text` cut at a word boundary to at most `max` characters. */
-function clip(text: string, max: number): string {
-  const t = text.trim().replace(/\s+/g, ' ');
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max + 1);
-  const space = cut.lastIndexOf(' ');
-  return (space > max / 2 ? cut.slice(0, space) : t.slice(0, max)).replace(/[\s,.;:-]+$/, '');
-}
+/** Metric names are at most this long (MetricSchema). */
+const NAME_MAX = 40;
 
 /**
  * Suggested metrics: Quality, Coherence, Style, "Likeness to <first trigger word>" when trigger words are given, and
- * "Fits <brief>" (every name at most 40 characters, none repeated).
+ * "Fits <brief>". A name that would pass 40 characters says "the trigger" or "the brief" instead: a name is never cut
+ * mid-phrase. None repeated.
  */
 export function offlineMetrics(brief: string, trigger_words = ''): string[] {
   const metrics = ['Quality', 'Coherence', 'Style'];
@@ -123,8 +105,9 @@ export function offlineMetrics(brief: string, trigger_words = ''): string[] {
     .split(',')
     .map((t) => t.trim())
     .find(Boolean);
-  if (trigger) metrics.push(clip(`Likeness to ${trigger}`, 40));
-  const b = brief.trim();
-  if (b) metrics.push(clip(`Fits ${b}`, 40));
+  const named = (whole: string, short: string) => (whole.length <= NAME_MAX ? whole : short);
+  if (trigger) metrics.push(named(`Likeness to ${trigger}`, 'Likeness to the trigger'));
+  const b = brief.trim().replace(/\s+/g, ' ');
+  if (b) metrics.push(named(`Fits ${b}`, 'Fits the brief'));
   return [...new Set(metrics)];
 }

@@ -16,6 +16,7 @@ import {
   SetupSchema,
   type Session,
 } from './schema';
+import { setupChangeAllowed, setupScope } from './setup-lock';
 
 /**
  * Why an image went back to ComfyUI's queue: its server stopped answering, ComfyUI lost the prompt (e.g. a restart),
@@ -80,8 +81,13 @@ export type SessionEvent = z.infer<typeof SessionEventSchema>;
 export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
   switch (ev.kind) {
     case 'setup_saved':
-      if (s.step_2_generation.generation_started && JSON.stringify(ev.setup) !== JSON.stringify(s.step_1_setup)) {
-        throw new ApiError('locked', 'Setup cannot change once generation has started');
+      if (!setupChangeAllowed(setupScope(s), s.step_1_setup, ev.setup)) {
+        throw new ApiError(
+          'locked',
+          setupScope(s) === 'server'
+            ? 'only the ComfyUI server URL can change once images exist; Relaunch for a new Setup'
+            : 'Setup cannot change while generation runs or once it is complete',
+        );
       }
       s.step_1_setup = ev.setup;
       return;

@@ -16,12 +16,24 @@ export const SeedSchema = z
 export const StrengthSchema = z.number().finite().min(-100).max(100);
 
 export const SamplerSchema = z.object({
-  steps: z.number().int().min(1).max(150).default(20),
-  cfg: z.number().min(0).max(100).default(7),
-  sampler_name: z.string().min(1).default('euler'),
-  scheduler: z.string().min(1).default('normal'),
-  width: z.number().int().min(64).max(4096).multipleOf(8).default(512),
-  height: z.number().int().min(64).max(4096).multipleOf(8).default(512),
+  steps: z.number().int('steps must be a whole number').min(1, 'steps go from 1 to 150').max(150, 'steps go from 1 to 150').default(20),
+  cfg: z.number().min(0, 'CFG goes from 0 to 100').max(100, 'CFG goes from 0 to 100').default(7),
+  sampler_name: z.string().min(1, 'choose a sampler').default('euler'),
+  scheduler: z.string().min(1, 'choose a scheduler').default('normal'),
+  width: z
+    .number()
+    .int('width must be a whole number')
+    .min(64, 'width goes from 64 to 4096')
+    .max(4096, 'width goes from 64 to 4096')
+    .multipleOf(8, 'width must be a multiple of 8')
+    .default(512),
+  height: z
+    .number()
+    .int('height must be a whole number')
+    .min(64, 'height goes from 64 to 4096')
+    .max(4096, 'height goes from 64 to 4096')
+    .multipleOf(8, 'height must be a multiple of 8')
+    .default(512),
 });
 export type Sampler = z.infer<typeof SamplerSchema>;
 
@@ -32,7 +44,7 @@ export const PromptPairSchema = z.object({
 });
 export type PromptPair = z.infer<typeof PromptPairSchema>;
 
-export const MetricSchema = z.string().trim().min(1).max(40);
+export const MetricSchema = z.string().trim().min(1, 'a metric needs a name').max(40, 'metric names are at most 40 characters');
 
 /** Step 1: everything the user chose before generation. Lenient so a half-filled Setup can be saved. */
 export const SetupSchema = z.object({
@@ -80,23 +92,23 @@ export const ReadySetupSchema = SetupSchema.extend({
   weight_range: z
     .array(z.number().min(-2, 'strengths go from -2 to 2').max(2, 'strengths go from -2 to 2'))
     .min(1, 'give at least one LoRA strength')
-    .max(50)
+    .max(50, 'at most 50 strengths')
     .refine((w) => new Set(w).size === w.length, 'strengths must not repeat')
     .refine((w) => w.every((x, i) => i === 0 || w[i - 1]! < x), 'strengths must be in ascending order'),
   seeds: z
     .array(SeedSchema)
     .min(1, 'give at least one seed')
-    .max(100)
+    .max(100, 'at most 100 seeds in one session')
     .refine((s) => new Set(s).size === s.length, 'seeds must not repeat'),
   metrics: z
     .array(MetricSchema)
     .min(1, 'give at least one metric')
-    .max(20)
+    .max(20, 'at most 20 metrics')
     .refine((m) => new Set(m).size === m.length, 'metrics must not repeat'),
   prompt_pairs: z
     .array(PromptPairSchema.extend({ positive: z.string().trim().min(1, 'every prompt needs positive text') }))
     .min(1, 'give at least one prompt')
-    .max(100),
+    .max(100, 'at most 100 prompts in one session'),
 }).superRefine((s, ctx) => {
   if (usesCheckpoint(s) && !s.checkpoint) ctx.addIssue({ code: 'custom', path: ['checkpoint'], message: 'choose a checkpoint' });
 });

@@ -1,18 +1,19 @@
 import type { PromptRow, SeedRow } from '../schema';
 import { pct } from './format';
+import { TableFrame } from './table-frame';
 
 /** Wins, ties and the win rate per seed (non-placebo strengths, all metrics): where the LoRA helps and where not. */
 export function PerSeedTable({ rows }: { rows: SeedRow[] }) {
   return (
-    <table className="stats" data-testid="per-seed">
+    <TableFrame caption="Per seed" testId="per-seed">
       <thead>
         <tr>
-          <th>Seed</th>
-          <th>LoRA wins</th>
-          <th>Baseline wins</th>
-          <th>Ties</th>
-          <th>n</th>
-          <th>Win rate</th>
+          <th scope="col">Seed</th>
+          <th scope="col">LoRA wins</th>
+          <th scope="col">Baseline wins</th>
+          <th scope="col">Ties</th>
+          <th scope="col">n</th>
+          <th scope="col">Win rate</th>
         </tr>
       </thead>
       <tbody>
@@ -27,23 +28,23 @@ export function PerSeedTable({ rows }: { rows: SeedRow[] }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </TableFrame>
   );
 }
 
 /** The same per prompt ("1. <positive prompt>"), with its skips. */
 export function PerPromptTable({ rows }: { rows: PromptRow[] }) {
   return (
-    <table className="stats" data-testid="per-prompt">
+    <TableFrame caption="Per prompt" testId="per-prompt">
       <thead>
         <tr>
-          <th>Prompt</th>
-          <th>LoRA wins</th>
-          <th>Baseline wins</th>
-          <th>Ties</th>
-          <th>Skips</th>
-          <th>n</th>
-          <th>Win rate</th>
+          <th scope="col">Prompt</th>
+          <th scope="col">LoRA wins</th>
+          <th scope="col">Baseline wins</th>
+          <th scope="col">Ties</th>
+          <th scope="col">Skips</th>
+          <th scope="col">n</th>
+          <th scope="col">Win rate</th>
         </tr>
       </thead>
       <tbody>
@@ -61,6 +62,6 @@ export function PerPromptTable({ rows }: { rows: PromptRow[] }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </TableFrame>
   );
 }

@@ -20,6 +20,8 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:16px}
 .chart{border:1px solid #dde1e8;border-radius:8px;padding:8px}
 .chart svg{display:block;max-width:100%;height:auto}
+table.stats caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
+.table-scroll{max-width:100%;overflow-x:auto}
 table.stats{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:13px}
 table.stats th,table.stats td{border-bottom:1px solid #dde1e8;padding:5px 8px;text-align:right;vertical-align:top;white-space:nowrap}
 table.stats th:first-child,table.stats td:first-child{text-align:left}
@@ -37,7 +39,7 @@ tr.pooled th,tr.pooled td{font-weight:600;background:#fbfaff}
 .reveal-item .verdicts{margin-top:6px}
 .tag{display:inline-block;padding:0 6px;border-radius:4px;font-size:11px;font-weight:700;color:#fff}
 .tag.lora{background:#7048e8}
-.tag.baseline{background:#868e96}
+.tag.baseline{background:#5c636a}
 dl.setup{margin:0}
 dl.setup div{display:grid;grid-template-columns:160px 1fr;gap:16px;padding:2px 0}
 dl.setup dt{color:#6b7385}
@@ -45,6 +47,6 @@ dl.setup dd{margin:0;word-break:break-word}
 ol.prompts{margin:0;padding-left:20px}
 ol.prompts li{margin-bottom:4px;white-space:pre-wrap;word-break:break-word}
 .notes{white-space:pre-wrap;word-break:break-word;background:#f8f9fa;border-radius:6px;padding:8px 12px}
-footer{margin-top:32px;font-size:12px;color:#868e96}
+footer{margin-top:32px;font-size:12px;color:#5c636a}
 @media print{body{padding:0}.chart{border:none}}
 `;

@@ -1,5 +1,6 @@
 import type { RankItem } from '../schema';
 import { pct } from './format';
+import { TableFrame } from './table-frame';
 
 /** Two decimals; values that round to zero print as 0.00, never -0.00. */
 const num = (v: number) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
@@ -11,14 +12,14 @@ const num = (v: number) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
 export function RankingTable({ ranking }: { ranking: RankItem[] }) {
   if (ranking.length === 0) return <p className="muted">No decisive judgments yet.</p>;
   return (
-    <table className="stats" data-testid="ranking">
+    <TableFrame caption="Ranking against the baseline" testId="ranking">
       <thead>
         <tr>
-          <th>Item</th>
-          <th>Beats the baseline</th>
-          <th>Interval (prompts, simultaneous)</th>
-          <th>Log-strength vs. baseline</th>
-          <th>Interval</th>
+          <th scope="col">Item</th>
+          <th scope="col">Beats the baseline</th>
+          <th scope="col">Interval (prompts, simultaneous)</th>
+          <th scope="col">Log-strength vs. baseline</th>
+          <th scope="col">Interval</th>
         </tr>
       </thead>
       <tbody>
@@ -34,6 +35,6 @@ export function RankingTable({ ranking }: { ranking: RankItem[] }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </TableFrame>
   );
 }

@@ -1,5 +1,6 @@
 import type { ClientReport, RaterReport } from '../schema';
 import { formatNumber, pct } from './format';
+import { TableFrame } from './table-frame';
 
 /** How blind a rater's judgments were: their order's origin, and whether they looked before finishing. */
 export function blindness(r: RaterReport): string {
@@ -22,16 +23,18 @@ export function RatersSection({ report }: { report: ClientReport }) {
           : 'One rater: agreement needs two or more.'}
       </p>
       {report.raters.length > 0 && (
-        <table className="stats" data-testid="raters">
+        <TableFrame caption="Per rater" testId="raters">
           <thead>
             <tr>
-              <th>Rater</th>
-              <th>Judgments</th>
+              <th scope="col">Rater</th>
+              <th scope="col">Judgments</th>
               {report.pooled.map((c) => (
-                <th key={c.strength_index}>Win rate at {formatNumber(c.strength)}</th>
+                <th scope="col" key={c.strength_index}>
+                  Win rate at {formatNumber(c.strength)}
+                </th>
               ))}
-              <th>Left picks</th>
-              <th>Blindness</th>
+              <th scope="col">Left picks</th>
+              <th scope="col">Blindness</th>
             </tr>
           </thead>
           <tbody>
@@ -47,7 +50,7 @@ export function RatersSection({ report }: { report: ClientReport }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </TableFrame>
       )}
     </>
   );

@@ -1,5 +1,6 @@
 import { POOLED_METRIC, type Cell, type CellExtra } from '../schema';
 import { pct, pctRange, pval, strengthLabel } from './format';
+import { TableFrame } from './table-frame';
 
 /** The columns of the per metric × strength table, in order. */
 export const STATS_COLUMNS = [
@@ -27,11 +28,13 @@ export const STATS_COLUMNS = [
 export function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra[] }) {
   const extraOf = new Map(extras.map((e) => [`${e.metric}\u0000${e.strength_index}`, e]));
   return (
-    <table className="stats" data-testid="stats">
+    <TableFrame caption="Counts and rates per metric and strength" testId="stats">
       <thead>
         <tr>
           {STATS_COLUMNS.map((c) => (
-            <th key={c}>{c}</th>
+            <th scope="col" key={c}>
+              {c}
+            </th>
           ))}
         </tr>
       </thead>
@@ -58,6 +61,6 @@ export function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra
           );
         })}
       </tbody>
-    </table>
+    </TableFrame>
   );
 }

@@ -10,11 +10,11 @@ export class HistoryView {
 
   async exportZip(sessionId: string): Promise<Download> {
     const download = this.page.waitForEvent('download');
-    await this.page.getByRole('link', { name: `Export ${sessionId}` }).click();
+    await this.page.getByRole('link', { name: `Export .zip of ${sessionId}` }).click();
     return download;
   }
 
-  /** Deletes after accepting the confirm, which must name the session. */
+  /** Deletes after accepting the confirm, which must name the session; focus then goes to the list's heading. */
   async delete(sessionId: string): Promise<void> {
     this.page.once('dialog', (d) => {
       expect(d.message()).toContain(sessionId);
@@ -22,6 +22,8 @@ export class HistoryView {
     });
     await this.page.getByRole('button', { name: `Delete ${sessionId}` }).click();
     await expect(this.row(sessionId)).toHaveCount(0);
+    await expect(this.page.getByRole('heading', { name: 'All sessions', level: 1 })).toBeFocused();
+    await expect(this.page.getByRole('status')).toContainText(`Session ${sessionId} moved to the trash.`);
   }
 
   async importZip(file: string): Promise<void> {

@@ -26,7 +26,7 @@ export class SessionPage {
     await expect(p).toHaveURL(`/sessions/${id}/${step}`);
     for (const s of STEP_SLUGS) await expect(this.tab(s)).toHaveAttribute('aria-selected', String(s === step));
     await expect(p.getByTestId('current-session')).toHaveText(id);
-    const panel = p.getByRole('tabpanel', { name: STEP_TABS[step].replace(/^\d\. /, '') });
+    const panel = p.getByRole('tabpanel', { name: STEP_TABS[step] });
     await expect(panel).toBeVisible();
     if (step === 'setup') await expect(panel.getByText('Generation has started, so Setup is read-only')).toBeVisible();
     if (step === 'generation') await expect(panel.getByTestId('generation-progress')).toContainText('complete');

@@ -39,7 +39,7 @@ async function seedSession() {
 }
 
 describe('route handlers', () => {
-  it('keeps every evaluation answer blind: no role, strength, prompt or file name', async () => {
+  it('keeps every evaluation answer blind: no role, strength, prompt index or file name', async () => {
     const s = await seedSession();
     const id = s.session_id;
     const session = await (await sessionRoute.GET(new Request('http://test'), ctx({ id }))).text();
@@ -48,7 +48,10 @@ describe('route handlers', () => {
     const view = await evaluationRoute.GET(new Request('http://test'), ctx({ id }));
     expect(view.status).toBe(200);
     const body = await view.json();
-    expect(JSON.stringify(body)).not.toMatch(/baseline|lora|strength|\.png|prompt/i);
+    // The pair's prompt text is shown (both sides share it, so it tells nothing of which is which); nothing else may
+    // name a prompt, such as its index.
+    expect(s.step_1_setup.prompt_pairs.map((p) => p.positive)).toContain(body.prompt);
+    expect(JSON.stringify({ ...body, prompt: null })).not.toMatch(/baseline|lora|strength|\.png|prompt_|prompt[^"]/i);
     const token = body.pair.token as string;
     for (const side of ['left', 'right']) {
       const img = await blindRoute.GET(new Request('http://test'), ctx({ id, token, side }));

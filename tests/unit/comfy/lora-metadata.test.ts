@@ -24,8 +24,17 @@ describe('summarizeKohya', () => {
       alpha: 32,
       resolution: '1024x1024',
       trigger_suggestions: ['sprite', 'outline', 'pixel art', 'scenery'],
+      // No folder names a tag ("8_pixel"): the most frequent specific tags, within 90% of the top one.
+      trigger_words: ['sprite'],
       raw_keys: 6,
     });
+  });
+
+  it('takes the trigger from a dataset folder name, else from specific tags in nearly every caption, never generic ones', () => {
+    const frequency = (tags: object) => summarizeKohya({ ss_tag_frequency: JSON.stringify(tags) }).trigger_words;
+    expect(frequency({ '5_wcstyle': { wcstyle: 120, watercolor: 96, landscape: 41 } })).toEqual(['wcstyle']);
+    expect(frequency({ img: { '1girl': 50, portrait: 50, knightstyle: 48, armor: 20 } })).toEqual(['knightstyle']);
+    expect(frequency({ '1_realism': { photo: 60, realistic: 48, portrait: 25 } })).toEqual([]);
   });
 
   it('keeps only the top 10 tags', () => {
@@ -56,6 +65,7 @@ describe('summarizeKohya', () => {
       alpha: null,
       resolution: null,
       trigger_suggestions: [],
+      trigger_words: [],
       raw_keys: 0,
     });
   });
@@ -117,6 +127,8 @@ describe('GET /api/comfy/lora-metadata against the simulator', () => {
     });
     // catalog tags: mytrigger 40, portrait 22, 1girl 18, looking at viewer 14, smile 9, outdoors 6
     expect(body.summary.trigger_suggestions).toEqual(['mytrigger', 'portrait', '1girl', 'looking at viewer', 'smile', 'outdoors']);
+    // The dataset folder 10_mytrigger names the trigger; generic captions (portrait, 1girl) are not filled in.
+    expect(body.summary.trigger_words).toEqual(['mytrigger']);
     expect(body.summary.raw_keys).toBe(body.metadata_keys.length);
     expect(body.warning).toMatch(/SD1.*SDXL/);
 

@@ -37,6 +37,12 @@ describe('offlinePrompts', () => {
     expect(styles.size).toBe(4);
   });
 
+  it('adds no subject of its own to the brief', () => {
+    for (const p of offlinePrompts({ brief, n: 20, seed: 5 })) {
+      expect(p.positive).not.toMatch(/vehicle|crowd|animal|food|two people|still life|hands holding|portrait|figure/);
+    }
+  });
+
   it('does not need trigger words and keeps them out of the text', () => {
     expect(offlinePrompts({ brief, n: 2 })).toHaveLength(2);
     expect(offlinePrompts({ brief, trigger_words: '', n: 2, seed: 3 })).toHaveLength(2);
@@ -56,6 +62,16 @@ describe('offlineMetrics', () => {
   it('adds the likeness metric when trigger words are given', () => {
     const m = offlineMetrics(brief, ' kn1ght, armour style ');
     expect(m).toContain('Likeness to kn1ght');
+  });
+
+  it('never cuts a name mid-phrase: a long brief or trigger is named, not clipped', () => {
+    expect(offlineMetrics('portraits of a knight in shining armour at dawn', 'averyveryverylongtriggerwordthatkeepsgoingon')).toEqual([
+      'Quality',
+      'Coherence',
+      'Style',
+      'Likeness to the trigger',
+      'Fits the brief',
+    ]);
   });
 
   it('keeps every name within 40 characters', () => {

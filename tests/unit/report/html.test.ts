@@ -137,6 +137,7 @@ describe('renderReportHtml', () => {
         '!doctype',
         'body',
         'br',
+        'caption',
         'circle',
         'code',
         'dd',

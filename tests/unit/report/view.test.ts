@@ -55,7 +55,9 @@ function outline(html: string): Outline {
   const testIds = new Map<string, number>();
   for (const m of html.matchAll(/data-testid="([^"]+)"/g)) testIds.set(m[1]!, (testIds.get(m[1]!) ?? 0) + 1);
   const columns = new Map<string, string[]>();
-  for (const m of html.matchAll(/<table[^>]*data-testid="([^"]+)"[^>]*><thead>([\s\S]*?)<\/thead>/g)) {
+  for (const m of html.matchAll(
+    /<table[^>]*data-testid="([^"]+)"[^>]*>(?:<caption[^>]*>[\s\S]*?<\/caption>)?<thead>([\s\S]*?)<\/thead>/g,
+  )) {
     columns.set(
       m[1]!,
       [...m[2]!.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((c) => text(c[1]!)),
@@ -125,7 +127,7 @@ describe('the Report tab and the HTML export', () => {
       '1 × ranking (export: 0)',
       'columns of ranking',
     ]);
-    const withoutArena = exported.replace('<th>Arena rate</th>', '');
+    const withoutArena = exported.replace('<th scope="col">Arena rate</th>', '');
     expect(missingFromExport(tab, outline(withoutArena))).toEqual(['columns of stats']);
   });
 

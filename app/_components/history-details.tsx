@@ -1,0 +1,77 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { messageOf } from '@/lib/api/errors';
+import { sessionQuery } from '@/lib/client/queries';
+import { sessionLogPath } from '@/lib/client/routes';
+import type { ClientSession } from '@/lib/sessions/view';
+
+// The Details of one session in All sessions (history-view.tsx).
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '–');
+
+function seconds(from: string | null, to: string | null): string {
+  if (!from || !to) return '–';
+  const s = (Date.parse(to) - Date.parse(from)) / 1000;
+  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+/**
+ * The judgments of a session in the words the Evaluation tab uses: verdicts (one per metric of a judged pair) and
+ * where each rater stands, "3 of 70 pairs" counted as that rater's screen counts them, "done" once finished.
+ */
+function judgmentWords(s: ClientSession): string {
+  const { judgments, raters } = s.step_3_evaluation;
+  const verdicts = `${judgments} verdict${judgments === 1 ? '' : 's'} (one per metric of each judged pair)`;
+  const who = raters.map(
+    (r) =>
+      `${r.name}: ${r.evaluation_complete ? `done, all ${r.total} pairs` : `${r.current_eval_index} of ${r.total} pairs`}${r.removed_at ? ' (removed)' : ''}`,
+  );
+  return who.length ? `${verdicts} · ${who.join(' · ')}` : `${verdicts} · no rater has started`;
+}
+
+/** Everything about one session: Setup, counts, timings, notes. */
+export function Details({ id }: { id: string }) {
+  const { data: s, error } = useQuery(sessionQuery(id));
+  if (!s) return <div className="details">{error ? messageOf(error) : 'Loading…'}</div>;
+  const setup = s.step_1_setup;
+  const results = s.step_2_generation.results;
+  const rows: Array<[string, string]> = [
+    ['ComfyUI', setup.comfyui_url || '–'],
+    ['Checkpoint', setup.checkpoint || '–'],
+    ['LoRA', setup.lora_filename || '–'],
+    ['Trigger words', setup.trigger_words || '–'],
+    ['Strengths', setup.weight_range.join(', ') || '–'],
+    ['CLIP strength', setup.strength_clip === null ? 'same as model' : String(setup.strength_clip)],
+    ['Seeds', setup.seeds.join(', ') || '–'],
+    ['Metrics', setup.metrics.join(', ')],
+    ['Prompts', setup.prompt_pairs.map((p, i) => `${i + 1}. ${p.positive}${p.negative ? ` (neg: ${p.negative})` : ''}`).join(' | ') || '–'],
+    [
+      'Sampler',
+      `${setup.sampler.sampler_name}/${setup.sampler.scheduler}, ${setup.sampler.steps} steps, cfg ${setup.sampler.cfg}, ${setup.sampler.width}×${setup.sampler.height}`,
+    ],
+    [
+      'Images',
+      `${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed, of ${results.length}`,
+    ],
+    ['Judgments', judgmentWords(s)],
+    ['Created', new Date(s.timestamp * 1000).toLocaleString()],
+    ['Generation', `${when(s.started_at)} → ${when(s.completed_at)} (${seconds(s.started_at, s.completed_at)})`],
+    ['Status', `${s.status}${s.error_message ? `: ${s.error_message}` : ''}`],
+    ['Notes', s.notes || '–'],
+  ];
+  return (
+    <div className="details" data-testid="session-details">
+      <dl>
+        {rows.map(([k, v]) => (
+          <div key={k} style={{ display: 'contents' }}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <Link href={sessionLogPath(s.session_id)}>Open the log (every event, errors, timing)</Link>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+/** Where the accessibility walkthrough leaves its screenshots, one per state, for a person to look at (E2E_SHOTS_DIR). */
+export const NOTES_DIR = process.env.E2E_SHOTS_DIR ?? 'test-results/screens';
+
+/**
+ * The serious and critical violations axe-core finds on the page as it stands, against WCAG 2.0/2.1 A and AA, each
+ * as "rule: target (summary)" so a failure names what to fix. Lesser impacts (moderate, minor) are not counted.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) =>
+      v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(0, 2).join(' ') ?? v.help})`),
+    );
+}
+
+/** Checks the page with axe-core (0 serious or critical violations) and saves a screenshot named `name`. */
+export async function checkScreen(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: `${NOTES_DIR}/${name}.png`, fullPage: opts.fullPage ?? true });
+  expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
+}
+
+/** How far the page reaches past the window's right edge, in CSS px (0: no sideways scrolling). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/**
+ * With README_SHOTS_DIR set, saves what the window shows as `<name>.png` there, 1000 px wide with a palette (the
+ * README's screenshots, public/readme/); otherwise does nothing.
+ */
+export async function readmeShot(page: Page, name: string): Promise<void> {
+  const dir = process.env.README_SHOTS_DIR;
+  if (!dir) return;
+  const sharp = (await import('sharp')).default;
+  const shot = await page.screenshot();
+  await sharp(shot).resize({ width: 1000 }).png({ palette: true, compressionLevel: 9 }).toFile(`${dir}/${name}.png`);
+}
