@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { memo, useMemo, useRef } from 'react';
 import { cancelGenerationMutation, pauseGenerationMutation, startGenerationMutation } from '@/lib/client/generation-mutations';
 import { gridCells, type PromptGrid } from '@/lib/client/grid';
+import { gridColumns, loraFiles } from '@/lib/generation/variants';
 import { sessionPath } from '@/lib/client/routes';
 import type { Result } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
@@ -81,7 +82,7 @@ const GridRow = memo(function GridRow({
   prompt,
   row,
   seed,
-  strengths,
+  labels,
   cells,
 }: {
   sessionId: string;
@@ -89,7 +90,8 @@ const GridRow = memo(function GridRow({
   /** Index of the seed, i.e. of the row below the header. */
   row: number;
   seed: number;
-  strengths: number[];
+  /** The LoRA columns' labels (lib/generation/variants.ts gridColumns). */
+  labels: string[];
   cells: Array<Result | undefined>;
 }) {
   return (
@@ -100,7 +102,7 @@ const GridRow = memo(function GridRow({
           key={c}
           sessionId={sessionId}
           result={result}
-          label={`${c === 0 ? 'baseline' : `LoRA ${strengths[c - 1]}`}, prompt ${prompt + 1}, seed ${seed}`}
+          label={`${c === 0 ? 'baseline' : labels[c - 1]}, prompt ${prompt + 1}, seed ${seed}`}
         />
       ))}
     </tr>
@@ -126,19 +128,19 @@ const PromptBlock = memo(function PromptBlock({
   index,
   text,
   seeds,
-  strengths,
+  labels,
   grid,
 }: {
   sessionId: string;
   index: number;
   text: string;
   seeds: number[];
-  strengths: number[];
+  labels: string[];
   grid: PromptGrid;
 }) {
   const body = useRef<HTMLTableSectionElement>(null);
   const { first, end } = useVisibleRows(body, seeds.length, ROW_PX, OVERSCAN_ROWS);
-  const columns = strengths.length + 2;
+  const columns = labels.length + 2;
   return (
     <div className="grid-block">
       <h3>
@@ -155,8 +157,8 @@ const PromptBlock = memo(function PromptBlock({
           <tr aria-rowindex={1}>
             <th>Seed</th>
             <th>Baseline</th>
-            {strengths.map((w) => (
-              <th key={w}>LoRA {w}</th>
+            {labels.map((label) => (
+              <th key={label}>{label}</th>
             ))}
           </tr>
         </thead>
@@ -169,7 +171,7 @@ const PromptBlock = memo(function PromptBlock({
               prompt={index}
               row={first + i}
               seed={seed}
-              strengths={strengths}
+              labels={labels}
               cells={grid.rows[first + i] ?? []}
             />
           ))}
@@ -246,9 +248,10 @@ export function GenerationTab() {
 
   const { results, generation_complete, generation_started } = session.step_2_generation;
   const setup = session.step_1_setup;
+  const columns = useMemo(() => gridColumns(setup), [setup]);
   const grids = useMemo(
-    () => gridCells(results, setup.prompt_pairs.length, setup.seeds.length, setup.weight_range.length),
-    [results, setup],
+    () => gridCells(results, setup.prompt_pairs.length, setup.seeds.length, columns.labels.length, columns.variants ?? undefined),
+    [results, setup, columns],
   );
   const failed = results.some((r) => r.status === 'failed');
   const running = session.status === 'running';
@@ -257,8 +260,9 @@ export function GenerationTab() {
     <div className="generation">
       <div className="plan">
         <div>
-          <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length}{' '}
-          strengths) = {results.length || imageCount(setup)} images · {setup.checkpoint} + {setup.lora_filename}
+          <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {columns.labels.length}{' '}
+          {columns.variants ? 'variants' : 'strengths'}) = {results.length || imageCount(setup)} images · {setup.checkpoint} +{' '}
+          {loraFiles(setup).join(', ')}
         </div>
         {!generation_complete && !running && (
           <button className="primary" onClick={() => start.mutate(id)} disabled={start.isPending}>
@@ -292,7 +296,7 @@ export function GenerationTab() {
             index={p}
             text={prompt.positive}
             seeds={setup.seeds}
-            strengths={setup.weight_range}
+            labels={columns.labels}
             grid={grids[p]!}
           />
         ))}

@@ -1,4 +1,5 @@
 import type { Setup } from '@/lib/sessions/schema';
+import { planVariants } from '@/lib/generation/variants';
 
 /** Grid sizes to start from, like the session kinds of other ML workbenches. */
 export const PRESETS = {
@@ -30,9 +31,10 @@ export function promptsMissing(setup: Setup, id: PresetId): number {
   return Math.max(0, PRESETS[id].prompts - setup.prompt_pairs.length);
 }
 
-/** Images in the grid: per prompt and seed, one baseline and one image per strength. */
-export function imageCount(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range'>): number {
-  return setup.prompt_pairs.length * setup.seeds.length * (1 + setup.weight_range.length);
+/** Images in the grid: per prompt and seed, one baseline and one image per variant (lib/generation/variants.ts). */
+export function imageCount(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range'> & Partial<Pick<Setup, 'lora_files'>>): number {
+  const variants = planVariants({ lora_files: setup.lora_files ?? [], lora_filename: '', weight_range: setup.weight_range }).length;
+  return setup.prompt_pairs.length * setup.seeds.length * (1 + variants);
 }
 
 /** Seconds per image assumed before anything was measured: ~1 s per 20 steps at 512×512 on a mid-range GPU. */
@@ -42,7 +44,10 @@ export const ASSUMED_SECONDS_PER_20_STEPS_AT_512 = 1;
  * Estimated GPU time in seconds: images × seconds per image, where seconds per image is `measured` (from earlier
  * images on this server) or the assumption above, scaled by steps and pixel count.
  */
-export function estimateSeconds(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'sampler'>, measured?: number): number {
+export function estimateSeconds(
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'sampler'> & Partial<Pick<Setup, 'lora_files'>>,
+  measured?: number,
+): number {
   const { steps, width, height } = setup.sampler;
   const perImage = measured ?? ASSUMED_SECONDS_PER_20_STEPS_AT_512 * (steps / 20) * ((width * height) / (512 * 512));
   return imageCount(setup) * perImage;
