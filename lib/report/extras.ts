@@ -42,15 +42,17 @@ const logit = (p: number): number => Math.log(p / (1 - p));
 
 /**
  * The Bradley–Terry ranking over all comparisons, every metric pooled with each pair once (the pooled rows' estimates
- * of lib/report/inference.ts): the baseline at 0 and every non-placebo strength with an estimate, highest first (the
- * placebo has its own check, lib/report/report.ts).
+ * of lib/report/inference.ts): the baseline at 0 and every non-placebo variant (LoRA file × strength; labelled by file
+ * in a several-file session) with an estimate, highest first (the placebo has its own check, lib/report/report.ts).
  */
 function ranking(report: Report): RankItem[] {
   const placed = report.pooled.filter((c): c is typeof c & { estimate: number } => !c.placebo && c.estimate !== null);
   if (!placed.length) return [];
+  const labels = report.file_labels;
   const items: RankItem[] = placed.map((c) => ({
-    label: `LoRA ${c.strength}`,
+    label: labels ? `${labels[c.lora_index ?? 0] ?? 'LoRA'} at ${c.strength}` : `LoRA ${c.strength}`,
     strength: c.strength,
+    ...(labels ? { lora_index: c.lora_index ?? 0 } : {}),
     estimate: logit(c.estimate),
     low: c.ci_low === null ? null : logit(c.ci_low),
     high: c.ci_high === null ? null : logit(c.ci_high),

@@ -12,6 +12,7 @@
  *   evaluation order of their latest.
  * - Scores naming an unknown pair_id or a metric not in Setup are not counted.
  */
+import { fileLabels, loraFiles, planVariants } from '@/lib/generation/variants';
 import type { BlindPair, Score, Session, Winner } from '@/lib/sessions/schema';
 
 /** Outcome codes, the index into the last axis of `Judgments.counts`. */
@@ -28,10 +29,20 @@ export interface Judgments {
   pairs: BlindPair[];
   /** Setup's metrics. */
   metrics: string[];
-  /** Strength indexes in ascending order: Setup's weight_range, and any index beyond it that a pair names. */
+  /**
+   * The variants (LoRA file × strength, lib/generation/variants.ts), one per position, ordered by file and then
+   * strength index: Setup's, and any beyond them that a pair names. `strengthIndexes` holds each position's strength
+   * index (ascending within a file), `loraIndexes` its file (all 0 in a one-file session, where a position is a
+   * strength exactly as before several files), `strengths` its strength.
+   */
   strengthIndexes: number[];
-  /** The strength at each position of `strengthIndexes`. */
+  loraIndexes: number[];
   strengths: number[];
+  /** The position of a variant, by `variantKey(file, strength index)`. */
+  variantAt: Map<string, number>;
+  /** The session's LoRA files, and their short labels (`epoch 4` or the file's stem). */
+  files: string[];
+  fileLabels: string[];
   /** Prompt indexes in ascending order: Setup's prompts and any a pair names. */
   prompts: number[];
   /** Every rater with a score (counted or not), in order of their first score. */
@@ -46,8 +57,7 @@ export interface Judgments {
   raterOf: Int32Array;
   outcomeOf: Uint8Array;
   /**
-   * Per pair: the position of its strength index in `strengthIndexes` (for a pair between two strengths: the higher
-   * one's) and of its prompt in `prompts`, and whether it is a direct comparison with the baseline (1) or between two
+   * Per pair: the position of its variant (for a pair between two variants: the one on the LoRA side) and of its prompt in `prompts`, and whether it is a direct comparison with the baseline (1) or between two
    * strengths (0).
    */
   pairStrength: Int32Array;
@@ -65,6 +75,14 @@ export function countIndex(j: Judgments, metric: number, strength: number, promp
   return ((metric * j.strengthIndexes.length + strength) * j.prompts.length + prompt) * OUTCOMES.length;
 }
 
+/** The key of a variant in `Judgments.variantAt`. */
+export const variantKey = (lora: number, k: number): string => `${lora}:${k}`;
+
+/** The variant on the LoRA side of a pair, and the one in the baseline's place (null: the baseline itself). */
+export const pairVariant = (p: BlindPair): string => variantKey(p.lora_index ?? 0, p.strength_index);
+export const versusVariant = (p: BlindPair): string | null =>
+  p.versus_strength_index === null ? null : variantKey(p.versus_lora_index ?? 0, p.versus_strength_index);
+
 /** Positions of sorted distinct values. */
 function positions(values: Iterable<number>): { sorted: number[]; at: Map<number, number> } {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
@@ -78,14 +96,23 @@ export function countJudgments(session: Session): Judgments {
   const metrics = [...setup.metrics];
   const all = session.step_3_evaluation.scores;
 
-  const strengthOf = new Map<number, number>();
-  setup.weight_range.forEach((s, i) => strengthOf.set(i, s));
-  for (const p of pairs) if (!strengthOf.has(p.strength_index)) strengthOf.set(p.strength_index, p.strength);
+  // Variants: Setup's, then any a pair names (its strength, or for the baseline's place Setup's strength).
+  const variantOf = new Map<string, { f: number; k: number; strength: number }>();
+  for (const v of planVariants(setup))
+    variantOf.set(variantKey(v.lora_index, v.strength_index), { f: v.lora_index, k: v.strength_index, strength: v.strength });
   for (const p of pairs) {
-    const v = p.versus_strength_index;
-    if (v !== null && !strengthOf.has(v)) strengthOf.set(v, setup.weight_range[v] ?? 0);
+    const key = pairVariant(p);
+    if (!variantOf.has(key)) variantOf.set(key, { f: p.lora_index ?? 0, k: p.strength_index, strength: p.strength });
   }
-  const k = positions(strengthOf.keys());
+  for (const p of pairs) {
+    const key = versusVariant(p);
+    const v = p.versus_strength_index;
+    if (key !== null && v !== null && !variantOf.has(key))
+      variantOf.set(key, { f: p.versus_lora_index ?? 0, k: v, strength: setup.weight_range[v] ?? 0 });
+  }
+  const variants = [...variantOf.values()].sort((a, b) => a.f - b.f || a.k - b.k);
+  const variantAt = new Map(variants.map((v, i) => [variantKey(v.f, v.k), i]));
+  const files = loraFiles(setup);
   const prompt = positions([...setup.prompt_pairs.keys(), ...pairs.map((p) => p.prompt_index)]);
 
   const pairIndex = new Map<string, number>();
@@ -94,7 +121,7 @@ export function countJudgments(session: Session): Judgments {
   const pairDirect = new Uint8Array(pairs.length);
   pairs.forEach((p, i) => {
     pairIndex.set(p.pair_id, i);
-    pairStrength[i] = k.at.get(p.strength_index) as number;
+    pairStrength[i] = variantAt.get(pairVariant(p)) as number;
     pairPrompt[i] = prompt.at.get(p.prompt_index) as number;
     pairDirect[i] = p.versus_strength_index === null ? 1 : 0;
   });
@@ -155,8 +182,12 @@ export function countJudgments(session: Session): Judgments {
   const j: Judgments = {
     pairs,
     metrics,
-    strengthIndexes: k.sorted,
-    strengths: k.sorted.map((i) => strengthOf.get(i) as number),
+    strengthIndexes: variants.map((v) => v.k),
+    loraIndexes: variants.map((v) => v.f),
+    strengths: variants.map((v) => v.strength),
+    variantAt,
+    files,
+    fileLabels: fileLabels(files),
     prompts: prompt.sorted,
     raters: [...raterIndex.keys()],
     scoresPerRater,
@@ -168,7 +199,7 @@ export function countJudgments(session: Session): Judgments {
     pairStrength,
     pairPrompt,
     pairDirect,
-    counts: new Int32Array(metrics.length * k.sorted.length * prompt.sorted.length * OUTCOMES.length),
+    counts: new Int32Array(metrics.length * variants.length * prompt.sorted.length * OUTCOMES.length),
   };
   for (let i = 0; i < all.length; i++) {
     if ((rawPair[i] as number) < 0 || (rawMetric[i] as number) < 0 || lastOf(i) !== i) continue;

@@ -16,7 +16,7 @@ import type { Session, Winner } from '@/lib/sessions/schema';
 import { NO_INFERENCE, pooledCells, positionBias, tally } from './cells';
 import { recommendation, scopeOf, settled } from './claims';
 import { infer, type Estimate } from './inference';
-import { BASELINE, LORA, OUTCOMES, countIndex, countJudgments, type Judgments } from './judgments';
+import { BASELINE, LORA, OUTCOMES, countIndex, countJudgments, variantKey, versusVariant, type Judgments } from './judgments';
 import { pairVerdicts } from './pair-verdicts';
 import { POOLED_METRIC, type Cell, type Placebo, type PromptRow, type Report, type RevealRow } from './schema';
 import { analysisOf } from './sequential';
@@ -90,7 +90,8 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   const analysis = analysisOf(session);
   const analysed = analysis.kind === 'interim' ? countJudgments(withScores(session, analysis.scores)) : j;
   const inf = infer(analysed, analysis.alpha);
-  const estimateOf = new Map(inf.estimates.map((e) => [`${e.measure}\u0000${e.strength_index}`, e]));
+  const cellKey = (measure: string, lora: number | undefined, k: number) => `${measure}\u0000${variantKey(lora ?? 0, k)}`;
+  const estimateOf = new Map(inf.estimates.map((e) => [cellKey(e.measure, e.lora_index, e.strength_index), e]));
   // The placebo's check: under "no bias" its verdicts on identical pictures are fair coin flips, pair by pair, so an
   // exact binomial test of the analysed counts is valid without clustering.
   const analysedSums = analysed === j ? total : sums(analysed);
@@ -102,18 +103,25 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   };
   const withInference = (c: Cell): Cell =>
     c.placebo
-      ? { ...c, ...NO_INFERENCE, estimate: c.win_rate, p_value: placeboP(c.metric, j.strengthIndexes.indexOf(c.strength_index)) }
-      : { ...c, ...inferenceOf(estimateOf.get(`${c.metric}\u0000${c.strength_index}`)) };
+      ? {
+          ...c,
+          ...NO_INFERENCE,
+          estimate: c.win_rate,
+          p_value: placeboP(c.metric, j.variantAt.get(variantKey(c.lora_index ?? 0, c.strength_index)) as number),
+        }
+      : { ...c, ...inferenceOf(estimateOf.get(cellKey(c.metric, c.lora_index, c.strength_index))) };
+  const several = j.files.length > 1;
 
   const cells: Cell[] = [];
   j.metrics.forEach((metric, m) => {
     j.strengthIndexes.forEach((k, i) => {
       const strength = j.strengths[i] as number;
       const t = tally(total.cell, (m * K + i) * O);
-      cells.push(withInference({ metric, strength, strength_index: k, placebo: strength === 0, ...t, ...NO_INFERENCE }));
+      const lora = several ? { lora_index: j.loraIndexes[i] as number } : {};
+      cells.push(withInference({ metric, strength, strength_index: k, ...lora, placebo: strength === 0, ...t, ...NO_INFERENCE }));
     });
   });
-  const pooled = pooledCells(j.strengthIndexes, j.strengths, total.pooled).map(withInference);
+  const pooled = pooledCells(j.strengthIndexes, j.strengths, total.pooled, several ? j.loraIndexes : undefined).map(withInference);
 
   // Position bias, judged pairs and the verdicts per pair (with several raters: the last counted score).
   let leftPicks = 0;
@@ -159,7 +167,10 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     seed: setup.seeds[p.seed_index] ?? null,
     strength: p.strength,
     strength_index: p.strength_index,
-    versus_strength: p.versus_strength_index === null ? null : (j.strengths[j.strengthIndexes.indexOf(p.versus_strength_index)] ?? null),
+    versus_strength: p.versus_strength_index === null ? null : (j.strengths[j.variantAt.get(versusVariant(p) as string) as number] ?? null),
+    ...(several
+      ? { lora_index: p.lora_index ?? 0, versus_lora_index: p.versus_strength_index === null ? null : (p.versus_lora_index ?? 0) }
+      : {}),
     left: p.left,
     baseline_image_id: p.baseline_image_id,
     lora_image_id: p.lora_image_id,
@@ -171,6 +182,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   return {
     session_id: session.session_id,
     lora_filename: setup.lora_filename,
+    ...(several ? { lora_files: [...j.files], file_labels: [...j.fileLabels] } : {}),
     metrics: [...j.metrics],
     strengths: [...setup.weight_range],
     pairs_total: j.pairs.length,
