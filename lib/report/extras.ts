@@ -13,12 +13,19 @@ import { POOLED_METRIC, type CellExtra, type RankItem, type Report, type ReportE
 
 export type { CellExtra, Consistency, RankItem, ReportExtras, SeedRow } from './schema';
 
-/** Arena rate per metric (and pooled) × Setup strength, from the direct comparisons' counts. */
+/**
+ * Arena rate per metric (and pooled) × Setup strength (several files: × every variant position, with its
+ * `lora_index`), from the direct comparisons' counts.
+ */
 function cellExtras(session: Session, j: Judgments): CellExtra[] {
   const O = OUTCOMES.length;
+  const several = j.files.length > 1;
+  const positions = several
+    ? j.strengthIndexes.map((_, at) => at)
+    : session.step_1_setup.weight_range.map((_, k) => j.strengthIndexes.indexOf(k));
   return [...j.metrics, POOLED_METRIC].flatMap((metric, m) =>
-    session.step_1_setup.weight_range.map((_, k) => {
-      const at = j.strengthIndexes.indexOf(k);
+    positions.map((at) => {
+      const k = j.strengthIndexes[at] as number;
       let wins = 0;
       let ties = 0;
       let all = 0;
@@ -33,7 +40,12 @@ function cellExtras(session: Session, j: Judgments): CellExtra[] {
           }
         }
       }
-      return { metric, strength_index: k, arena_rate: arenaRate(wins, ties, all) };
+      return {
+        metric,
+        strength_index: k,
+        ...(several ? { lora_index: j.loraIndexes[at] as number } : {}),
+        arena_rate: arenaRate(wins, ties, all),
+      };
     }),
   );
 }

@@ -12,7 +12,7 @@
  *
  * The counting itself is lib/report/judgments.ts; the shapes are in lib/report/schema.ts (re-exported here).
  */
-import type { Session, Winner } from '@/lib/sessions/schema';
+import type { BlindPair, Session, Winner } from '@/lib/sessions/schema';
 import { NO_INFERENCE, pooledCells, positionBias, tally } from './cells';
 import { recommendation, scopeOf, settled } from './claims';
 import { infer, type Estimate } from './inference';
@@ -55,6 +55,18 @@ function sums(j: Judgments): { cell: Int32Array; pooled: Int32Array; prompt: Int
 }
 
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** The files of a pair's two sides in a several-file session, as indexes and labels (RevealRowSchema). */
+function variantSides(j: Judgments, p: BlindPair): Pick<RevealRow, 'lora_index' | 'versus_lora_index' | 'file' | 'versus_file'> {
+  const lora = p.lora_index ?? 0;
+  const versus = p.versus_strength_index === null ? null : (p.versus_lora_index ?? 0);
+  return {
+    lora_index: lora,
+    versus_lora_index: versus,
+    file: j.fileLabels[lora],
+    versus_file: versus === null ? null : j.fileLabels[versus],
+  };
+}
 
 /** The inference fields of a cell from its estimate (probabilities of beating the baseline). */
 function inferenceOf(e: Estimate | undefined): Pick<Cell, keyof typeof NO_INFERENCE> {
@@ -168,9 +180,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     strength: p.strength,
     strength_index: p.strength_index,
     versus_strength: p.versus_strength_index === null ? null : (j.strengths[j.variantAt.get(versusVariant(p) as string) as number] ?? null),
-    ...(several
-      ? { lora_index: p.lora_index ?? 0, versus_lora_index: p.versus_strength_index === null ? null : (p.versus_lora_index ?? 0) }
-      : {}),
+    ...(several ? variantSides(j, p) : {}),
     left: p.left,
     baseline_image_id: p.baseline_image_id,
     lora_image_id: p.lora_image_id,

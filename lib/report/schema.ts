@@ -112,6 +112,9 @@ export const RevealRowSchema = z.object({
   /** Several-file sessions only: the file of `strength`, and of `versus_strength` (null against the baseline). */
   lora_index: Count.optional(),
   versus_lora_index: Count.nullable().optional(),
+  /** Several-file sessions only: the labels of those files (`epoch 4`). */
+  file: z.string().optional(),
+  versus_file: z.string().nullable().optional(),
   /** Which role was shown on the left. */
   left: RoleSchema,
   baseline_image_id: z.string(),
@@ -189,6 +192,8 @@ export type Report = z.infer<typeof ReportSchema>;
 export const CellExtraSchema = z.object({
   metric: z.string(),
   strength_index: Count,
+  /** Several-file sessions only: the file (index into `lora_files`). */
+  lora_index: Count.optional(),
   /** (LoRA wins + ½ ties) ÷ all counted verdicts (skips and both-bad included in "all"). */
   arena_rate: Prob.nullable(),
 });
@@ -295,6 +300,9 @@ export type ReportExtras = z.infer<typeof ReportExtrasSchema>;
 /** One strength's image change from the baseline of the same prompt and seed (lib/report/similarity.ts). */
 export const SimilarityRowSchema = z.object({
   strength_index: Count,
+  /** Several-file sessions only: the file (index into the session's files) and its label (`epoch 4`). */
+  lora_index: Count.optional(),
+  file: z.string().optional(),
   strength: z.number(),
   placebo: z.boolean(),
   /** Image pairs (LoRA image and its baseline) measured. */

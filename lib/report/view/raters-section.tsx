@@ -28,7 +28,10 @@ export function RatersSection({ report }: { report: ClientReport }) {
               <th>Rater</th>
               <th>Judgments</th>
               {report.pooled.map((c) => (
-                <th key={c.strength_index}>Win rate at {formatNumber(c.strength)}</th>
+                <th key={`${c.lora_index ?? 0}:${c.strength_index}`}>
+                  Win rate at {c.lora_index === undefined ? '' : `${report.file_labels?.[c.lora_index] ?? ''} · `}
+                  {formatNumber(c.strength)}
+                </th>
               ))}
               <th>Left picks</th>
               <th>Blindness</th>
@@ -40,7 +43,7 @@ export function RatersSection({ report }: { report: ClientReport }) {
                 <th scope="row">{r.name}</th>
                 <td>{r.judgments}</td>
                 {r.pooled.map((c) => (
-                  <td key={c.strength_index}>{pct(c.win_rate)}</td>
+                  <td key={`${c.lora_index ?? 0}:${c.strength_index}`}>{pct(c.win_rate)}</td>
                 ))}
                 <td>{pct(r.position_bias.rate)}</td>
                 <td data-testid="rater-blindness">{blindness(r)}</td>

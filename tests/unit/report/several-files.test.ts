@@ -1,7 +1,13 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { infer } from '@/lib/report/inference';
 import { countJudgments } from '@/lib/report/judgments';
 import { reportForClient } from '@/lib/report/service';
+import { loraSidecar } from '@/lib/report/sidecar';
+import { variantCharts } from '@/lib/report/variant-series';
+import { DoseResponseSvg } from '@/lib/report/view/dose-response-svg';
+import { ReportView } from '@/lib/report/view/report-view';
 import { EPOCH_FILES, epochSession } from '../../helpers/epoch-session';
 
 /*
@@ -88,5 +94,47 @@ describe('Bradley–Terry over several LoRA files', () => {
     expect(report.recommendation.reason).toMatch(
       /^No evidence the LoRA helps: no variant's interval lies above 50% \(highest lower bound at epoch/,
     );
+  });
+});
+
+describe('the report view of several files', () => {
+  const session = epochSession();
+  const report = reportForClient(session);
+
+  it('charts the score against epoch (one line per strength) and against strength (one line per file)', () => {
+    const [byEpoch, byStrength] = variantCharts(report);
+    expect(byEpoch!.ticks.map((t) => t.x)).toEqual([4, 8, 12]);
+    expect(byEpoch!.series.map((s) => [s.name, s.points.map((p) => p.x)])).toEqual([
+      ['strength 0.5', [4, 8, 12]],
+      ['strength 1', [4, 8, 12]],
+    ]);
+    // The points are the pooled estimates: logistic(θ) of POOLED at strength 1 (s2, f1_s2, f2_s2).
+    const logistic = (x: number) => 1 / (1 + Math.exp(-x));
+    byEpoch!.series[1]!.points.forEach((p, f) => expect(p.y).toBeCloseTo(logistic(POOLED[item(f, 2)]![0]), 6));
+    expect(byStrength!.series.map((s) => [s.name, s.points.map((p) => p.x)])).toEqual([
+      ['epoch 4', [0, 0.5, 1]],
+      ['epoch 8', [0, 0.5, 1]],
+      ['epoch 12', [0, 0.5, 1]],
+    ]);
+    expect(variantCharts({ ...report, lora_files: undefined, file_labels: undefined })).toEqual([]);
+  });
+
+  it('renders the charts in place of the dose-response curves, and names files in the tables', () => {
+    const html = renderToStaticMarkup(createElement(ReportView, { report, Chart: DoseResponseSvg, images: {}, similarity: null }));
+    expect(html).toContain('Score against epoch, one line per strength');
+    expect(html).toContain('Score against strength, one line per file');
+    expect(html.match(/data-testid="variant-chart"/g)).toHaveLength(2);
+    expect(html).not.toContain('data-testid="dose-response-chart"');
+    expect(html).toContain('No best variant');
+    expect(html).toContain('<td>epoch 12 · 1</td>');
+  });
+
+  it("writes the sidecar for the recommended variant's file", () => {
+    const chosen = { ...report, recommendation: { strength: 1, strength_index: 2, lora_index: 1, reason: 'At epoch 8 at strength 1.' } };
+    const sidecar = loraSidecar(session, chosen);
+    expect(sidecar.filename).toBe('run-000008.json');
+    expect(sidecar.json['preferred weight']).toBe(1);
+    expect(sidecar.json.description).toContain('recommended strength 1 (run-000008.safetensors, of 3 files tested)');
+    expect(loraSidecar(session, report).filename).toBe('run-000004.json');
   });
 });
