@@ -13,6 +13,7 @@ import type { ComfyStatus } from '@/lib/comfy/status';
 import { fieldMessages } from '@/lib/api/errors';
 import { ReadySetupSchema, type PromptPair, type Setup } from '@/lib/sessions/schema';
 import { applyPreset, decisionNote, estimateSeconds, imageCount, PRESETS, promptsMissing, type PresetId } from '@/lib/setup/presets';
+import { LoraFilesField } from './lora-files-field';
 import { LoraMetadata } from './lora-metadata';
 import { PromptGenerator } from './prompt-generator';
 import { useOpenSession } from './session-context';
@@ -167,7 +168,7 @@ function ComfyField(props: {
           value={setup.lora_filename}
           disabled={disabled}
           issue={issues.get('lora_filename')}
-          onChange={(lora_filename) => onChange({ ...setup, lora_filename })}
+          onChange={(lora_filename) => onChange({ ...setup, lora_filename, lora_files: [] })}
         />
         <div className="field grow">
           <label htmlFor="trigger">Trigger words</label>
@@ -180,6 +181,7 @@ function ComfyField(props: {
           />
         </div>
       </div>
+      <LoraFilesField setup={setup} loras={status?.loras ?? []} disabled={disabled} onChange={onChange} />
     </fieldset>
   );
 }
@@ -486,8 +488,9 @@ export function SetupTab() {
       {!locked && (
         <div className="actions">
           <span className="muted" data-testid="plan-summary">
-            {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length} strengths) = {images}{' '}
-            images · about {formatEstimate(estimateSeconds(setup))} of GPU time
+            {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length} strengths
+            {setup.lora_files.length ? ` × ${setup.lora_files.length} files` : ''}) = {images} images · about{' '}
+            {formatEstimate(estimateSeconds(setup))} of GPU time
             {decisionNote(setup) && <span data-testid="decision-note"> · {decisionNote(setup)}</span>}
           </span>
           <button
