@@ -59,9 +59,9 @@ export function LoraFilesField({
           </button>
         )}
       </div>
-      <label htmlFor="lora-filter">Filter LoRA files</label>
+      <label htmlFor="lora-filter">Filter by name</label>
       <input id="lora-filter" value={filter} placeholder="part of a file name" onChange={(e) => setFilter(e.target.value)} />
-      <div role="group" aria-label="LoRA files to compare" className="check-list">
+      <div role="group" aria-label="Files to rank in this session" className="check-list">
         {shown.map((f) => (
           <label key={f} className="check">
             <input

@@ -33,6 +33,8 @@ export function VariantChartSvg({ chart }: { chart: VariantChart }) {
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       width={WIDTH}
       height={HEIGHT}
+      // Scales down to its card (the viewBox keeps the proportions).
+      style={{ width: '100%', height: 'auto', maxWidth: WIDTH }}
       role="img"
       aria-label={chart.title}
       fontFamily={FONT}
