@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { epochRuns, parseEpoch } from '@/lib/generation/variants';
 import type { Setup } from '@/lib/sessions/schema';
+import { ratingNote } from '@/lib/setup/presets';
 
 /**
  * The files in the order a session ranks them: by epoch when every one is an epoch of one kohya run
@@ -18,7 +19,7 @@ function ordered(files: string[], list: readonly string[]): string[] {
 
 /**
  * Setup's "several LoRA files" picker (issue 15): a filter and a checkbox per LoRA file of the server, plus one button
- * per kohya run ("all epochs of this run"). Input: Setup, the server's LoRA list. Output through `onChange`: Setup with
+ * per kohya run ("all epochs of this run"), and a warning when the plan takes one rater more than an hour. Input: Setup, the server's LoRA list. Output through `onChange`: Setup with
  * `lora_files` (empty again when one file or none is left) and `lora_filename` its first file.
  */
 export function LoraFilesField({
@@ -59,6 +60,11 @@ export function LoraFilesField({
           </button>
         )}
       </div>
+      {ratingNote(setup) && (
+        <p className="field-error" data-testid="rating-note">
+          {ratingNote(setup)}
+        </p>
+      )}
       <label htmlFor="lora-filter">Filter by name</label>
       <input id="lora-filter" value={filter} placeholder="part of a file name" onChange={(e) => setFilter(e.target.value)} />
       <div role="group" aria-label="Files to rank in this session" className="check-list">

@@ -70,3 +70,36 @@ export function decisionNote(setup: Pick<Setup, 'prompt_pairs'>): string | null 
   }
   return null;
 }
+
+/** Seconds a rater is assumed to spend per metric of a pair (a look and a key press). */
+export const ASSUMED_RATING_SECONDS_PER_METRIC = 4;
+
+/**
+ * The screens one rater judges for this Setup (lib/evaluation/pairing.ts): per prompt and seed, the balanced cycle
+ * through the baseline and every non-placebo variant (or, direct, one pair per variant), the placebo once, and the
+ * repeated controls.
+ */
+export function pairsToJudge(
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share'>,
+): number {
+  const variants = planVariants({ ...setup, lora_filename: '' });
+  const placebos = variants.filter((v) => v.strength === 0).length;
+  const active = variants.length - placebos;
+  const cycle = setup.design === 'balanced' && active >= 2 ? active + 1 : active;
+  const groups = setup.prompt_pairs.length * setup.seeds.length;
+  return groups * (cycle + placebos) + Math.round(groups * cycle * setup.repeat_share);
+}
+
+/**
+ * For a several-file session (issue 15, where plans grow fast), a warning when one rater would need more than an hour
+ * (ASSUMED_RATING_SECONDS_PER_METRIC per metric of each pair), suggesting fewer seeds or strengths; else null.
+ */
+export function ratingNote(
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share' | 'metrics'>,
+): string | null {
+  if (setup.lora_files.length < 2) return null;
+  const pairs = pairsToJudge(setup);
+  const minutes = Math.round((pairs * Math.max(1, setup.metrics.length) * ASSUMED_RATING_SECONDS_PER_METRIC) / 60);
+  if (minutes <= 60) return null;
+  return `${pairs} pairs to judge, about ${minutes} minutes for one rater: more than an hour. Fewer seeds or strengths would shorten it.`;
+}

@@ -122,3 +122,37 @@ describe('variants and the plan over several files', () => {
     );
   });
 });
+
+describe('the log names several files', () => {
+  it('in the first save and in a change, and not at all for one-file Setups', async () => {
+    const { describeSetup } = await import('@/lib/log/setup-diff');
+    const one = SetupSchema.parse({ lora_filename: EPOCHS[0], weight_range: [1] });
+    expect(describeSetup(null, setup)).toBe(
+      'Setup saved: LoRA files run-000004.safetensors, run-000008.safetensors, run-000012.safetensors; strengths 0, 0.5, 1; 2 seed(s); 1 prompt(s); metrics Quality, Style, Coherence',
+    );
+    expect(describeSetup(one, { ...one, weight_range: [0.5, 1] })).toBe('Setup changed: strengths 1 → 0.5, 1');
+    expect(describeSetup(one, { ...one, lora_files: EPOCHS.slice(0, 2) })).toBe(
+      'Setup changed: LoRA files one → run-000004.safetensors, run-000008.safetensors',
+    );
+  });
+});
+
+describe('the rating-time warning of several files', () => {
+  it('counts the screens makeBlindPairs makes, and warns past an hour of rating only for several files', async () => {
+    const { makeBlindPairs } = await import('@/lib/evaluation/pairing');
+    const { pairsToJudge, ratingNote } = await import('@/lib/setup/presets');
+    for (const design of ['balanced', 'direct'] as const) {
+      const s = { ...setup, design, repeat_share: 0.1 };
+      const done = planResults(s).map((r) => ({ ...r, status: 'done' as const }));
+      let t = 0;
+      expect(pairsToJudge(s)).toBe(makeBlindPairs('a'.repeat(64), done, () => String(t++), 0.1, design).length);
+    }
+    expect(ratingNote(setup)).toBeNull();
+    // 10 prompts × 8 seeds × (cycle of 7 + placebo) + 10% controls = 696 pairs × 3 metrics × 4 s = 139 minutes.
+    const big = { ...setup, seeds: [1, 2, 3, 4, 5, 6, 7, 8], prompt_pairs: Array.from({ length: 10 }, () => setup.prompt_pairs[0]!) };
+    expect(ratingNote(big)).toBe(
+      '696 pairs to judge, about 139 minutes for one rater: more than an hour. Fewer seeds or strengths would shorten it.',
+    );
+    expect(ratingNote({ ...big, lora_files: [] })).toBeNull();
+  });
+});
