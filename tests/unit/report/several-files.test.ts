@@ -138,3 +138,28 @@ describe('the report view of several files', () => {
     expect(loraSidecar(session, report).filename).toBe('run-000004.json');
   });
 });
+
+describe('comparing a several-file session', () => {
+  it("takes part with one file: its best variant's, else its first, labelled by that file", async () => {
+    const { compareReports } = await import('@/lib/report/compare');
+    const { buildReport } = await import('@/lib/report/report');
+    const session = epochSession();
+    const report = buildReport(session);
+    const entry = (r: typeof report) => ({ session_id: session.session_id, lora_filename: EPOCH_FILES[0]!, timestamp: 0, report: r });
+    const first = compareReports([entry(report), entry(report)]);
+    expect(first.sessions[0]!.label).toBe(`${session.session_id} - ${EPOCH_FILES[0]}`);
+    expect(first.strengths).toEqual([0, 0.5, 1]);
+    const pooledAt = (c: typeof first, s: number) => c.series.find((x) => x.metric === 'All metrics')!.rows.find((r) => r.strength === s)!;
+    const cell = (lora: number, s: number) => report.pooled.find((c) => (c.lora_index ?? 0) === lora && c.strength === s)!;
+    expect(pooledAt(first, 1).values[0]!.n).toBe(cell(0, 1).n);
+    const best = { ...report, recommendation: { strength: 1, strength_index: 2, lora_index: 2, reason: '' } };
+    const chosen = compareReports([entry(best), entry(report)]);
+    expect(chosen.sessions[0]!.label).toBe(`${session.session_id} - ${EPOCH_FILES[2]}`);
+    expect(pooledAt(chosen, 1).values[0]).toEqual({
+      win_rate: cell(2, 1).win_rate,
+      ci_low: cell(2, 1).ci_low,
+      ci_high: cell(2, 1).ci_high,
+      n: cell(2, 1).n,
+    });
+  });
+});
