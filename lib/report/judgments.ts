@@ -4,7 +4,8 @@
  * server and client bundles.
  *
  * Counting rules (the report's, see lib/report/report.ts):
- * - Only pairs of `shuffled_results` that are not repeats count (repeated controls feed self-consistency alone).
+ * - Only pairs of `shuffled_results` and of the raters' orders that are not repeats count (repeated controls feed
+ *   self-consistency alone).
  * - Direct pairs (the LoRA at a strength against the baseline) fill `counts`, every figure's per-strength source.
  *   Pairs between two strengths (the balanced design) are counted scores too, but only the Bradley–Terry fit over
  *   all comparisons reads them (`pairDirect` tells them apart).
@@ -25,8 +26,13 @@ export const BOTH_BAD = 4;
 const CODE: Record<Winner, number> = { lora: LORA, baseline: BASELINE, tie: TIE, skip: SKIP, both_bad: BOTH_BAD };
 
 export interface Judgments {
-  /** Counted pairs (not repeats), in evaluation order. */
+  /**
+   * Counted pairs (not repeats): the default order's in evaluation order, then those only other raters' orders hold
+   * (in order of the raters and their orders).
+   */
   pairs: BlindPair[];
+  /** How many of `pairs` are the default order's: the reveal shows these (another rater's sides stay theirs). */
+  revealed: number;
   /** Setup's metrics. */
   metrics: string[];
   /**
@@ -92,7 +98,19 @@ function positions(values: Iterable<number>): { sorted: number[]; at: Map<number
 /** Indexes the counted judgments of `session` (see the module header). Two passes over the scores. */
 export function countJudgments(session: Session): Judgments {
   const setup = session.step_1_setup;
+  // The default order's pairs, then any pair only another rater's order holds: in the balanced design each order has
+  // its own random cycles, so with four or more pictures per prompt and seed (several files, or three strengths) the
+  // raters' pairs differ, and a named rater's verdicts on theirs count too.
   const pairs = session.step_2_generation.shuffled_results.filter((p) => !p.repeat);
+  const revealed = pairs.length;
+  const known = new Set(pairs.map((p) => p.pair_id));
+  for (const r of session.step_3_evaluation.raters) {
+    for (const p of r.order) {
+      if (p.repeat || known.has(p.pair_id)) continue;
+      known.add(p.pair_id);
+      pairs.push(p);
+    }
+  }
   const metrics = [...setup.metrics];
   const all = session.step_3_evaluation.scores;
 
@@ -181,6 +199,7 @@ export function countJudgments(session: Session): Judgments {
   const outcomeOf = new Uint8Array(n);
   const j: Judgments = {
     pairs,
+    revealed,
     metrics,
     strengthIndexes: variants.map((v) => v.k),
     loraIndexes: variants.map((v) => v.f),

@@ -171,7 +171,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     ? { ...placeboCell, biased: analysis.alpha !== null && placeboCell.p_value !== null && placeboCell.p_value < analysis.alpha }
     : null;
 
-  const reveal: RevealRow[] = j.pairs.map((p, index) => ({
+  const reveal: RevealRow[] = j.pairs.slice(0, j.revealed).map((p, index) => ({
     index,
     pair_id: p.pair_id,
     prompt_index: p.prompt_index,

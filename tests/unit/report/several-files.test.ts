@@ -163,3 +163,43 @@ describe('comparing a several-file session', () => {
     });
   });
 });
+
+describe("a named rater's own cycles", () => {
+  it('count in the report (their pairs differ from the default order), while the reveal keeps to the default order', async () => {
+    const { makeBlindPairs } = await import('@/lib/evaluation/pairing');
+    const { RaterSchema } = await import('@/lib/sessions/schema');
+    const { buildReport } = await import('@/lib/report/report');
+    const session = epochSession();
+    let t = 0;
+    const order = makeBlindPairs(
+      'e'.repeat(64),
+      session.step_2_generation.results,
+      () => (t++).toString(16).padStart(32, 'a'),
+      0,
+      'balanced',
+    );
+    const defaultIds = new Set(session.step_2_generation.shuffled_results.map((p) => p.pair_id));
+    const own = order.filter((p) => !defaultIds.has(p.pair_id));
+    expect(own.length).toBeGreaterThan(0);
+    session.step_3_evaluation.raters = [
+      RaterSchema.parse({ name: 'bob', order, current_eval_index: order.length, evaluation_complete: true }),
+    ];
+    for (const p of order) {
+      session.step_3_evaluation.scores.push({
+        pair_id: p.pair_id,
+        metric: 'Quality',
+        winner: 'lora',
+        left: p.left,
+        rater: 'bob',
+        rating: null,
+        same_image: false,
+        at: 'now',
+      });
+    }
+    const report = buildReport(session);
+    expect(report.scores_ignored).toBe(0);
+    expect(report.judgments).toBe(128 + order.length);
+    expect(report.pairs_total).toBe(session.step_2_generation.shuffled_results.length + own.length);
+    expect(report.reveal.map((r) => r.pair_id)).toEqual(session.step_2_generation.shuffled_results.map((p) => p.pair_id));
+  });
+});
