@@ -57,6 +57,8 @@ test('several LoRA files: all epochs of a run from Setup to a report that ranks 
 
   // The report ranks every variant by epoch and strength, and charts the score against epoch and against strength.
   await expect(page.getByTestId('recommendation')).toContainText(/best variant/i);
+  // Every pair alice judged counts, though her cycles differ from the default order's.
+  await expect(page.getByTestId('analysis')).toContainText(`Final analysis of all ${PAIRS} judged pairs`);
   const ranking = page.getByTestId('ranking');
   for (const e of [4, 8, 12]) for (const s of STRENGTHS) await expect(ranking).toContainText(`epoch ${e} at ${s}`);
   await expect(ranking.locator('tbody tr')).toHaveCount(VARIANTS + 1);
