@@ -84,7 +84,7 @@ const GridRow = memo(function GridRow({
   prompt,
   row,
   seed,
-  strengths,
+  labels,
   cells,
   onOpen,
 }: {
@@ -94,7 +94,8 @@ const GridRow = memo(function GridRow({
   /** Index of the seed, i.e. of the row below the header. */
   row: number;
   seed: number;
-  strengths: number[];
+  /** The LoRA columns' labels (lib/generation/variants.ts gridColumns). */
+  labels: string[];
   cells: Array<Result | undefined>;
 }) {
   return (
@@ -106,7 +107,7 @@ const GridRow = memo(function GridRow({
           sessionId={sessionId}
           result={result}
           onOpen={onOpen}
-          label={`${c === 0 ? 'baseline' : `LoRA ${strengths[c - 1]}`}, prompt ${prompt + 1}, seed ${seed}`}
+          label={`${c === 0 ? 'baseline' : labels[c - 1]}, prompt ${prompt + 1}, seed ${seed}`}
         />
       ))}
     </tr>
@@ -124,7 +125,7 @@ function Spacer({ rows, columns }: { rows: number; columns: number }) {
 }
 
 /**
- * One prompt's grid (rows = seeds, columns = baseline + strengths). In a tall grid (`windowed`) only the rows on
+ * One prompt's grid (rows = seeds, columns = baseline + every strength, or every variant grouped by file). In a tall grid (`windowed`) only the rows on
  * screen or near it are rendered, so thousands of images mount a few dozen cells and ask for a few dozen thumbnails;
  * a small one renders every row, so a full-page screenshot shows them all (print always does: useVisibleRows).
  */
@@ -133,7 +134,7 @@ export const PromptBlock = memo(function PromptBlock({
   index,
   text,
   seeds,
-  strengths,
+  labels,
   grid,
   windowed,
   onOpen,
@@ -144,13 +145,13 @@ export const PromptBlock = memo(function PromptBlock({
   index: number;
   text: string;
   seeds: number[];
-  strengths: number[];
+  labels: string[];
   grid: PromptGrid;
 }) {
   const body = useRef<HTMLTableSectionElement>(null);
   const visible = useVisibleRows(body, seeds.length, ROW_PX, OVERSCAN_ROWS);
   const { first, end } = windowed ? visible : { first: 0, end: seeds.length };
-  const columns = strengths.length + 2;
+  const columns = labels.length + 2;
   return (
     <div className="grid-block">
       <h3>
@@ -168,9 +169,9 @@ export const PromptBlock = memo(function PromptBlock({
             <tr aria-rowindex={1}>
               <th scope="col">Seed</th>
               <th scope="col">Baseline</th>
-              {strengths.map((w) => (
-                <th scope="col" key={w}>
-                  LoRA {w}
+              {labels.map((label) => (
+                <th scope="col" key={label}>
+                  {label}
                 </th>
               ))}
             </tr>
@@ -184,7 +185,7 @@ export const PromptBlock = memo(function PromptBlock({
                 prompt={index}
                 row={first + i}
                 seed={seed}
-                strengths={strengths}
+                labels={labels}
                 cells={grid.rows[first + i] ?? []}
                 onOpen={onOpen}
               />

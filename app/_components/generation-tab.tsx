@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { cancelGenerationMutation, pauseGenerationMutation, startGenerationMutation } from '@/lib/client/generation-mutations';
 import { gridCells } from '@/lib/client/grid';
+import { gridColumns, loraFiles } from '@/lib/generation/variants';
 import { sessionPath } from '@/lib/client/routes';
 import type { Result } from '@/lib/sessions/schema';
 import type { ClientSession } from '@/lib/sessions/view';
@@ -103,9 +104,10 @@ export function GenerationTab() {
 
   const { results, generation_complete, generation_started } = session.step_2_generation;
   const setup = session.step_1_setup;
+  const columns = useMemo(() => gridColumns(setup), [setup]);
   const grids = useMemo(
-    () => gridCells(results, setup.prompt_pairs.length, setup.seeds.length, setup.weight_range.length),
-    [results, setup],
+    () => gridCells(results, setup.prompt_pairs.length, setup.seeds.length, columns.labels.length, columns.variants ?? undefined),
+    [results, setup, columns],
   );
   const failed = results.some((r) => r.status === 'failed');
   const running = session.status === 'running';
@@ -114,8 +116,9 @@ export function GenerationTab() {
     <div className="generation">
       <div className="plan">
         <div>
-          <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {setup.weight_range.length}{' '}
-          strengths) = {results.length || imageCount(setup)} images · {setup.checkpoint} + {setup.lora_filename}
+          <strong>Plan:</strong> {setup.prompt_pairs.length} prompts × {setup.seeds.length} seeds × (baseline + {columns.labels.length}{' '}
+          {columns.variants ? 'variants' : 'strengths'}) = {results.length || imageCount(setup)} images · {setup.checkpoint} +{' '}
+          {loraFiles(setup).join(', ')}
         </div>
         {!generation_complete && !running && (
           <button className="primary" onClick={() => start.mutate(id)} disabled={start.isPending}>
@@ -151,7 +154,7 @@ export function GenerationTab() {
             index={p}
             text={prompt.positive}
             seeds={setup.seeds}
-            strengths={setup.weight_range}
+            labels={columns.labels}
             grid={grids[p]!}
           />
         ))}

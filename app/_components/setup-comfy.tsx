@@ -4,6 +4,7 @@ import { messageOf } from '@/lib/api/errors';
 import type { ComfyStatus } from '@/lib/comfy/status';
 import type { Setup } from '@/lib/sessions/schema';
 import { FieldMessage } from './field-message';
+import { LoraFilesField } from './lora-files-field';
 import { useFieldIssue } from './use-setup-validation';
 
 // Setup's ComfyUI part (setup-tab.tsx): which server, its status light, and the model files it offers.
@@ -128,7 +129,7 @@ export function ComfyField(props: {
           value={setup.lora_filename}
           disabled={disabled || urlOnly}
           field="lora_filename"
-          onChange={(lora_filename) => onChange({ ...setup, lora_filename })}
+          onChange={(lora_filename) => onChange({ ...setup, lora_filename, lora_files: [] })}
         />
         <div className="field grow">
           <label htmlFor="trigger">Trigger words</label>
@@ -141,6 +142,7 @@ export function ComfyField(props: {
           />
         </div>
       </div>
+      <LoraFilesField setup={setup} loras={status?.loras ?? []} disabled={disabled || urlOnly} onChange={onChange} />
     </fieldset>
   );
 }

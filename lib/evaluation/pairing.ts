@@ -13,18 +13,23 @@ function shuffle<T>(items: T[], rng: Rng): T[] {
   return items;
 }
 
-/** A picture of one (prompt, seed): the baseline (`k` null) or the LoRA at strength index `k`. */
+/** A picture of one (prompt, seed): the baseline (`k` null) or LoRA file `f` at strength index `k`. */
 interface Picture {
   k: number | null;
+  f: number;
   strength: number;
   image_id: string;
 }
 
+/** `_fF` for a file after the first (file 0's ids are the one-file ids). */
+const fileSuffix = (f: number): string => (f > 0 ? `_f${f}` : '');
+
 function pair(p: number, s: number, a: Picture, b: Picture): BlindPair {
-  // The baseline, else the lower strength, takes the baseline's place (see BlindPairSchema.versus_strength_index).
-  const [low, high] = a.k === null || (b.k !== null && a.strength <= b.strength) ? [a, b] : [b, a];
+  // The baseline, else the earlier file, else the lower strength, takes the baseline's place (see
+  // BlindPairSchema.versus_strength_index).
+  const [low, high] = a.k === null || (b.k !== null && (a.f < b.f || (a.f === b.f && a.strength <= b.strength))) ? [a, b] : [b, a];
   return {
-    pair_id: `p${p}_s${s}_k${high.k}${low.k === null ? '' : `_v${low.k}`}`,
+    pair_id: `p${p}_s${s}_k${high.k}${fileSuffix(high.f)}${low.k === null ? '' : `_v${low.k}${fileSuffix(low.f)}`}`,
     token: '',
     left: 'baseline',
     baseline_image_id: low.image_id,
@@ -35,14 +40,16 @@ function pair(p: number, s: number, a: Picture, b: Picture): BlindPair {
     strength: high.strength,
     repeat: false,
     versus_strength_index: low.k,
+    ...(high.f > 0 ? { lora_index: high.f } : {}),
+    ...(low.k !== null && low.f > 0 ? { versus_lora_index: low.f } : {}),
   };
 }
 
 /**
- * The pairs of one (prompt, seed). Strength 0 renders the baseline's picture again (ComfyUI's LoraLoader returns the
+ * The pairs of one (prompt, seed). Pictures are the baseline and every variant (LoRA file × strength). Strength 0 renders the baseline's picture again (ComfyUI's LoraLoader returns the
  * model unchanged at strength 0), so it is a placebo, paired with the baseline alone. The other pictures: `direct`
  * pairs the baseline with each; `balanced` walks a random cycle through the baseline and every strength, so each
- * picture is in exactly two pairs (baseline–strength and strength–strength), and no picture is the one that keeps
+ * picture is in exactly two pairs (baseline–variant and variant–variant, across files too), and no picture is the one that keeps
  * coming back. With one strength both designs are the one pair.
  */
 function groupPairs(
@@ -88,14 +95,14 @@ export function makeBlindPairs(
     const key = `${r.prompt_index}_${r.seed_index}`;
     if (!baselines.has(key)) continue;
     const list = groups.get(key) ?? [];
-    list.push({ k: r.strength_index, strength: r.strength, image_id: r.image_id });
+    list.push({ k: r.strength_index, f: r.lora_index ?? 0, strength: r.strength, image_id: r.image_id });
     groups.set(key, list);
   }
   const pairs: BlindPair[] = [];
   const placebos: BlindPair[] = [];
   for (const [key, loras] of groups) {
     const b = baselines.get(key)!;
-    const made = groupPairs(b.prompt_index, b.seed_index, { k: null, strength: 0, image_id: b.image_id }, loras, design, rng);
+    const made = groupPairs(b.prompt_index, b.seed_index, { k: null, f: 0, strength: 0, image_id: b.image_id }, loras, design, rng);
     pairs.push(...made.pairs);
     placebos.push(...made.placebos);
   }

@@ -155,17 +155,18 @@ export function pairByToken(s: Session, token: string): BlindPair | undefined {
 }
 
 /**
- * Adaptive order (Setup option): moves the remaining pair of the strength whose pooled 95% Wilson interval is
- * widest (an untried strength counts as widest) to the rater's next position, so judgments go where they narrow the
+ * Adaptive order (Setup option): moves the remaining pair of the variant (LoRA file × strength) whose pooled 95%
+ * Wilson interval is widest (an untried variant counts as widest) to the rater's next position, so judgments go where they narrow the
  * answer most. Only direct pairs against the baseline move (placebos, repeated controls and pairs between two
  * strengths keep their places, so a placebo still comes after the other pairs of its prompt and seed).
  */
 export function adaptNext(draft: Session, name: string): void {
   const state = raterState(draft, name);
   if (!state || state.complete) return;
-  const wins = new Map<number, { lora: number; n: number }>();
+  const wins = new Map<string, { lora: number; n: number }>();
   const direct = state.order.filter((p) => p.versus_strength_index === null);
-  const strengthOf = new Map(direct.map((p) => [p.pair_id, p.strength_index]));
+  const variant = (p: BlindPair) => `${p.lora_index ?? 0}:${p.strength_index}`;
+  const strengthOf = new Map(direct.map((p) => [p.pair_id, variant(p)]));
   for (const s of draft.step_3_evaluation.scores) {
     const k = strengthOf.get(s.pair_id);
     if (k === undefined || (s.winner !== 'lora' && s.winner !== 'baseline')) continue;
@@ -174,14 +175,14 @@ export function adaptNext(draft: Session, name: string): void {
     if (s.winner === 'lora') w.lora += 1;
     wins.set(k, w);
   }
-  const width = (k: number) => {
+  const width = (k: string) => {
     const w = wins.get(k);
     const ci = w ? wilsonInterval(w.lora, w.n) : null;
     return ci ? ci.high - ci.low : 1;
   };
   const rest = state.order.slice(state.index).filter((p) => !p.repeat && p.versus_strength_index === null && p.strength !== 0);
   if (!rest.length) return;
-  const pick = rest.reduce((a, b) => (width(b.strength_index) > width(a.strength_index) ? b : a));
+  const pick = rest.reduce((a, b) => (width(variant(b)) > width(variant(a)) ? b : a));
   const order = state.order;
   const from = order.indexOf(pick);
   order.splice(from, 1);

@@ -3,6 +3,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { ApiError, isApiError } from '@/lib/api/errors';
 import type { Result, Session } from '@/lib/sessions/schema';
 import { readSessionImage } from '@/lib/sessions/images';
+import { fileLabels, loraFiles, planVariants } from './variants';
 
 /**
  * The labelled comparison image of one prompt, in the style of A1111's "X/Y plot":
@@ -142,7 +143,15 @@ export async function renderPromptGrid(session: Session, promptIndex: number, op
   // Rows: every seed index of Setup or of the results (migrated sessions may hold more seeds than Setup lists).
   const seedIndexes = [...new Set([...setup.seeds.map((_, s) => s), ...results.map((r) => r.seed_index)])].sort((a, b) => a - b);
   const strengthCount = Math.max(setup.weight_range.length, ...results.map((r) => (r.strength_index === null ? 0 : r.strength_index + 1)));
-  const columns: (number | null)[] = [null, ...Array.from({ length: strengthCount }, (_, k) => k)];
+  // Columns: the baseline, then every strength (one file), or every variant grouped by file (several files).
+  const files = loraFiles(setup);
+  const labels = fileLabels(files);
+  const columns: ({ k: number; f: number } | null)[] = [
+    null,
+    ...(files.length > 1
+      ? planVariants(setup).map((v) => ({ k: v.strength_index, f: v.lora_index }))
+      : Array.from({ length: strengthCount }, (_, k) => ({ k, f: 0 }))),
+  ];
   if (seedIndexes.length === 0) throw new ApiError('conflict', `prompt ${promptIndex + 1} has no images yet`);
 
   const rows = seedIndexes.length;
@@ -153,8 +162,11 @@ export async function renderPromptGrid(session: Session, promptIndex: number, op
   const width = LABEL_WIDTH + cols * cell;
   const height = top + rows * cell;
 
-  const byKey = new Map(results.map((r) => [`${r.seed_index}:${r.strength_index ?? 'b'}`, r]));
-  const slots = seedIndexes.flatMap((s, row) => columns.map((k, col) => ({ row, col, result: byKey.get(`${s}:${k ?? 'b'}`) })));
+  const keyOf = (s: number, c: { k: number; f: number } | null) => (c === null ? `${s}:b` : `${s}:${c.f}:${c.k}`);
+  const byKey = new Map(
+    results.map((r) => [keyOf(r.seed_index, r.strength_index === null ? null : { k: r.strength_index, f: r.lora_index ?? 0 }), r]),
+  );
+  const slots = seedIndexes.flatMap((s, row) => columns.map((c, col) => ({ row, col, result: byKey.get(keyOf(s, c)) })));
   const cells = await mapLimit(slots, CONCURRENCY, (slot) => renderCell(session.session_id, slot.result, cell));
   if (!cells.some((c) => c.kind === 'image')) {
     throw new ApiError('conflict', `prompt ${promptIndex + 1} has no images yet`);
@@ -163,7 +175,7 @@ export async function renderPromptGrid(session: Session, promptIndex: number, op
   // All labels and placeholders in one transparent SVG laid over the canvas.
   const svg: string[] = [];
   const pad = 10;
-  const lora = setup.lora_filename || '(no LoRA chosen)';
+  const lora = files.length > 1 ? `${files.length} files` : setup.lora_filename || '(no LoRA chosen)';
   const loraPart = `  ·  LoRA: ${truncate(lora, 60)}`;
   const titleSize = 16;
   const titleChars = Math.floor((width - 2 * pad) / (titleSize * EM_PER_CHAR));
@@ -171,9 +183,9 @@ export async function renderPromptGrid(session: Session, promptIndex: number, op
   const title = `${promptPart}${loraPart}`;
   svg.push(svgText(title, pad, TITLE_HEIGHT / 2, fitFont(title, width - 2 * pad, titleSize), { weight: 'bold' }));
 
-  columns.forEach((k, col) => {
-    const label =
-      k === null ? 'Baseline' : strengthLabel(setup.weight_range[k] ?? results.find((r) => r.strength_index === k)?.strength, k);
+  columns.forEach((c, col) => {
+    const strength = c && strengthLabel(setup.weight_range[c.k] ?? results.find((r) => r.strength_index === c.k)?.strength, c.k);
+    const label = c === null ? 'Baseline' : files.length > 1 ? `${labels[c.f] ?? `file ${c.f + 1}`} · ${strength}` : strength!;
     const x = LABEL_WIDTH + col * cell + cell / 2;
     svg.push(svgText(label, x, TITLE_HEIGHT + HEADER_HEIGHT / 2, fitFont(label, cell - 8, 15), { anchor: 'middle', weight: 'bold' }));
   });

@@ -10,6 +10,7 @@ const FIELDS: Array<[string, (s: Setup) => string]> = [
   ['server', (s) => s.comfyui_url || 'the default'],
   ['checkpoint', (s) => s.checkpoint || 'none'],
   ['LoRA', (s) => s.lora_filename || 'none'],
+  ['LoRA files', (s) => (s.lora_files.length ? list(s.lora_files) : 'one')],
   ['trigger words', (s) => s.trigger_words || 'none'],
   ['strengths', (s) => list(s.weight_range)],
   ['CLIP strength', (s) => (s.strength_clip === null ? 'same as model' : String(s.strength_clip))],
@@ -36,7 +37,7 @@ const FIELDS: Array<[string, (s: Setup) => string]> = [
 export function describeSetup(before: Setup | null, after: Setup): string {
   if (!before) {
     const parts = [
-      `LoRA ${after.lora_filename || 'none'}`,
+      after.lora_files.length ? `LoRA files ${list(after.lora_files)}` : `LoRA ${after.lora_filename || 'none'}`,
       `strengths ${list(after.weight_range)}`,
       `${after.seeds.length} seed(s)`,
       `${after.prompt_pairs.length} prompt(s)`,

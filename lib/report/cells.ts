@@ -26,16 +26,23 @@ export function tally(counts: ArrayLike<number>, at = 0): Tally {
 export const NO_INFERENCE = { estimate: null, ci_low: null, ci_high: null, p_value: null, p_holm: null } as const;
 
 /**
- * The pooled rows ("All metrics"), one per strength position, without inference: `counts` holds five outcome counts
- * per position of `strengthIndexes` (OUTCOMES order).
+ * The pooled rows ("All metrics"), one per variant position, without inference: `counts` holds five outcome counts
+ * per position of `strengthIndexes` (OUTCOMES order). `loraIndexes` (several-file sessions only) gives each row its
+ * `lora_index`.
  */
-export function pooledCells(strengthIndexes: readonly number[], strengths: readonly number[], counts: ArrayLike<number>): Cell[] {
+export function pooledCells(
+  strengthIndexes: readonly number[],
+  strengths: readonly number[],
+  counts: ArrayLike<number>,
+  loraIndexes?: readonly number[],
+): Cell[] {
   return strengthIndexes.map((k, i) => {
     const strength = strengths[i] as number;
     return {
       metric: POOLED_METRIC,
       strength,
       strength_index: k,
+      ...(loraIndexes ? { lora_index: loraIndexes[i] as number } : {}),
       placebo: strength === 0,
       ...tally(counts, i * OUTCOMES.length),
       ...NO_INFERENCE,

@@ -4,7 +4,7 @@
  * is read. Pure: no I/O, safe in server and client bundles.
  */
 import { contrastSe } from './clustered-bt';
-import { contrastLow, MIN_PROMPTS, strengthItem, type Estimate, type Inference } from './inference';
+import { contrastLow, MIN_PROMPTS, variantItem, type Estimate, type Inference } from './inference';
 import { morePairsNeeded } from './sample-size';
 import { POOLED_METRIC, type Recommendation } from './schema';
 import { FINAL_ALPHA, type Analysis } from './sequential';
@@ -49,40 +49,58 @@ const pooledOf = (inf: Inference): (Estimate & { low: number; high: number })[] 
     (e): e is Estimate & { low: number; high: number } => e.measure === POOLED_METRIC && !e.placebo && e.low !== null && e.high !== null,
   );
 
+/** A variant in words: `strength 0.5`, or in a several-file session `epoch 8 at strength 0.5`. */
+const nameOf = (e: Estimate): string => (e.file ? `${e.file} at strength ${e.strength}` : `strength ${e.strength}`);
+/** Several variants in words: `strength 0.5, 1` (one file), `epoch 4 at strength 1, epoch 8 at strength 1` (several). */
+const namesOf = (es: Estimate[]): string =>
+  es.some((e) => e.file) ? es.map(nameOf).join(', ') : `strength ${es.map((e) => e.strength).join(', ')}`;
+const itemOf = (e: Estimate): string => variantItem(e.lora_index ?? 0, e.strength_index);
+/** "strengths" with one file, "variants" (file × strength) with several. */
+const noun = (inf: Inference): string => (inf.estimates.some((e) => e.file) ? 'variants' : 'strengths');
+
 function describe(e: Estimate & { low: number; high: number }, inf: Inference): string {
   return (
-    `strength ${e.strength}: beats the baseline with probability ${pct(logistic(e.theta))} ` +
+    `${nameOf(e)}: beats the baseline with probability ${pct(logistic(e.theta))} ` +
     `(${pct(logistic(e.low))}–${pct(logistic(e.high))}, each pair counted once, over ${inf.prompts} prompts)`
   );
 }
 
-/** The best pooled strength by lower bound (the lower strength on a tie), if any. */
+/** The best pooled variant by lower bound (the lower strength, then the earlier file, on a tie), if any. */
 function best(inf: Inference): (Estimate & { low: number; high: number }) | undefined {
-  return pooledOf(inf).sort((a, b) => b.low - a.low || a.strength - b.strength)[0];
+  return pooledOf(inf).sort((a, b) => b.low - a.low || a.strength - b.strength || (a.lora_index ?? 0) - (b.lora_index ?? 0))[0];
 }
 
 /**
- * The recommended strength: the one whose pooled interval has the highest lower bound, when that bound is above 50%,
- * naming every metric whose interval at that strength lies below 50%.
+ * The recommended strength (several files: variant, file × strength, with its `lora_index`): the one whose pooled
+ * interval has the highest lower bound, when that bound is above 50%, naming every metric whose interval at it lies
+ * below 50%.
  */
 export function recommendation(inf: Inference, analysis: Analysis): Recommendation {
-  const none = (reason: string): Recommendation => ({ strength: null, strength_index: null, reason });
+  const several = inf.estimates.some((e) => e.file);
+  const none = (reason: string): Recommendation => ({
+    strength: null,
+    strength_index: null,
+    ...(several ? { lora_index: null } : {}),
+    reason,
+  });
   const { generalises, scope } = scopeOf(inf, analysis);
   if (!generalises) return none(scope);
   const top = best(inf);
-  if (!top) return none('No evidence the LoRA helps: no strength has an interval yet.');
+  const what = several ? 'variant' : 'strength';
+  if (!top) return none(`No evidence the LoRA helps: no ${what} has an interval yet.`);
   if (top.low <= 0) {
-    return none(`No evidence the LoRA helps: no strength's interval lies above 50% (highest lower bound at ${describe(top, inf)}).`);
+    return none(`No evidence the LoRA helps: no ${what}'s interval lies above 50% (highest lower bound at ${describe(top, inf)}).`);
   }
   const hurts = inf.estimates
-    .filter((e) => e.measure !== POOLED_METRIC && e.strength_index === top.strength_index && e.high !== null && e.high < 0)
+    .filter((e) => e.measure !== POOLED_METRIC && itemOf(e) === itemOf(top) && e.high !== null && e.high < 0)
     .map((e) => `${e.measure} (${pct(logistic(e.theta))})`);
   return {
     strength: top.strength,
     strength_index: top.strength_index,
+    ...(several ? { lora_index: top.lora_index ?? 0 } : {}),
     reason:
-      `At ${describe(top, inf)}, the highest lower bound among strengths.` +
-      (hurts.length ? ` But at this strength the LoRA is worse than the baseline on ${hurts.join(', ')}.` : ''),
+      `At ${describe(top, inf)}, the highest lower bound among ${noun(inf)}.` +
+      (hurts.length ? ` But at this ${what} the LoRA is worse than the baseline on ${hurts.join(', ')}.` : ''),
   };
 }
 
@@ -118,9 +136,10 @@ export function settled(inf: Inference, analysis: Analysis, pairs: number): Sett
   if (!generalises || inf.alpha === null) return no(`Not settled. ${scope}`);
   const list = pooledOf(inf);
   const later = analysis.kind === 'interim' ? ' The final analysis, when the evaluation is complete, may still settle it.' : '';
-  if (list.length === 0) return no(`Not settled: no strength has an interval yet.${later}`);
+  const what = noun(inf) === 'variants' ? 'variant' : 'strength';
+  if (list.length === 0) return no(`Not settled: no ${what} has an interval yet.${later}`);
   if (list.every((e) => e.high < 0)) {
-    return { settled: true, reason: 'Settled: at every strength the LoRA is worse than the baseline.', contention: [], more_pairs: null };
+    return { settled: true, reason: `Settled: at every ${what} the LoRA is worse than the baseline.`, contention: [], more_pairs: null };
   }
   const df = inf.prompts - 1;
   const top = best(inf)!;
@@ -128,36 +147,36 @@ export function settled(inf: Inference, analysis: Analysis, pairs: number): Sett
     const lead = [...list].sort((a, b) => b.theta - a.theta)[0]!;
     const more =
       lead.theta > 0 && lead.se !== null ? morePairsNeeded(lead.theta, lead.se, pairs, FINAL_ALPHA / Math.max(1, inf.family), df) : null;
-    const contention = list.filter((e) => e.high > 0).map((e) => e.strength);
+    const possible = list.filter((e) => e.high > 0);
     return no(
-      `Not settled: no strength is better than the baseline yet${contention.length ? ` (still possible: strength ${contention.join(', ')})` : ''}.${later}` +
-        (lead.theta > 0 ? moreSentence(more, `show whether strength ${lead.strength} beats it`) : ' None looks better so far.'),
-      contention,
+      `Not settled: no ${what} is better than the baseline yet${possible.length ? ` (still possible: ${namesOf(possible)})` : ''}.${later}` +
+        (lead.theta > 0 ? moreSentence(more, `show whether ${nameOf(lead)} beats it`) : ' None looks better so far.'),
+      possible.map((e) => e.strength),
       lead.theta > 0 ? more : null,
     );
   }
   const level = inf.alpha / Math.max(1, list.length - 1);
   const rivals = list.filter((e) => {
     if (e === top) return false;
-    const low = contrastLow(inf, strengthItem(top.strength_index), strengthItem(e.strength_index), level);
+    const low = contrastLow(inf, itemOf(top), itemOf(e), level);
     return low === null || low <= 0;
   });
   if (rivals.length === 0) {
     return {
       settled: true,
-      reason: `Settled: strength ${top.strength} is better than the baseline and than every other strength.${analysis.kind === 'interim' ? ' You may stop here.' : ''}`,
+      reason: `Settled: ${nameOf(top)} is better than the baseline and than every other ${what}.${analysis.kind === 'interim' ? ' You may stop here.' : ''}`,
       contention: [],
       more_pairs: null,
     };
   }
   const finalLevel = FINAL_ALPHA / Math.max(1, list.length - 1);
   const needs = rivals.map((e) => {
-    const se = inf.pooled ? contrastSe(inf.pooled, strengthItem(top.strength_index), strengthItem(e.strength_index)) : null;
+    const se = inf.pooled ? contrastSe(inf.pooled, itemOf(top), itemOf(e)) : null;
     return se === null ? null : morePairsNeeded(top.theta - e.theta, se, pairs, finalLevel, df);
   });
   const more = needs.some((n) => n === null) ? null : Math.max(...(needs as number[]));
   return no(
-    `Not settled: strength ${top.strength} is better than the baseline, but cannot yet be told apart from strength ${rivals.map((e) => e.strength).join(', ')}.${later}` +
+    `Not settled: ${nameOf(top)} is better than the baseline, but cannot yet be told apart from ${namesOf(rivals)}.${later}` +
       moreSentence(more, 'tell them apart'),
     [top.strength, ...rivals.map((e) => e.strength)],
     more,

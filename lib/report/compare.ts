@@ -97,17 +97,28 @@ export interface CompareEntry {
 
 const point = (c: Cell): ComparePoint => ({ win_rate: c.win_rate, ci_low: c.ci_low, ci_high: c.ci_high, n: c.n });
 
-/** strength -> cell of one metric; when a report holds the same strength twice, the lowest strength_index wins. */
-function byStrength(cells: Cell[]): Map<number, Cell> {
+/**
+ * strength -> cell of one metric, of LoRA file `lora` alone (several-file sessions); when a report holds the same
+ * strength twice, the lowest strength_index wins.
+ */
+function byStrength(cells: Cell[], lora: number): Map<number, Cell> {
   const out = new Map<number, Cell>();
-  for (const c of [...cells].sort((a, b) => a.strength_index - b.strength_index)) {
+  const own = cells.filter((c) => (c.lora_index ?? 0) === lora || c.placebo);
+  for (const c of own.sort((a, b) => a.strength_index - b.strength_index)) {
     if (!out.has(c.strength)) out.set(c.strength, c);
   }
   return out;
 }
 
+/** The file a report stands for in a comparison: its best variant's file, else its first (one-file reports: 0). */
+const chosenFile = (report: Report): number => report.recommendation.lora_index ?? 0;
+
+/** `{session_id} - {file}`: the session's LoRA file, or in a several-file session the file it stands for. */
+const labelOf = (e: CompareEntry): string => `${e.session_id} - ${e.report.lora_files?.[chosenFile(e.report)] ?? e.lora_filename}`;
+
 /**
- * Lines up the reports of 2–8 sessions on one metric axis and one strength axis.
+ * Lines up the reports of 2–8 sessions on one metric axis and one strength axis. A several-file session (issue 15)
+ * takes part with one file: its best variant's file, else its first.
  *
  * Input: the entries in display order (the order is kept). Output: `sessions` (label `{session_id} - {lora_filename}`,
  * recommendation, completeness), `metrics` (union of the reports' metrics in first-seen order, then "All metrics",
@@ -142,9 +153,10 @@ export function compareReports(entries: CompareEntry[]): Comparison {
       g.push(c);
       groups.set(c.metric, g);
     }
-    for (const [metric, cells] of groups) m.set(metric, byStrength(cells));
-    m.set(POOLED_METRIC, byStrength(report.pooled));
-    for (const c of [...report.cells, ...report.pooled]) strengthSet.add(c.strength);
+    const lora = chosenFile(report);
+    for (const [metric, cells] of groups) m.set(metric, byStrength(cells, lora));
+    m.set(POOLED_METRIC, byStrength(report.pooled, lora));
+    for (const c of [...report.cells, ...report.pooled]) if ((c.lora_index ?? 0) === lora || c.placebo) strengthSet.add(c.strength);
     return m;
   });
   metrics.push(POOLED_METRIC);
@@ -168,7 +180,7 @@ export function compareReports(entries: CompareEntry[]): Comparison {
       session_id: e.session_id,
       lora_filename: e.lora_filename,
       timestamp: e.timestamp,
-      label: `${e.session_id} - ${e.lora_filename}`,
+      label: labelOf(e),
       metrics: [...e.report.metrics],
       strengths: [...e.report.strengths],
       complete: e.report.complete,

@@ -13,12 +13,19 @@ import { POOLED_METRIC, type CellExtra, type RankItem, type Report, type ReportE
 
 export type { CellExtra, Consistency, RankItem, ReportExtras, SeedRow } from './schema';
 
-/** Arena rate per metric (and pooled) × Setup strength, from the direct comparisons' counts. */
+/**
+ * Arena rate per metric (and pooled) × Setup strength (several files: × every variant position, with its
+ * `lora_index`), from the direct comparisons' counts.
+ */
 function cellExtras(session: Session, j: Judgments): CellExtra[] {
   const O = OUTCOMES.length;
+  const several = j.files.length > 1;
+  const positions = several
+    ? j.strengthIndexes.map((_, at) => at)
+    : session.step_1_setup.weight_range.map((_, k) => j.strengthIndexes.indexOf(k));
   return [...j.metrics, POOLED_METRIC].flatMap((metric, m) =>
-    session.step_1_setup.weight_range.map((_, k) => {
-      const at = j.strengthIndexes.indexOf(k);
+    positions.map((at) => {
+      const k = j.strengthIndexes[at] as number;
       let wins = 0;
       let ties = 0;
       let all = 0;
@@ -33,7 +40,12 @@ function cellExtras(session: Session, j: Judgments): CellExtra[] {
           }
         }
       }
-      return { metric, strength_index: k, arena_rate: arenaRate(wins, ties, all) };
+      return {
+        metric,
+        strength_index: k,
+        ...(several ? { lora_index: j.loraIndexes[at] as number } : {}),
+        arena_rate: arenaRate(wins, ties, all),
+      };
     }),
   );
 }
@@ -42,15 +54,17 @@ const logit = (p: number): number => Math.log(p / (1 - p));
 
 /**
  * The Bradley–Terry ranking over all comparisons, every metric pooled with each pair once (the pooled rows' estimates
- * of lib/report/inference.ts): the baseline at 0 and every non-placebo strength with an estimate, highest first (the
- * placebo has its own check, lib/report/report.ts).
+ * of lib/report/inference.ts): the baseline at 0 and every non-placebo variant (LoRA file × strength; labelled by file
+ * in a several-file session) with an estimate, highest first (the placebo has its own check, lib/report/report.ts).
  */
 function ranking(report: Report): RankItem[] {
   const placed = report.pooled.filter((c): c is typeof c & { estimate: number } => !c.placebo && c.estimate !== null);
   if (!placed.length) return [];
+  const labels = report.file_labels;
   const items: RankItem[] = placed.map((c) => ({
-    label: `LoRA ${c.strength}`,
+    label: labels ? `${labels[c.lora_index ?? 0] ?? 'LoRA'} at ${c.strength}` : `LoRA ${c.strength}`,
     strength: c.strength,
+    ...(labels ? { lora_index: c.lora_index ?? 0 } : {}),
     estimate: logit(c.estimate),
     low: c.ci_low === null ? null : logit(c.ci_low),
     high: c.ci_high === null ? null : logit(c.ci_high),

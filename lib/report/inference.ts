@@ -12,7 +12,8 @@
  * - Cluster: the prompt. Tests are t-tests of θ = 0 with the cluster-robust standard error of lib/report/clustered-bt.ts
  *   and k − 1 degrees of freedom over k prompts (Cameron & Miller 2015); with fewer than MIN_PROMPTS prompts there is
  *   no interval and no test.
- * - Family: every metric and the pooled measure at every non-placebo strength. Holm (1979) over the family gives
+ * - Items: the baseline and every variant (LoRA file × strength, variantItem), so several files are ranked in one fit.
+ * - Family: every metric and the pooled measure at every non-placebo variant. Holm (1979) over the family gives
  *   `p_holm`; each interval is a Bonferroni interval at 1 − α/m (m tests), so all of them hold together with
  *   probability ≥ 1 − α, and the recommendation read from them inherits that. α is the look's share of the error
  *   rate (lib/report/sequential.ts). The placebo (strength 0) gets a point estimate only: its check is an exact test
@@ -22,7 +23,7 @@ import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { Comparison } from './bradley-terry-fit';
 import { clusteredBradleyTerry, contrastSe, type ClusteredFit } from './clustered-bt';
-import { BASELINE, LORA, TIE, type Judgments } from './judgments';
+import { BASELINE, LORA, TIE, versusVariant, type Judgments } from './judgments';
 import { POOLED_METRIC } from './schema';
 import { pairVerdicts } from './pair-verdicts';
 import { holmAdjust } from './stats';
@@ -30,12 +31,18 @@ import { holmAdjust } from './stats';
 /** Prompts needed before any interval or test: with fewer, t critical values over k − 1 degrees of freedom are useless. */
 export const MIN_PROMPTS = 3;
 export const BASELINE_ITEM = 'baseline';
-/** The Bradley–Terry item of a strength index. */
+/** The Bradley–Terry item of a strength index (of file 0, the only file of a one-file session). */
 export const strengthItem = (k: number): string => `s${k}`;
+/** The Bradley–Terry item of a variant: `s<k>` for file 0 (so one-file fits are unchanged), else `f<file>_s<k>`. */
+export const variantItem = (lora: number, k: number): string => (lora === 0 ? strengthItem(k) : `f${lora}_${strengthItem(k)}`);
 
 export interface Estimate {
   measure: string;
   strength_index: number;
+  /** The LoRA file (index into the session's files); absent means 0. */
+  lora_index?: number;
+  /** The file's label in a several-file session (`epoch 4`); absent or null with one file. */
+  file?: string | null;
   strength: number;
   placebo: boolean;
   /** Log-odds of beating the baseline (Bradley–Terry log-strength, baseline 0). */
@@ -62,7 +69,7 @@ export interface Inference {
 
 /**
  * Comparisons per prompt of each metric (index into `j.metrics`) and, last, of the pooled measure. Wins are summed in
- * one flat array per measure (prompt × item × item, items = baseline and each strength position), so 100,000 scores
+ * one flat array per measure (prompt × item × item, items = baseline and each variant position), so 100,000 scores
  * cost one pass without string keys.
  */
 export function comparisonsByMeasure(j: Judgments): Comparison[][][] {
@@ -70,9 +77,8 @@ export function comparisonsByMeasure(j: Judgments): Comparison[][][] {
   const n = j.strengthIndexes.length + 1; // item 0: the baseline; item a + 1: strength position a
   const P = j.prompts.length;
   const wins = Array.from({ length: M + 1 }, () => new Float64Array(P * n * n));
-  const position = new Map(j.strengthIndexes.map((k, a) => [k, a + 1]));
-  const high = Int32Array.from(j.pairs, (p) => position.get(p.strength_index) as number);
-  const low = Int32Array.from(j.pairs, (p, i) => (j.pairDirect[i] ? 0 : (position.get(p.versus_strength_index as number) as number)));
+  const high = Int32Array.from(j.pairs, (_, i) => (j.pairStrength[i] as number) + 1);
+  const low = Int32Array.from(j.pairs, (p, i) => (j.pairDirect[i] ? 0 : (j.variantAt.get(versusVariant(p) as string) as number) + 1));
   /** One verdict (LORA: the higher item won, BASELINE: the lower, TIE: a quarter win each way). */
   const add = (w: Float64Array, p: number, outcome: number): void => {
     const base = (j.pairPrompt[p] as number) * n * n;
@@ -88,7 +94,8 @@ export function comparisonsByMeasure(j: Judgments): Comparison[][][] {
   for (let i = 0; i < j.scores.length; i++) add(wins[j.metricOf[i] as number]!, j.pairOf[i] as number, j.outcomeOf[i] as number);
   const pv = pairVerdicts(j);
   pv.pair.forEach((p, v) => add(wins[M]!, p, pv.outcome[v] as number));
-  const name = (item: number): string => (item === 0 ? BASELINE_ITEM : strengthItem(j.strengthIndexes[item - 1] as number));
+  const name = (item: number): string =>
+    item === 0 ? BASELINE_ITEM : variantItem(j.loraIndexes[item - 1] as number, j.strengthIndexes[item - 1] as number);
   return wins.map((w) =>
     j.prompts.map((_, p) => {
       const out: Comparison[] = [];
@@ -107,8 +114,8 @@ export function comparisonsByMeasure(j: Judgments): Comparison[][][] {
 const tTest = (t: number, df: number): number => Math.min(1, 2 * (1 - tCdf(Math.abs(t), df)));
 
 /**
- * The estimates of every measure × strength of `j` (the analysed judgments) at the look's error rate `alpha` (null:
- * point estimates only). Strength positions follow `j.strengthIndexes`.
+ * The estimates of every measure × variant (LoRA file × strength) of `j` (the analysed judgments) at the look's error
+ * rate `alpha` (null: point estimates only), in the order of `j`'s variant positions.
  */
 export function infer(j: Judgments, alpha: number | null): Inference {
   const measures = [...j.metrics, POOLED_METRIC];
@@ -117,7 +124,8 @@ export function infer(j: Judgments, alpha: number | null): Inference {
   fits.forEach((f, m) => {
     if (!f) return;
     j.strengthIndexes.forEach((k, at) => {
-      const item = strengthItem(k);
+      const lora = j.loraIndexes[at] as number;
+      const item = variantItem(lora, k);
       if (!(item in f.estimate)) return;
       const se = f.clusters >= MIN_PROMPTS ? contrastSe(f, item, BASELINE_ITEM) : null;
       const theta = f.estimate[item] as number;
@@ -125,6 +133,8 @@ export function infer(j: Judgments, alpha: number | null): Inference {
       estimates.push({
         measure: measures[m] as string,
         strength_index: k,
+        lora_index: lora,
+        file: j.files.length > 1 ? (j.fileLabels[lora] ?? null) : null,
         strength,
         placebo: strength === 0,
         theta,

@@ -4,7 +4,8 @@
  * server and client bundles.
  *
  * Counting rules (the report's, see lib/report/report.ts):
- * - Only pairs of `shuffled_results` that are not repeats count (repeated controls feed self-consistency alone).
+ * - Only pairs of `shuffled_results` and of the raters' orders that are not repeats count (repeated controls feed
+ *   self-consistency alone).
  * - Direct pairs (the LoRA at a strength against the baseline) fill `counts`, every figure's per-strength source.
  *   Pairs between two strengths (the balanced design) are counted scores too, but only the Bradley–Terry fit over
  *   all comparisons reads them (`pairDirect` tells them apart).
@@ -12,6 +13,7 @@
  *   evaluation order of their latest.
  * - Scores naming an unknown pair_id or a metric not in Setup are not counted.
  */
+import { fileLabels, loraFiles, planVariants } from '@/lib/generation/variants';
 import type { BlindPair, Score, Session, Winner } from '@/lib/sessions/schema';
 
 /** Outcome codes, the index into the last axis of `Judgments.counts`. */
@@ -24,14 +26,29 @@ export const BOTH_BAD = 4;
 const CODE: Record<Winner, number> = { lora: LORA, baseline: BASELINE, tie: TIE, skip: SKIP, both_bad: BOTH_BAD };
 
 export interface Judgments {
-  /** Counted pairs (not repeats), in evaluation order. */
+  /**
+   * Counted pairs (not repeats): the default order's in evaluation order, then those only other raters' orders hold
+   * (in order of the raters and their orders).
+   */
   pairs: BlindPair[];
+  /** How many of `pairs` are the default order's: the reveal shows these (another rater's sides stay theirs). */
+  revealed: number;
   /** Setup's metrics. */
   metrics: string[];
-  /** Strength indexes in ascending order: Setup's weight_range, and any index beyond it that a pair names. */
+  /**
+   * The variants (LoRA file × strength, lib/generation/variants.ts), one per position, ordered by file and then
+   * strength index: Setup's, and any beyond them that a pair names. `strengthIndexes` holds each position's strength
+   * index (ascending within a file), `loraIndexes` its file (all 0 in a one-file session, where a position is a
+   * strength exactly as before several files), `strengths` its strength.
+   */
   strengthIndexes: number[];
-  /** The strength at each position of `strengthIndexes`. */
+  loraIndexes: number[];
   strengths: number[];
+  /** The position of a variant, by `variantKey(file, strength index)`. */
+  variantAt: Map<string, number>;
+  /** The session's LoRA files, and their short labels (`epoch 4` or the file's stem). */
+  files: string[];
+  fileLabels: string[];
   /** Prompt indexes in ascending order: Setup's prompts and any a pair names. */
   prompts: number[];
   /** Every rater with a score (counted or not), in order of their first score. */
@@ -46,8 +63,7 @@ export interface Judgments {
   raterOf: Int32Array;
   outcomeOf: Uint8Array;
   /**
-   * Per pair: the position of its strength index in `strengthIndexes` (for a pair between two strengths: the higher
-   * one's) and of its prompt in `prompts`, and whether it is a direct comparison with the baseline (1) or between two
+   * Per pair: the position of its variant (for a pair between two variants: the one on the LoRA side) and of its prompt in `prompts`, and whether it is a direct comparison with the baseline (1) or between two
    * strengths (0).
    */
   pairStrength: Int32Array;
@@ -65,6 +81,14 @@ export function countIndex(j: Judgments, metric: number, strength: number, promp
   return ((metric * j.strengthIndexes.length + strength) * j.prompts.length + prompt) * OUTCOMES.length;
 }
 
+/** The key of a variant in `Judgments.variantAt`. */
+export const variantKey = (lora: number, k: number): string => `${lora}:${k}`;
+
+/** The variant on the LoRA side of a pair, and the one in the baseline's place (null: the baseline itself). */
+export const pairVariant = (p: BlindPair): string => variantKey(p.lora_index ?? 0, p.strength_index);
+export const versusVariant = (p: BlindPair): string | null =>
+  p.versus_strength_index === null ? null : variantKey(p.versus_lora_index ?? 0, p.versus_strength_index);
+
 /** Positions of sorted distinct values. */
 function positions(values: Iterable<number>): { sorted: number[]; at: Map<number, number> } {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
@@ -74,18 +98,39 @@ function positions(values: Iterable<number>): { sorted: number[]; at: Map<number
 /** Indexes the counted judgments of `session` (see the module header). Two passes over the scores. */
 export function countJudgments(session: Session): Judgments {
   const setup = session.step_1_setup;
+  // The default order's pairs, then any pair only another rater's order holds: in the balanced design each order has
+  // its own random cycles, so with four or more pictures per prompt and seed (several files, or three strengths) the
+  // raters' pairs differ, and a named rater's verdicts on theirs count too.
   const pairs = session.step_2_generation.shuffled_results.filter((p) => !p.repeat);
+  const revealed = pairs.length;
+  const known = new Set(pairs.map((p) => p.pair_id));
+  for (const r of session.step_3_evaluation.raters) {
+    for (const p of r.order) {
+      if (p.repeat || known.has(p.pair_id)) continue;
+      known.add(p.pair_id);
+      pairs.push(p);
+    }
+  }
   const metrics = [...setup.metrics];
   const all = session.step_3_evaluation.scores;
 
-  const strengthOf = new Map<number, number>();
-  setup.weight_range.forEach((s, i) => strengthOf.set(i, s));
-  for (const p of pairs) if (!strengthOf.has(p.strength_index)) strengthOf.set(p.strength_index, p.strength);
+  // Variants: Setup's, then any a pair names (its strength, or for the baseline's place Setup's strength).
+  const variantOf = new Map<string, { f: number; k: number; strength: number }>();
+  for (const v of planVariants(setup))
+    variantOf.set(variantKey(v.lora_index, v.strength_index), { f: v.lora_index, k: v.strength_index, strength: v.strength });
   for (const p of pairs) {
-    const v = p.versus_strength_index;
-    if (v !== null && !strengthOf.has(v)) strengthOf.set(v, setup.weight_range[v] ?? 0);
+    const key = pairVariant(p);
+    if (!variantOf.has(key)) variantOf.set(key, { f: p.lora_index ?? 0, k: p.strength_index, strength: p.strength });
   }
-  const k = positions(strengthOf.keys());
+  for (const p of pairs) {
+    const key = versusVariant(p);
+    const v = p.versus_strength_index;
+    if (key !== null && v !== null && !variantOf.has(key))
+      variantOf.set(key, { f: p.versus_lora_index ?? 0, k: v, strength: setup.weight_range[v] ?? 0 });
+  }
+  const variants = [...variantOf.values()].sort((a, b) => a.f - b.f || a.k - b.k);
+  const variantAt = new Map(variants.map((v, i) => [variantKey(v.f, v.k), i]));
+  const files = loraFiles(setup);
   const prompt = positions([...setup.prompt_pairs.keys(), ...pairs.map((p) => p.prompt_index)]);
 
   const pairIndex = new Map<string, number>();
@@ -94,7 +139,7 @@ export function countJudgments(session: Session): Judgments {
   const pairDirect = new Uint8Array(pairs.length);
   pairs.forEach((p, i) => {
     pairIndex.set(p.pair_id, i);
-    pairStrength[i] = k.at.get(p.strength_index) as number;
+    pairStrength[i] = variantAt.get(pairVariant(p)) as number;
     pairPrompt[i] = prompt.at.get(p.prompt_index) as number;
     pairDirect[i] = p.versus_strength_index === null ? 1 : 0;
   });
@@ -154,9 +199,14 @@ export function countJudgments(session: Session): Judgments {
   const outcomeOf = new Uint8Array(n);
   const j: Judgments = {
     pairs,
+    revealed,
     metrics,
-    strengthIndexes: k.sorted,
-    strengths: k.sorted.map((i) => strengthOf.get(i) as number),
+    strengthIndexes: variants.map((v) => v.k),
+    loraIndexes: variants.map((v) => v.f),
+    strengths: variants.map((v) => v.strength),
+    variantAt,
+    files,
+    fileLabels: fileLabels(files),
     prompts: prompt.sorted,
     raters: [...raterIndex.keys()],
     scoresPerRater,
@@ -168,7 +218,7 @@ export function countJudgments(session: Session): Judgments {
     pairStrength,
     pairPrompt,
     pairDirect,
-    counts: new Int32Array(metrics.length * k.sorted.length * prompt.sorted.length * OUTCOMES.length),
+    counts: new Int32Array(metrics.length * variants.length * prompt.sorted.length * OUTCOMES.length),
   };
   for (let i = 0; i < all.length; i++) {
     if ((rawPair[i] as number) < 0 || (rawMetric[i] as number) < 0 || lastOf(i) !== i) continue;

@@ -36,7 +36,7 @@ export function raterReports(session: Session, judgments: Judgments = countJudgm
     invited: stored.get(name)?.invited ?? false,
     looked_at: stored.get(name)?.looked_at ?? null,
     judgments: j.scoresPerRater[r] as number,
-    pooled: pooledCells(j.strengthIndexes, j.strengths, counts[r] as Int32Array),
+    pooled: pooledCells(j.strengthIndexes, j.strengths, counts[r] as Int32Array, j.files.length > 1 ? j.loraIndexes : undefined),
     position_bias: positionBias(left[r] as number, right[r] as number),
   }));
 }

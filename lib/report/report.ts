@@ -12,11 +12,11 @@
  *
  * The counting itself is lib/report/judgments.ts; the shapes are in lib/report/schema.ts (re-exported here).
  */
-import type { Session, Winner } from '@/lib/sessions/schema';
+import type { BlindPair, Session, Winner } from '@/lib/sessions/schema';
 import { NO_INFERENCE, pooledCells, positionBias, tally } from './cells';
 import { recommendation, scopeOf, settled } from './claims';
 import { infer, type Estimate } from './inference';
-import { BASELINE, LORA, OUTCOMES, countIndex, countJudgments, type Judgments } from './judgments';
+import { BASELINE, LORA, OUTCOMES, countIndex, countJudgments, variantKey, versusVariant, type Judgments } from './judgments';
 import { pairVerdicts } from './pair-verdicts';
 import { POOLED_METRIC, type Cell, type Placebo, type PromptRow, type Report, type RevealRow } from './schema';
 import { analysisOf } from './sequential';
@@ -56,6 +56,18 @@ function sums(j: Judgments): { cell: Int32Array; pooled: Int32Array; prompt: Int
 
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 
+/** The files of a pair's two sides in a several-file session, as indexes and labels (RevealRowSchema). */
+function variantSides(j: Judgments, p: BlindPair): Pick<RevealRow, 'lora_index' | 'versus_lora_index' | 'file' | 'versus_file'> {
+  const lora = p.lora_index ?? 0;
+  const versus = p.versus_strength_index === null ? null : (p.versus_lora_index ?? 0);
+  return {
+    lora_index: lora,
+    versus_lora_index: versus,
+    file: j.fileLabels[lora],
+    versus_file: versus === null ? null : j.fileLabels[versus],
+  };
+}
+
 /** The inference fields of a cell from its estimate (probabilities of beating the baseline). */
 function inferenceOf(e: Estimate | undefined): Pick<Cell, keyof typeof NO_INFERENCE> {
   if (!e) return NO_INFERENCE;
@@ -90,7 +102,8 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   const analysis = analysisOf(session);
   const analysed = analysis.kind === 'interim' ? countJudgments(withScores(session, analysis.scores)) : j;
   const inf = infer(analysed, analysis.alpha);
-  const estimateOf = new Map(inf.estimates.map((e) => [`${e.measure}\u0000${e.strength_index}`, e]));
+  const cellKey = (measure: string, lora: number | undefined, k: number) => `${measure}\u0000${variantKey(lora ?? 0, k)}`;
+  const estimateOf = new Map(inf.estimates.map((e) => [cellKey(e.measure, e.lora_index, e.strength_index), e]));
   // The placebo's check: under "no bias" its verdicts on identical pictures are fair coin flips, pair by pair, so an
   // exact binomial test of the analysed counts is valid without clustering.
   const analysedSums = analysed === j ? total : sums(analysed);
@@ -102,18 +115,25 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   };
   const withInference = (c: Cell): Cell =>
     c.placebo
-      ? { ...c, ...NO_INFERENCE, estimate: c.win_rate, p_value: placeboP(c.metric, j.strengthIndexes.indexOf(c.strength_index)) }
-      : { ...c, ...inferenceOf(estimateOf.get(`${c.metric}\u0000${c.strength_index}`)) };
+      ? {
+          ...c,
+          ...NO_INFERENCE,
+          estimate: c.win_rate,
+          p_value: placeboP(c.metric, j.variantAt.get(variantKey(c.lora_index ?? 0, c.strength_index)) as number),
+        }
+      : { ...c, ...inferenceOf(estimateOf.get(cellKey(c.metric, c.lora_index, c.strength_index))) };
+  const several = j.files.length > 1;
 
   const cells: Cell[] = [];
   j.metrics.forEach((metric, m) => {
     j.strengthIndexes.forEach((k, i) => {
       const strength = j.strengths[i] as number;
       const t = tally(total.cell, (m * K + i) * O);
-      cells.push(withInference({ metric, strength, strength_index: k, placebo: strength === 0, ...t, ...NO_INFERENCE }));
+      const lora = several ? { lora_index: j.loraIndexes[i] as number } : {};
+      cells.push(withInference({ metric, strength, strength_index: k, ...lora, placebo: strength === 0, ...t, ...NO_INFERENCE }));
     });
   });
-  const pooled = pooledCells(j.strengthIndexes, j.strengths, total.pooled).map(withInference);
+  const pooled = pooledCells(j.strengthIndexes, j.strengths, total.pooled, several ? j.loraIndexes : undefined).map(withInference);
 
   // Position bias, judged pairs and the verdicts per pair (with several raters: the last counted score).
   let leftPicks = 0;
@@ -151,7 +171,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     ? { ...placeboCell, biased: analysis.alpha !== null && placeboCell.p_value !== null && placeboCell.p_value < analysis.alpha }
     : null;
 
-  const reveal: RevealRow[] = j.pairs.map((p, index) => ({
+  const reveal: RevealRow[] = j.pairs.slice(0, j.revealed).map((p, index) => ({
     index,
     pair_id: p.pair_id,
     prompt_index: p.prompt_index,
@@ -159,7 +179,8 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
     seed: setup.seeds[p.seed_index] ?? null,
     strength: p.strength,
     strength_index: p.strength_index,
-    versus_strength: p.versus_strength_index === null ? null : (j.strengths[j.strengthIndexes.indexOf(p.versus_strength_index)] ?? null),
+    versus_strength: p.versus_strength_index === null ? null : (j.strengths[j.variantAt.get(versusVariant(p) as string) as number] ?? null),
+    ...(several ? variantSides(j, p) : {}),
     left: p.left,
     baseline_image_id: p.baseline_image_id,
     lora_image_id: p.lora_image_id,
@@ -171,6 +192,7 @@ export function buildReport(session: Session, judgments: Judgments = countJudgme
   return {
     session_id: session.session_id,
     lora_filename: setup.lora_filename,
+    ...(several ? { lora_files: [...j.files], file_labels: [...j.fileLabels] } : {}),
     metrics: [...j.metrics],
     strengths: [...setup.weight_range],
     pairs_total: j.pairs.length,

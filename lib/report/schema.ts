@@ -36,6 +36,8 @@ export const CellSchema = TallySchema.extend({
   metric: z.string(),
   strength: z.number(),
   strength_index: Count,
+  /** The LoRA file of this row (index into `lora_files`); only in several-file sessions. */
+  lora_index: Count.optional(),
   /** strength === 0: the "LoRA" image is made without the LoRA's effect, a control. */
   placebo: z.boolean(),
   /** The chance to beat the baseline, from the Bradley–Terry fit over all comparisons of this metric (placebo: its win rate). */
@@ -81,6 +83,8 @@ export type PromptRow = z.infer<typeof PromptRowSchema>;
 export const RecommendationSchema = z.object({
   strength: z.number().nullable(),
   strength_index: Count.nullable(),
+  /** Several-file sessions only: the recommended variant's file (index into `lora_files`), null with none. */
+  lora_index: Count.nullable().optional(),
   reason: z.string(),
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;
@@ -105,6 +109,12 @@ export const RevealRowSchema = z.object({
   strength_index: Count,
   /** Null for a pair against the baseline; in a pair between two strengths, the lower one (in the baseline's place). */
   versus_strength: z.number().nullable(),
+  /** Several-file sessions only: the file of `strength`, and of `versus_strength` (null against the baseline). */
+  lora_index: Count.optional(),
+  versus_lora_index: Count.nullable().optional(),
+  /** Several-file sessions only: the labels of those files (`epoch 4`). */
+  file: z.string().optional(),
+  versus_file: z.string().nullable().optional(),
   /** Which role was shown on the left. */
   left: RoleSchema,
   baseline_image_id: z.string(),
@@ -149,6 +159,9 @@ export const SettledSchema = z.object({
 export const ReportSchema = z.object({
   session_id: z.string(),
   lora_filename: z.string(),
+  /** Several-file sessions only (issue 15): the LoRA files, and their short labels (`epoch 4`, or the file's stem). */
+  lora_files: z.array(z.string()).optional(),
+  file_labels: z.array(z.string()).optional(),
   metrics: z.array(z.string()),
   strengths: z.array(z.number()),
   pairs_total: Count,
@@ -179,6 +192,8 @@ export type Report = z.infer<typeof ReportSchema>;
 export const CellExtraSchema = z.object({
   metric: z.string(),
   strength_index: Count,
+  /** Several-file sessions only: the file (index into `lora_files`). */
+  lora_index: Count.optional(),
   /** (LoRA wins + ½ ties) ÷ all counted verdicts (skips and both-bad included in "all"). */
   arena_rate: Prob.nullable(),
 });
@@ -188,6 +203,8 @@ export type CellExtra = z.infer<typeof CellExtraSchema>;
 export const RankItemSchema = z.object({
   label: z.string(),
   strength: z.number().nullable(),
+  /** Several-file sessions only: the variant's file (index into `lora_files`); absent for the baseline. */
+  lora_index: Count.optional(),
   /** Log-strength relative to the baseline (all metrics, each pair once); > 0 means preferred over the baseline. */
   estimate: z.number(),
   /** Its interval (as the cells': prompts as clusters, simultaneous over the family); null without one. */
@@ -283,6 +300,9 @@ export type ReportExtras = z.infer<typeof ReportExtrasSchema>;
 /** One strength's image change from the baseline of the same prompt and seed (lib/report/similarity.ts). */
 export const SimilarityRowSchema = z.object({
   strength_index: Count,
+  /** Several-file sessions only: the file (index into the session's files) and its label (`epoch 4`). */
+  lora_index: Count.optional(),
+  file: z.string().optional(),
   strength: z.number(),
   placebo: z.boolean(),
   /** Image pairs (LoRA image and its baseline) measured. */

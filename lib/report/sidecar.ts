@@ -97,7 +97,7 @@ function isoDate(seconds: number): string {
 
 /**
  * The A1111/Forge sidecar of the session's LoRA: `filename` is `<LoRA base name>.json` (to be saved next to the LoRA
- * file), `json` has exactly SIDECAR_KEYS:
+ * file; with several files, the recommended variant's file, else the first), `json` has exactly SIDECAR_KEYS:
  * - `"description"`: one line saying what was tested and the outcome;
  * - `"sd version"`: sdVersionOf(setup);
  * - `"activation text"`: the session's trigger words (trimmed; "" when none);
@@ -107,14 +107,18 @@ function isoDate(seconds: number): string {
  */
 export function loraSidecar(session: Session, report: Report): { filename: string; json: Record<string, unknown> } {
   const setup = session.step_1_setup;
-  const base = loraBaseName(setup.lora_filename) || 'lora';
   const rec = report.recommendation;
+  // Several files (issue 15): the sidecar belongs to the recommended variant's file (the first file with none).
+  const chosen = report.lora_files?.[rec.lora_index ?? 0] ?? setup.lora_filename;
+  const base = loraBaseName(chosen) || 'lora';
+  const which =
+    report.lora_files && rec.strength !== null ? ` (${chosen.split(/[\\/]/).pop()}, of ${report.lora_files.length} files tested)` : '';
   const checkpoint = setup.checkpoint.split(/[\\/]/).pop() || 'the checkpoint of the session';
   const date = isoDate(session.timestamp);
   const description =
     rec.strength === null
       ? `LoRA Bench blind A/B test against ${checkpoint}: no strength beat the baseline with confidence.`
-      : `LoRA Bench blind A/B test against ${checkpoint}: recommended strength ${rec.strength}.`;
+      : `LoRA Bench blind A/B test against ${checkpoint}: recommended strength ${rec.strength}${which}.`;
   const notes = [
     rec.reason,
     `LoRA Bench session ${session.session_id}${date ? ` (${date})` : ''}: ${report.judgments} blind judgments, ` +

@@ -51,6 +51,11 @@ export const SetupSchema = z.object({
   comfyui_url: z.string().default(''),
   checkpoint: z.string().default(''),
   lora_filename: z.string().default(''),
+  /**
+   * Several LoRA files ranked in one session (issue 15), e.g. the saved epochs of one run; empty for a one-file
+   * session, which uses `lora_filename` alone. When set, `lora_filename` is its first file (lib/generation/variants.ts).
+   */
+  lora_files: z.array(z.string().min(1)).max(20).default([]),
   trigger_words: z.string().default(''),
   weight_range: z.array(StrengthSchema).max(50).default([0, 0.5, 1]),
   /** A separate CLIP strength; null means `strength_clip` = `strength_model`. */
@@ -109,18 +114,32 @@ export const ReadySetupSchema = SetupSchema.extend({
     .array(PromptPairSchema.extend({ positive: z.string().trim().min(1, 'every prompt needs positive text') }))
     .min(1, 'give at least one prompt')
     .max(100, 'at most 100 prompts in one session'),
+  lora_files: z
+    .array(z.string().min(1))
+    .max(20, 'at most 20 LoRA files in one session')
+    .refine((f) => new Set(f).size === f.length, 'LoRA files must not repeat')
+    .default([]),
 }).superRefine((s, ctx) => {
+  if (s.lora_files.length && s.lora_files[0] !== s.lora_filename) {
+    ctx.addIssue({ code: 'custom', path: ['lora_filename'], message: 'the LoRA file must be the first of the LoRA files' });
+  }
   if (usesCheckpoint(s) && !s.checkpoint) ctx.addIssue({ code: 'custom', path: ['checkpoint'], message: 'choose a checkpoint' });
 });
 
 // Path-derived fields have exact patterns here, so import, migration and load all refuse what could name a file
 // outside the session folder (issue 11: an imported `filename: "../../x"` was written through by Resume).
-/** An image id: `baseline_P_S` or `lora_P_S_K` (prompt, seed and strength indexes). */
-export const IMAGE_ID_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,6}_\d{1,6})$/;
+/**
+ * An image id: `baseline_P_S` or `lora_P_S_K` (prompt, seed and strength indexes), with `_fF` for the LoRA file F
+ * of a several-file session when F > 0.
+ */
+export const IMAGE_ID_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,6}_\d{1,6}(?:_f\d{1,3})?)$/;
 /** Matches exactly the image file names a session can hold: an image id and `.png`. */
-export const IMAGE_FILE_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,6}_\d{1,6})\.png$/;
-/** A blind pair id: `pP_sS_kK`, with `#r` for a repeat control. */
-export const PAIR_ID_PATTERN = /^p\d{1,6}_s\d{1,6}_k\d{1,6}(?:_v\d{1,6})?(?:#r)?$/;
+export const IMAGE_FILE_PATTERN = /^(?:baseline_\d{1,6}_\d{1,6}|lora_\d{1,6}_\d{1,6}_\d{1,6}(?:_f\d{1,3})?)\.png$/;
+/**
+ * A blind pair id: `pP_sS_kK`, `_fF` for a file F > 0, `_vV` (and its `_fG`) for the variant in the baseline's place,
+ * with `#r` for a repeat control.
+ */
+export const PAIR_ID_PATTERN = /^p\d{1,6}_s\d{1,6}_k\d{1,6}(?:_f\d{1,3})?(?:_v\d{1,6}(?:_f\d{1,3})?)?(?:#r)?$/;
 
 const ImageIdSchema = z.string().regex(IMAGE_ID_PATTERN, 'an image id is baseline_P_S or lora_P_S_K');
 const PairIdSchema = z.string().regex(PAIR_ID_PATTERN, 'a pair id is pP_sS_kK or pP_sS_kK_vV');
@@ -159,6 +178,8 @@ export const ResultSchema = z
     seed: SeedSchema,
     strength: StrengthSchema.nullable(),
     strength_index: z.number().int().min(0).nullable(),
+    /** The LoRA file (index into the session's files, lib/generation/variants.ts); absent means 0 (and for baselines). */
+    lora_index: z.number().int().min(0).max(999).optional(),
     filename: z.string().regex(IMAGE_FILE_PATTERN, 'an image file name is baseline_P_S.png or lora_P_S_K.png'),
     status: TRACKING.status,
     comfy_prompt_id: TRACKING.comfy_prompt_id.default(null),
@@ -194,6 +215,9 @@ export const BlindPairSchema = z.object({
    * strength index, and a winner `baseline` means the lower strength won.
    */
   versus_strength_index: z.number().int().min(0).nullable().default(null),
+  /** The LoRA file of `strength_index`, and of `versus_strength_index`; absent means file 0. */
+  lora_index: z.number().int().min(0).max(999).optional(),
+  versus_lora_index: z.number().int().min(0).max(999).optional(),
 });
 export type BlindPair = z.infer<typeof BlindPairSchema>;
 

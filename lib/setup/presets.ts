@@ -1,4 +1,5 @@
 import type { Setup } from '@/lib/sessions/schema';
+import { planVariants } from '@/lib/generation/variants';
 
 /** Grid sizes to start from, like the session kinds of other ML workbenches. */
 export const PRESETS = {
@@ -30,9 +31,10 @@ export function promptsMissing(setup: Setup, id: PresetId): number {
   return Math.max(0, PRESETS[id].prompts - setup.prompt_pairs.length);
 }
 
-/** Images in the grid: per prompt and seed, one baseline and one image per strength. */
-export function imageCount(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range'>): number {
-  return setup.prompt_pairs.length * setup.seeds.length * (1 + setup.weight_range.length);
+/** Images in the grid: per prompt and seed, one baseline and one image per variant (lib/generation/variants.ts). */
+export function imageCount(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range'> & Partial<Pick<Setup, 'lora_files'>>): number {
+  const variants = planVariants({ lora_files: setup.lora_files ?? [], lora_filename: '', weight_range: setup.weight_range }).length;
+  return setup.prompt_pairs.length * setup.seeds.length * (1 + variants);
 }
 
 /** Seconds per image assumed before anything was measured: ~1 s per 20 steps at 512×512 on a mid-range GPU. */
@@ -42,7 +44,10 @@ export const ASSUMED_SECONDS_PER_20_STEPS_AT_512 = 1;
  * Estimated GPU time in seconds: images × seconds per image, where seconds per image is `measured` (from earlier
  * images on this server) or the assumption above, scaled by steps and pixel count.
  */
-export function estimateSeconds(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'sampler'>, measured?: number): number {
+export function estimateSeconds(
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'sampler'> & Partial<Pick<Setup, 'lora_files'>>,
+  measured?: number,
+): number {
   const { steps, width, height } = setup.sampler;
   const perImage = measured ?? ASSUMED_SECONDS_PER_20_STEPS_AT_512 * (steps / 20) * ((width * height) / (512 * 512));
   return imageCount(setup) * perImage;
@@ -64,4 +69,37 @@ export function decisionNote(setup: Pick<Setup, 'prompt_pairs'>): string | null 
     return `With ${k} prompts only a large effect can be shown: the report needs the prompts to agree. More prompts, even with fewer seeds, help most.`;
   }
   return null;
+}
+
+/** Seconds a rater is assumed to spend per metric of a pair (a look and a key press). */
+export const ASSUMED_RATING_SECONDS_PER_METRIC = 4;
+
+/**
+ * The screens one rater judges for this Setup (lib/evaluation/pairing.ts): per prompt and seed, the balanced cycle
+ * through the baseline and every non-placebo variant (or, direct, one pair per variant), the placebo once, and the
+ * repeated controls.
+ */
+export function pairsToJudge(
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share'>,
+): number {
+  const variants = planVariants({ ...setup, lora_filename: '' });
+  const placebos = variants.filter((v) => v.strength === 0).length;
+  const active = variants.length - placebos;
+  const cycle = setup.design === 'balanced' && active >= 2 ? active + 1 : active;
+  const groups = setup.prompt_pairs.length * setup.seeds.length;
+  return groups * (cycle + placebos) + Math.round(groups * cycle * setup.repeat_share);
+}
+
+/**
+ * For a several-file session (issue 15, where plans grow fast), a warning when one rater would need more than an hour
+ * (ASSUMED_RATING_SECONDS_PER_METRIC per metric of each pair), suggesting fewer seeds or strengths; else null.
+ */
+export function ratingNote(
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share' | 'metrics'>,
+): string | null {
+  if (setup.lora_files.length < 2) return null;
+  const pairs = pairsToJudge(setup);
+  const minutes = Math.round((pairs * Math.max(1, setup.metrics.length) * ASSUMED_RATING_SECONDS_PER_METRIC) / 60);
+  if (minutes <= 60) return null;
+  return `${pairs} pairs to judge, about ${minutes} minutes for one rater: more than an hour. Fewer seeds or strengths would shorten it.`;
 }

@@ -24,7 +24,8 @@ export function planLine(setup: Setup): string {
   if (missing.length)
     return `No images planned yet: add ${missing.join(', ').replace(/, ([^,]*)$/, ' and $1')} to see the grid's size and time.`;
   return (
-    `${setup.prompt_pairs.length} prompts × ${setup.seeds.length} seeds × (baseline + ${setup.weight_range.length} strengths) = ` +
+    `${setup.prompt_pairs.length} prompts × ${setup.seeds.length} seeds × (baseline + ${setup.weight_range.length} strengths` +
+    `${setup.lora_files.length ? ` × ${setup.lora_files.length} files` : ''}) = ` +
     `${imageCount(setup)} images · about ${formatEstimate(estimateSeconds(setup))} of GPU time`
   );
 }

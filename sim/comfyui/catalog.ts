@@ -13,7 +13,18 @@ export const LORAS = [
   'watercolor_style_v1.safetensors',
   'pixel_art_xl.safetensors',
   'flux_realism_lora.safetensors',
+  // Three saved epochs of one kohya run (issue 15: several files in one session), named as sd-scripts names them.
+  'inkline_run-000004.safetensors',
+  'inkline_run-000008.safetensors',
+  'inkline_run-000012.safetensors',
 ] as const;
+
+/** The epoch files of the simulated kohya run, and their epoch: the run's effect grows with it (render.ts). */
+export const EPOCH_RUN: Readonly<Record<string, number>> = {
+  'inkline_run-000004.safetensors': 4,
+  'inkline_run-000008.safetensors': 8,
+  'inkline_run-000012.safetensors': 12,
+};
 
 /** VAE files in `models/vae` (`ae.safetensors` is Flux's VAE). */
 export const VAES = ['vae-ft-mse-840000-ema-pruned.safetensors', 'sdxl_vae.safetensors', 'ae.safetensors'] as const;
@@ -61,6 +72,9 @@ export const LORA_TRIGGERS: Readonly<Record<(typeof LORAS)[number], readonly str
   'watercolor_style_v1.safetensors': ['wcstyle', 'watercolor'],
   'pixel_art_xl.safetensors': ['pixel art', 'pixelsprite'],
   'flux_realism_lora.safetensors': [],
+  'inkline_run-000004.safetensors': ['inkline'],
+  'inkline_run-000008.safetensors': ['inkline'],
+  'inkline_run-000012.safetensors': ['inkline'],
 };
 
 interface LoraTraining {
@@ -76,7 +90,24 @@ interface LoraTraining {
   tags: Record<string, Record<string, number>>;
 }
 
+/** The simulated kohya run at one saved epoch: the same training, stopped after `epochs`. */
+const inkline = (epochs: number): LoraTraining => ({
+  dim: 16,
+  alpha: 8,
+  base: 'sd_v1',
+  sdModel: 'v1-5-pruned-emaonly.safetensors',
+  resolution: 512,
+  images: 30,
+  epochs,
+  lr: '0.0001',
+  started: 1727740800,
+  tags: { '10_inkline': { inkline: 30, sketch: 21, monochrome: 12, 'line art': 25 } },
+});
+
 const LORA_TRAINING: Record<(typeof LORAS)[number], LoraTraining> = {
+  'inkline_run-000004.safetensors': inkline(4),
+  'inkline_run-000008.safetensors': inkline(8),
+  'inkline_run-000012.safetensors': inkline(12),
   'my_lora.safetensors': {
     dim: 32,
     alpha: 16,

@@ -4,7 +4,7 @@
 // path adds its own style in proportion to |strength| (hue shift, texture, thicker outlines, pixelation), so a LoRA
 // at strength 0 renders exactly the baseline. Pixels are computed in JS and encoded by sharp.
 import sharp from 'sharp';
-import { LORA_TRIGGERS } from './catalog';
+import { EPOCH_RUN, LORA_TRIGGERS } from './catalog';
 import { insertPngText } from './png';
 
 /** A LoRA applied on the KSampler's MODEL path. */
@@ -41,6 +41,9 @@ const STYLE_OF: Record<string, LoraStyleId> = {
   'my_lora.safetensors': 'neon',
   'watercolor_style_v1.safetensors': 'watercolor',
   'pixel_art_xl.safetensors': 'pixel',
+  'inkline_run-000004.safetensors': 'neon',
+  'inkline_run-000008.safetensors': 'neon',
+  'inkline_run-000012.safetensors': 'neon',
 };
 
 /** The style a LoRA paints in: fixed for the catalog's LoRAs, picked by a hash of the name for any other file. */
@@ -796,7 +799,9 @@ function activeLoras(spec: RenderSpec): ActiveLora[] {
     if (!Number.isFinite(l.strength) || l.strength === 0) continue;
     const style = loraStyle(l.name);
     const boost = triggered(spec.positive, l.name) ? 1 + 0.3 * Math.min(1, Math.abs(l.clipStrength ?? 0)) : 1;
-    const amount = Math.min(3, Math.abs(l.strength) * boost);
+    // The simulated kohya run (catalog EPOCH_RUN): epoch 4 paints at half strength, 8 at full, 12 at one and a half.
+    const epoch = EPOCH_RUN[l.name];
+    const amount = Math.min(3, Math.abs(l.strength) * boost * (epoch === undefined ? 1 : epoch / 8));
     const k = Math.min(amount, 1.5);
     const sign = Math.sign(l.strength);
     const params = STYLE_PARAMS[style];

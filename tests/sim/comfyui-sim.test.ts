@@ -187,7 +187,7 @@ describe('validation', () => {
     expect(e.errors[0]).toMatchObject({
       type: 'value_not_in_list',
       message: 'Value not in list',
-      details: `lora_name: 'missing.safetensors' not in ['my_lora.safetensors', 'watercolor_style_v1.safetensors', 'pixel_art_xl.safetensors', 'flux_realism_lora.safetensors']`,
+      details: `lora_name: 'missing.safetensors' not in ['my_lora.safetensors', 'watercolor_style_v1.safetensors', 'pixel_art_xl.safetensors', 'flux_realism_lora.safetensors', 'inkline_run-000004.safetensors', 'inkline_run-000008.safetensors', 'inkline_run-000012.safetensors']`,
       extra_info: { input_name: 'lora_name', received_value: 'missing.safetensors' },
     });
     expect(e.errors[0].extra_info.input_config[0]).toEqual([...LORAS]);

@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../sim/comfyui/args';
+import { EPOCH_RUN } from '../../sim/comfyui/catalog';
 import { insertPngText, readPngText } from '../../sim/comfyui/png';
 import { pyJsonDumps } from '../../sim/comfyui/py';
 import { imageSize, loraStyle, renderPng, renderRaw, type RenderSpec } from '../../sim/comfyui/render';
@@ -62,6 +63,15 @@ describe('renderRaw / renderPng', () => {
     }
     const styles = new Set(['my_lora.safetensors', 'watercolor_style_v1.safetensors', 'pixel_art_xl.safetensors'].map(loraStyle));
     expect(styles.size).toBe(3);
+  });
+
+  it('paints the epochs of the simulated kohya run more strongly the later the epoch (issue 15)', () => {
+    const base = renderRaw(spec()).data;
+    const d = Object.keys(EPOCH_RUN).map((name) => meanAbsDiff(renderRaw(spec({ loras: [{ name, strength: 1 }] })).data, base));
+    expect(d).toHaveLength(3);
+    expect(d[0]).toBeGreaterThan(2);
+    expect(d[1]).toBeGreaterThan(d[0]! + 2);
+    expect(d[2]).toBeGreaterThan(d[1]! + 2);
   });
 
   it('rounds sizes down to multiples of 8 and caps them at 1024', () => {

@@ -29,8 +29,9 @@ export function RatersSection({ report }: { report: ClientReport }) {
               <th scope="col">Rater</th>
               <th scope="col">Judgments</th>
               {report.pooled.map((c) => (
-                <th scope="col" key={c.strength_index}>
-                  Win rate at {formatNumber(c.strength)}
+                <th scope="col" key={`${c.lora_index ?? 0}:${c.strength_index}`}>
+                  Win rate at {c.lora_index === undefined ? '' : `${report.file_labels?.[c.lora_index] ?? ''} · `}
+                  {formatNumber(c.strength)}
                 </th>
               ))}
               <th scope="col">Left picks</th>
@@ -43,7 +44,7 @@ export function RatersSection({ report }: { report: ClientReport }) {
                 <th scope="row">{r.name}</th>
                 <td>{r.judgments}</td>
                 {r.pooled.map((c) => (
-                  <td key={c.strength_index}>{pct(c.win_rate)}</td>
+                  <td key={`${c.lora_index ?? 0}:${c.strength_index}`}>{pct(c.win_rate)}</td>
                 ))}
                 <td>{pct(r.position_bias.rate)}</td>
                 <td data-testid="rater-blindness">{blindness(r)}</td>

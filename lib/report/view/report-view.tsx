@@ -15,6 +15,8 @@ import { RaterQualitySection } from './rater-quality-section';
 import { RatersSection } from './raters-section';
 import { RevealGallery, type RevealImages } from './reveal-gallery';
 import { SimilarityTable } from './similarity-table';
+import { VariantChartSvg } from './variant-chart-svg';
+import { variantCharts } from '../variant-series';
 import { StatsTable } from './stats-table';
 import { Summary } from './summary';
 
@@ -48,22 +50,37 @@ export function ReportView({ report, Chart, images, similarity }: ReportViewProp
     ...report.metrics.map((m) => ({ title: m, cells: report.cells.filter((c) => c.metric === m) })),
   ];
   const balanced = report.design === 'balanced';
+  // Several files (issue 15): score against epoch (or file) and against strength in place of one dose-response curve.
+  const variantChartList = variantCharts(report);
   const byPair = new Map(report.reveal.map((r) => [r.pair_id, r]));
   const decisive = report.decisive.map((id) => byPair.get(id)).filter((r): r is RevealRow => r !== undefined);
   return (
     <div className="report">
       <Summary report={report} />
 
-      <Section id="dose-response" title="Dose-response: the chance to beat the baseline by strength">
-        <div className="charts">
-          {charts.map((c) => (
-            <div className="chart" data-testid="dose-response-chart" key={c.title}>
-              <h3>{c.title}</h3>
-              <Chart title={c.title} cells={c.cells} />
-            </div>
-          ))}
-        </div>
-      </Section>
+      {variantChartList.length ? (
+        <Section id="variants" title="Which file, which strength: the chance to beat the baseline (all metrics, each pair once)">
+          <div className="charts">
+            {variantChartList.map((c) => (
+              <div className="chart" key={c.title}>
+                <h3>{c.title}</h3>
+                <VariantChartSvg chart={c} />
+              </div>
+            ))}
+          </div>
+        </Section>
+      ) : (
+        <Section id="dose-response" title="Dose-response: the chance to beat the baseline by strength">
+          <div className="charts">
+            {charts.map((c) => (
+              <div className="chart" data-testid="dose-response-chart" key={c.title}>
+                <h3>{c.title}</h3>
+                <Chart title={c.title} cells={c.cells} />
+              </div>
+            ))}
+          </div>
+        </Section>
+      )}
 
       <Section id="per-metric" title="Per metric and strength">
         <p className="muted small">
@@ -73,7 +90,7 @@ export function ReportView({ report, Chart, images, similarity }: ReportViewProp
           of the metric (a tie a quarter win each way); its interval treats prompts as clusters and holds together with every other interval
           of the report; p: t-test over prompts, Holm-adjusted over every metric and strength.
         </p>
-        <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} />
+        <StatsTable cells={[...report.cells, ...report.pooled]} extras={report.cell_extras} fileLabels={report.file_labels} />
       </Section>
 
       <Section id="ranking" title="Ranking: Bradley–Terry over all comparisons (baseline = 0)">

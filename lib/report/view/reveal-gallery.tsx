@@ -13,6 +13,11 @@ export type RevealImages = Record<string, RevealImage>;
 
 /** What a side showed: the baseline, or the LoRA at a strength (a pair between strengths has one in each place). */
 function roleLabel(row: RevealRow, role: Role): string {
+  // Several files: every LoRA side names its file and strength (`epoch 8 0.5`).
+  if (row.file !== undefined) {
+    if (role === 'lora') return `${row.file} ${formatNumber(row.strength)}`;
+    return row.versus_strength === null ? 'Baseline' : `${row.versus_file} ${formatNumber(row.versus_strength)}`;
+  }
   if (role === 'lora') return row.versus_strength === null ? 'LoRA' : `LoRA ${formatNumber(row.strength)}`;
   return row.versus_strength === null ? 'Baseline' : `LoRA ${formatNumber(row.versus_strength)}`;
 }
@@ -43,9 +48,11 @@ export function RevealCard({ row, metrics, images }: { row: RevealRow; metrics: 
       <div className="head">
         #{row.index + 1} · prompt {row.prompt_index + 1}
         {row.seed === null ? '' : ` · seed ${row.seed}`} ·{' '}
-        {row.versus_strength === null
-          ? `strength ${formatNumber(row.strength)}`
-          : `strengths ${formatNumber(row.versus_strength)} and ${formatNumber(row.strength)}`}
+        {row.file !== undefined
+          ? `${roleLabel(row, 'baseline')} vs ${roleLabel(row, 'lora')}`
+          : row.versus_strength === null
+            ? `strength ${formatNumber(row.strength)}`
+            : `strengths ${formatNumber(row.versus_strength)} and ${formatNumber(row.strength)}`}
       </div>
       <div className="prompt muted" title={row.positive}>
         {row.positive}

@@ -28,8 +28,8 @@ export function SimilarityTable({ similarity }: { similarity: Similarity | null 
         </thead>
         <tbody>
           {similarity.rows.map((r) => (
-            <tr key={r.strength_index}>
-              <th scope="row">{strengthLabel(r)}</th>
+            <tr key={`${r.lora_index ?? 0}:${r.strength_index}`}>
+              <th scope="row">{r.file && !r.placebo ? `${r.file} · ${strengthLabel(r)}` : strengthLabel(r)}</th>
               <td>{r.n}</td>
               <td>{num(r.mean)}</td>
               <td>{num(r.sd)}</td>

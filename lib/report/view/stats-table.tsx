@@ -22,11 +22,14 @@ export const STATS_COLUMNS = [
 
 /**
  * Counts and rates of the direct comparisons per metric × strength (`cells`, then the pooled rows in bold), with the
- * calibrated estimate over all comparisons, its interval and tests, each row joined with its Arena rate by metric and
- * strength index.
+ * calibrated estimate over all comparisons, its interval and tests, each row joined with its Arena rate by metric,
+ * file and strength index. `fileLabels` (several-file sessions) prefixes each strength with its file's label.
  */
-export function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra[] }) {
-  const extraOf = new Map(extras.map((e) => [`${e.metric}\u0000${e.strength_index}`, e]));
+export function StatsTable({ cells, extras, fileLabels }: { cells: Cell[]; extras: CellExtra[]; fileLabels?: string[] }) {
+  // Several files (issue 15): rows and extras are keyed by file too, and the strength column names the file.
+  const key = (c: { metric: string; strength_index: number; lora_index?: number }) =>
+    `${c.metric}\u0000${c.lora_index ?? 0}\u0000${c.strength_index}`;
+  const extraOf = new Map(extras.map((e) => [key(e), e]));
   return (
     <TableFrame caption="Counts and rates per metric and strength" testId="stats">
       <thead>
@@ -40,11 +43,11 @@ export function StatsTable({ cells, extras }: { cells: Cell[]; extras: CellExtra
       </thead>
       <tbody>
         {cells.map((c) => {
-          const e = extraOf.get(`${c.metric}\u0000${c.strength_index}`);
+          const e = extraOf.get(key(c));
           return (
-            <tr key={`${c.metric}\u0000${c.strength_index}`} className={c.metric === POOLED_METRIC ? 'pooled' : undefined}>
+            <tr key={key(c)} className={c.metric === POOLED_METRIC ? 'pooled' : undefined}>
               <th scope="row">{c.metric}</th>
-              <td>{strengthLabel(c)}</td>
+              <td>{fileLabels && !c.placebo ? `${fileLabels[c.lora_index ?? 0]} · ${strengthLabel(c)}` : strengthLabel(c)}</td>
               <td>{c.lora_wins}</td>
               <td>{c.baseline_wins}</td>
               <td>{c.ties}</td>

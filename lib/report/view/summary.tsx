@@ -17,7 +17,7 @@ function analysisLine(report: ClientReport): string {
   return `${look}${promise}${a.scope}`;
 }
 
-/** The recommended strength in one sentence, whether more judgments could change it, and a partial-figures banner. */
+/** The recommended strength (several files: the best variant) in one sentence, whether more judgments could change it, and a partial-figures banner. */
 export function Summary({ report }: { report: ClientReport }) {
   const rec = report.recommendation;
   const seeded = report.raters.filter((r) => r.order === 'public').map((r) => r.name);
@@ -48,7 +48,15 @@ export function Summary({ report }: { report: ClientReport }) {
         {analysisLine(report)}
       </p>
       <section className="recommendation" data-testid="recommendation">
-        <strong>{rec.strength === null ? 'No recommended strength' : `Recommended strength: ${formatNumber(rec.strength)}`}</strong>
+        <strong>
+          {report.file_labels
+            ? rec.strength === null
+              ? 'No best variant'
+              : `Best variant: ${report.file_labels[rec.lora_index ?? 0]} at strength ${formatNumber(rec.strength)}`
+            : rec.strength === null
+              ? 'No recommended strength'
+              : `Recommended strength: ${formatNumber(rec.strength)}`}
+        </strong>
         <p className="reason">{rec.reason}</p>
         <p className="muted settled" data-testid="settled">
           {report.settled.reason}

@@ -103,6 +103,26 @@ describe('renderPromptGrid', () => {
     }
   });
 
+  it('lays several LoRA files out as baseline + every variant grouped by file (issue 15)', async () => {
+    const s = generatedSession('20240115_143023', {
+      lora_filename: 'run-000004.safetensors',
+      lora_files: ['run-000004.safetensors', 'run-000008.safetensors'],
+      weight_range: [0, 1],
+      prompt_pairs: [{ positive: 'a cat', negative: '', append_trigger: false }],
+    });
+    const colours = await seed(s);
+    const cell = 64;
+    const img = await decode(await renderPromptGrid(s, 0, { cell }));
+    // Baseline, epoch 4 at 0 (the placebo, rendered once) and at 1, epoch 8 at 1.
+    expect([img.width, img.height]).toEqual([160 + 4 * cell, 72 + 2 * cell]);
+    for (let row = 0; row < 2; row++) {
+      [`baseline_0_${row}.png`, `lora_0_${row}_0.png`, `lora_0_${row}_1.png`, `lora_0_${row}_1_f1.png`].forEach((file, col) => {
+        const o = cellOrigin(cell, row, col);
+        expectColour(img.at(o.x + cell / 2, o.y + cell / 2), colours.get(file)!, `${file} centre`);
+      });
+    }
+  });
+
   it('draws a failed result and a done result without its file as grey cells, the others unchanged', async () => {
     const s = generatedSession();
     const failed = s.step_2_generation.results.find((r) => r.filename === 'lora_0_0_1.png')!;

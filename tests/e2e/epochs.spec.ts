@@ -1,0 +1,86 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { E2E_SESSIONS_DIR } from '../../playwright.config';
+import { foldedSession } from '../helpers/folded-session';
+import { EvaluationTab } from './pages/evaluation-tab';
+import { GenerationTab } from './pages/generation-tab';
+import { SetupTab } from './pages/setup-tab';
+import { Sidebar } from './pages/sidebar';
+
+// Issue 15: three saved epochs of one kohya run (the simulator's inkline_run), two strengths and the baseline.
+const EPOCHS = ['inkline_run-000004.safetensors', 'inkline_run-000008.safetensors', 'inkline_run-000012.safetensors'];
+const PROMPTS = ['a lighthouse on a cliff', 'a bowl of fruit on a table', 'a fox in tall grass'];
+const STRENGTHS = [0.5, 1];
+const VARIANTS = EPOCHS.length * STRENGTHS.length;
+const IMAGES = PROMPTS.length * (1 + VARIANTS);
+// Balanced: per prompt (one seed) a cycle through the baseline and the 6 variants, 7 pairs; 10% repeated as controls.
+const PAIRS = PROMPTS.length * (1 + VARIANTS);
+const SCREENS = PAIRS + Math.round(PAIRS * 0.1);
+const SCREENSHOT = process.env.ISSUE15_SCREENSHOT ?? '/work/notes/issue15-epochs.png';
+
+test('several LoRA files: all epochs of a run from Setup to a report that ranks them', async ({ page }, testInfo) => {
+  const sidebar = new Sidebar(page);
+  await page.goto('/');
+  const id = await sidebar.newSession();
+  const setup = new SetupTab(page);
+  await setup.waitForComfy();
+  await setup.fill({
+    checkpoint: 'v1-5-pruned-emaonly.safetensors',
+    lora: EPOCHS[1]!,
+    strengths: STRENGTHS.join(', '),
+    seeds: '4242',
+    metrics: 'Quality',
+    prompts: PROMPTS,
+  });
+  await page.getByText('Compare several LoRA files').click();
+  await page.getByLabel('Filter by name').fill('inkline');
+  await expect(page.getByRole('group', { name: 'Files to rank in this session' }).getByRole('checkbox')).toHaveCount(3);
+  await page.getByRole('button', { name: 'All epochs of inkline_run (3)' }).click();
+  for (const f of EPOCHS) await expect(page.getByRole('checkbox', { name: f })).toBeChecked();
+  // The first file (epoch 4) becomes the session's LoRA file.
+  await expect(page.getByLabel('LoRA file')).toHaveValue(EPOCHS[0]!);
+  await expect(page.getByTestId('plan-summary')).toContainText(`× 3 files) = ${IMAGES} images`);
+  await sidebar.save();
+  await setup.startGeneration();
+
+  const generation = new GenerationTab(page);
+  await generation.waitUntilComplete(IMAGES);
+  await expect(page.getByRole('columnheader', { name: 'epoch 12 · 1' }).first()).toBeVisible();
+  await generation.goToEvaluation();
+
+  const evaluation = new EvaluationTab(page);
+  await evaluation.startAs('alice');
+  for (let i = 0; i < SCREENS; i++) await evaluation.judgeByKeyboard(i, SCREENS, [['1', '3', '1', '2'][i % 4]!]);
+  await evaluation.expectComplete(SCREENS);
+  await page.getByRole('button', { name: 'See the report' }).click();
+
+  // The report ranks every variant by epoch and strength, and charts the score against epoch and against strength.
+  await expect(page.getByTestId('recommendation')).toContainText(/best variant/i);
+  // Every pair alice judged counts, though her cycles differ from the default order's.
+  await expect(page.getByTestId('analysis')).toContainText(`Final analysis of all ${PAIRS} judged pairs`);
+  const ranking = page.getByTestId('ranking');
+  for (const e of [4, 8, 12]) for (const s of STRENGTHS) await expect(ranking).toContainText(`epoch ${e} at ${s}`);
+  await expect(ranking.locator('tbody tr')).toHaveCount(VARIANTS + 1);
+  const charts = page.locator('#variants');
+  await expect(charts.getByTestId('variant-chart')).toHaveCount(2);
+  await expect(charts).toContainText('Score against epoch, one line per strength');
+  // The screenshot: from the best-variant sentence through the charts to the ranking.
+  const top = (await page.getByTestId('recommendation').boundingBox())!;
+  const bottom = (await ranking.boundingBox())!;
+  await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+  const scrollY = await page.evaluate(() => window.scrollY);
+  await page.screenshot({
+    path: SCREENSHOT,
+    fullPage: true,
+    clip: { x: 0, y: top.y + scrollY - 8, width: 1400, height: bottom.y + bottom.height - top.y + 16 },
+  });
+  await testInfo.attach('epochs', { path: SCREENSHOT, contentType: 'image/png' });
+
+  // Stored: the three files, each variant's images under its own name, pairs naming both files.
+  const meta = await foldedSession(E2E_SESSIONS_DIR, id);
+  expect(meta.step_1_setup.lora_files).toEqual(EPOCHS);
+  expect(meta.step_2_generation.results.filter((r) => r.lora_index === 2).map((r) => r.image_id)).toEqual(
+    PROMPTS.flatMap((_, p) => [`lora_${p}_0_0_f2`, `lora_${p}_0_1_f2`]),
+  );
+});
