@@ -12,8 +12,8 @@ function analysisLine(report: ClientReport): string {
       ? `Interim analysis: intervals and claims use the ${a.pairs_analysed} pairs judged by the halfway point, at a stricter level (error rate ${pct1(a.alpha ?? 0)}); the final analysis at the end of the evaluation uses the rest of the 5%.`
       : `Final analysis of all ${a.pairs_analysed} judged pairs (error rate ${pct1(a.alpha ?? 0)}, the rest of the 5% after the interim look).`;
   const promise =
-    ' "Recommended" and "settled" are wrong at most 5% of the time over the whole evaluation, however often this report is read; ' +
-    (a.confidence === null ? '' : `each interval is at ${pct1(a.confidence)} (${a.family} tests), so that all of them hold together. `);
+    ' "Recommended" and "settled" are wrong at most 5% of the time over the whole evaluation, however often this report is read' +
+    (a.confidence === null ? '. ' : `; each interval is at ${pct1(a.confidence)} (${a.family} tests), so that all of them hold together. `);
   return `${look}${promise}${a.scope}`;
 }
 
