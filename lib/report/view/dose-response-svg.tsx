@@ -11,6 +11,7 @@
  */
 import type { Cell } from '../schema';
 import { formatNumber, pct, pval } from './format';
+import { FONT, GREY, r1, TEXT, WIDTH } from './svg-style';
 
 /** What a dose-response chart of the report gets: one metric's cells (or the pooled rows) and its title. */
 export interface DoseResponseChartProps {
@@ -19,15 +20,8 @@ export interface DoseResponseChartProps {
 }
 
 const COLOR = '#7048e8';
-const GREY = '#868e96';
-const TEXT = '#212529';
-const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
-const WIDTH = 510;
 const HEIGHT = 270;
 const M = { left: 56, right: 20, top: 24, bottom: 50 };
-
-/** Coordinates rounded to 0.1 px. */
-const r1 = (x: number): number => Math.round(x * 10) / 10;
 
 /** The tooltip of one cell: counts, rate, interval and tests. */
 export function cellTooltip(c: Cell): string {

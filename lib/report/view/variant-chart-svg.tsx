@@ -6,16 +6,11 @@
  */
 import type { VariantChart } from '../variant-series';
 import { pct } from './format';
+import { FONT, GREY, r1, TEXT, WIDTH } from './svg-style';
 
 const COLORS = ['#7048e8', '#e8590c', '#2b8a3e', '#1971c2', '#c2255c', '#5f3dc4', '#868e96'];
-const GREY = '#868e96';
-const TEXT = '#212529';
-const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
-const WIDTH = 510;
 const HEIGHT = 290;
 const M = { left: 56, right: 130, top: 20, bottom: 50 };
-
-const r1 = (x: number): number => Math.round(x * 10) / 10;
 
 export function VariantChartSvg({ chart }: { chart: VariantChart }) {
   const xs = chart.ticks.map((t) => t.x);
