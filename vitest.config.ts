@@ -17,5 +17,7 @@ export default defineConfig({
     exclude: ['tests/security/blind-attacks.test.ts', '**/node_modules/**'],
     environment: 'node',
     testTimeout: 20_000,
+    // Vitest's default on two cores is one worker; the files wait on disk, sockets and child servers, so two overlap.
+    maxWorkers: 2,
   },
 });
