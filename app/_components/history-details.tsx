@@ -1,5 +1,6 @@
 'use client';
 
+import { loraFiles, strengthsInWords } from '@/lib/generation/variants';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { messageOf } from '@/lib/api/errors';
@@ -40,9 +41,9 @@ export function Details({ id }: { id: string }) {
   const rows: Array<[string, string]> = [
     ['ComfyUI', setup.comfyui_url || '–'],
     ['Checkpoint', setup.checkpoint || '–'],
-    ['LoRA', setup.lora_filename || '–'],
+    [setup.lora_files.length ? 'LoRA files' : 'LoRA', loraFiles(setup).join(', ') || '–'],
     ['Trigger words', setup.trigger_words || '–'],
-    ['Strengths', setup.weight_range.join(', ') || '–'],
+    ['Strengths', strengthsInWords(setup) || '–'],
     ['CLIP strength', setup.strength_clip === null ? 'same as model' : String(setup.strength_clip)],
     ['Seeds', setup.seeds.join(', ') || '–'],
     ['Metrics', setup.metrics.join(', ')],

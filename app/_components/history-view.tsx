@@ -1,5 +1,6 @@
 'use client';
 
+import { lorasInWords } from '@/lib/generation/variants';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -291,7 +292,7 @@ function HistoryRow(props: {
           <div className="muted">{new Date(s.timestamp * 1000).toLocaleString()}</div>
           {s.legacy && <div className="muted">From the original tool: Load migrates it (the original is kept).</div>}
         </td>
-        <td>{s.lora_filename || '–'}</td>
+        <td title={s.lora_files.join(', ') || undefined}>{lorasInWords(s.lora_files.length ? s.lora_files : [s.lora_filename]) || '–'}</td>
         <td>
           <span className={`status-pill ${s.status}`}>{s.status}</span>
         </td>

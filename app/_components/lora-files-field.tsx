@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { epochRuns, parseEpoch } from '@/lib/generation/variants';
 import type { Setup } from '@/lib/sessions/schema';
 import { ratingNote } from '@/lib/setup/presets';
+import { LoraStrengthsField } from './lora-strengths-field';
 
 /**
  * The files in the order a session ranks them: by epoch when every one is an epoch of one kohya run
@@ -19,8 +20,9 @@ function ordered(files: string[], list: readonly string[]): string[] {
 
 /**
  * Setup's "several LoRA files" picker (issue 15): a filter and a checkbox per LoRA file of the server, plus one button
- * per kohya run ("all epochs of this run"), and a warning when the plan takes one rater more than an hour. Input: Setup, the server's LoRA list. Output through `onChange`: Setup with
- * `lora_files` (empty again when one file or none is left) and `lora_filename` its first file.
+ * per kohya run ("all epochs of this run"), strengths per file (LoraStrengthsField), and a warning when the plan takes
+ * one rater more than an hour. Input: Setup, the server's LoRA list. Output through `onChange`: Setup with
+ * `lora_files` (empty again when one file or none is left), `lora_filename` its first file and `lora_strengths`.
  */
 export function LoraFilesField({
   setup,
@@ -37,7 +39,13 @@ export function LoraFilesField({
   const chosen = setup.lora_files.length ? setup.lora_files : setup.lora_filename ? [setup.lora_filename] : [];
   const set = (files: string[]) => {
     const next = ordered(files, loras);
-    onChange({ ...setup, lora_files: next.length > 1 ? next : [], lora_filename: next[0] ?? '' });
+    const several = next.length > 1;
+    // Strengths per file stay for the files still chosen; a newly chosen file takes every strength until unticked.
+    const kept = Object.entries(setup.lora_strengths).filter(([f]) => several && next.includes(f));
+    const lora_strengths = kept.length
+      ? Object.fromEntries(next.map((f) => [f, setup.lora_strengths[f] ?? setup.weight_range.filter((w) => w !== 0)]))
+      : {};
+    onChange({ ...setup, lora_files: several ? next : [], lora_filename: next[0] ?? '', lora_strengths });
   };
   const shown = loras.filter((f) => f.toLowerCase().includes(filter.trim().toLowerCase()));
   const runs = epochRuns(loras);
@@ -81,6 +89,7 @@ export function LoraFilesField({
         ))}
         {shown.length === 0 && <span className="muted">No LoRA file matches.</span>}
       </div>
+      {setup.lora_files.length > 1 && <LoraStrengthsField setup={setup} disabled={disabled} onChange={onChange} />}
     </details>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { loraFiles, lorasInWords } from '@/lib/generation/variants';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
@@ -79,7 +80,7 @@ export function SessionShell({ id, children }: { id: string; children: ReactNode
     <MainArea>
       <h1 className="session-title" ref={heading} tabIndex={-1}>
         {step === null ? '' : `${STEP_NAMES[step]} · `}session {id}
-        {session.data.step_1_setup.lora_filename && <span className="muted"> · {session.data.step_1_setup.lora_filename}</span>}
+        {session.data.step_1_setup.lora_filename && <span className="muted"> · {lorasInWords(loraFiles(session.data.step_1_setup))}</span>}
       </h1>
       <SessionTabs id={id} reached={session.data.step} current={step} />
       <SessionIdContext.Provider value={id}>

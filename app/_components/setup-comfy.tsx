@@ -129,7 +129,7 @@ export function ComfyField(props: {
           value={setup.lora_filename}
           disabled={disabled || urlOnly}
           field="lora_filename"
-          onChange={(lora_filename) => onChange({ ...setup, lora_filename, lora_files: [] })}
+          onChange={(lora_filename) => onChange({ ...setup, lora_filename, lora_files: [], lora_strengths: {} })}
         />
         <div className="field grow">
           <label htmlFor="trigger">Trigger words</label>

@@ -26,7 +26,7 @@ export function filterSessions(list: SessionSummary[], f: SessionFilter): Sessio
   const text = f.text.trim().toLowerCase();
   return list.filter((s) => {
     if (s.damaged) return !text && !f.status && !f.from && !f.to;
-    if (text && ![s.lora_filename, s.session_id, s.notes].some((v) => v.toLowerCase().includes(text))) return false;
+    if (text && ![s.lora_filename, ...s.lora_files, s.session_id, s.notes].some((v) => v.toLowerCase().includes(text))) return false;
     if (f.status && s.status !== f.status) return false;
     const day = localDate(s.timestamp);
     if (f.from && day < f.from) return false;

@@ -59,18 +59,27 @@ export interface Variant {
   strength: number;
 }
 
-/** Every variant, grouped by file (file 0's strengths first); strength 0 for file 0 only. */
-export function planVariants(setup: Pick<Setup, 'lora_files' | 'lora_filename' | 'weight_range'>): Variant[] {
-  return loraFiles(setup).flatMap((_, f) =>
-    setup.weight_range.flatMap((strength, k) => (f > 0 && strength === 0 ? [] : [{ lora_index: f, strength_index: k, strength }])),
-  );
+/** What a plan's variants depend on; `lora_strengths` may be left out (every file at every strength). */
+export type VariantSetup = Pick<Setup, 'lora_files' | 'lora_filename' | 'weight_range'> & Partial<Pick<Setup, 'lora_strengths'>>;
+
+/**
+ * Every variant, grouped by file (file 0's strengths first). A file takes its own strengths of `lora_strengths` when
+ * it has some there, else every strength; strength 0 (the placebo) is file 0's only.
+ */
+export function planVariants(setup: VariantSetup): Variant[] {
+  return loraFiles(setup).flatMap((file, f) => {
+    const own = setup.lora_strengths?.[file];
+    return setup.weight_range.flatMap((strength, k) =>
+      (strength === 0 ? f > 0 : own !== undefined && !own.includes(strength)) ? [] : [{ lora_index: f, strength_index: k, strength }],
+    );
+  });
 }
 
 /**
  * The Generation grid's LoRA columns (after the baseline): one file, `LoRA <strength>` per strength; several files,
  * every variant of planVariants labelled `<file label> · <strength>`. `variants` is null for one file.
  */
-export function gridColumns(setup: Pick<Setup, 'lora_files' | 'lora_filename' | 'weight_range'>): {
+export function gridColumns(setup: VariantSetup): {
   labels: string[];
   variants: Variant[] | null;
 } {
@@ -79,4 +88,34 @@ export function gridColumns(setup: Pick<Setup, 'lora_files' | 'lora_filename' | 
   const names = fileLabels(files);
   const variants = planVariants(setup);
   return { labels: variants.map((v) => `${names[v.lora_index]} · ${v.strength}`), variants };
+}
+
+/**
+ * The LoRA files of a session in a few words, for lists and titles: the one file's name; `<run> (epochs 4, 8, 12)`
+ * for epochs of one kohya run; else the first file and how many more. '' when there is none.
+ */
+export function lorasInWords(files: readonly string[]): string {
+  const named = files.filter(Boolean);
+  if (named.length < 2) return named[0] ?? '';
+  const epochs = named.map(parseEpoch);
+  if (epochs.every((e) => e !== null && e.run === epochs[0]!.run)) {
+    return `${epochs[0]!.run} (epochs ${epochs.map((e) => e!.epoch).join(', ')})`;
+  }
+  return `${named[0]} + ${named.length - 1} more`;
+}
+
+/**
+ * The strengths of a Setup in words: the list, or per file when strengths differ by file ("epoch 4: 0.5, 1; epoch 8:
+ * 1"), strength 0 (rendered once for all files) first.
+ */
+export function strengthsInWords(setup: VariantSetup): string {
+  if (!Object.keys(setup.lora_strengths ?? {}).length) return setup.weight_range.join(', ');
+  const files = loraFiles(setup);
+  const labels = fileLabels(files);
+  const variants = planVariants(setup);
+  const perFile = files.map((_, f) => {
+    const own = variants.filter((v) => v.lora_index === f && v.strength !== 0).map((v) => v.strength);
+    return `${labels[f]}: ${own.join(', ') || 'none'}`;
+  });
+  return [...(setup.weight_range.includes(0) ? ['0 (all files)'] : []), ...perFile].join('; ');
 }

@@ -1,3 +1,4 @@
+import { strengthsInWords } from '@/lib/generation/variants';
 import type { Setup } from '@/lib/sessions/schema';
 
 // Setup in words for the log: what a first save holds, and what a later save changed.
@@ -13,6 +14,7 @@ const FIELDS: Array<[string, (s: Setup) => string]> = [
   ['LoRA files', (s) => (s.lora_files.length ? list(s.lora_files) : 'one')],
   ['trigger words', (s) => s.trigger_words || 'none'],
   ['strengths', (s) => list(s.weight_range)],
+  ['strengths per file', (s) => (Object.keys(s.lora_strengths).length ? strengthsInWords(s) : 'every file at every strength')],
   ['CLIP strength', (s) => (s.strength_clip === null ? 'same as model' : String(s.strength_clip))],
   ['seeds', (s) => list(s.seeds)],
   ['metrics', (s) => list(s.metrics)],

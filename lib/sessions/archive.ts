@@ -13,6 +13,7 @@ import pkg from '@/package.json';
 import { ApiError, describeZodError, isApiError, isZodError, messageOf } from '@/lib/api/errors';
 import { SCHEMA_VERSION, SessionIdSchema, SessionSchema, type Session, IMAGE_FILE_PATTERN } from './schema';
 import { archivedLog, importedLog } from './archive-log';
+import { migrateSchema } from './snapshot';
 import { EVENT_LOG_FILE } from './event-log';
 import { claimSessionId, loadSession } from './store';
 import { receiveZipUpload } from './upload';
@@ -266,8 +267,8 @@ function checkManifest(ex: Extracted): Manifest {
   const parsed = ManifestSchema.safeParse(raw);
   if (!parsed.success) return refuse(`${MANIFEST_FILE} is invalid: ${describeZodError(parsed.error)}`);
   const m = parsed.data;
-  if (m.schema_version !== SCHEMA_VERSION) {
-    refuse(`this archive holds a schema ${m.schema_version} session; this LoRA Bench imports schema ${SCHEMA_VERSION} only`);
+  if (m.schema_version < 2) {
+    refuse(`this archive holds a schema ${m.schema_version} session; this LoRA Bench imports schemas 2 to ${SCHEMA_VERSION}`);
   }
   const listed = new Set<string>();
   for (const f of m.files) {
@@ -297,7 +298,7 @@ function checkMeta(ex: Extracted, manifest: Manifest): Session {
   if (parsed.data.session_id !== manifest.session_id) {
     refuse(`${META_FILE} is session ${parsed.data.session_id} but the manifest says ${manifest.session_id}`);
   }
-  return parsed.data;
+  return migrateSchema(parsed.data);
 }
 
 /** A filesystem error on our side (disk full, permissions): a server problem, not a bad archive. */

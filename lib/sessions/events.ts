@@ -13,6 +13,7 @@ import {
   ResultPatchSchema,
   SessionIdSchema,
   ResultSchema,
+  schemaVersionFor,
   SetupSchema,
   type Session,
 } from './schema';
@@ -90,6 +91,7 @@ export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
         );
       }
       s.step_1_setup = ev.setup;
+      s.schema_version = schemaVersionFor(ev.setup);
       return;
     case 'notes_saved':
       s.notes = ev.notes;

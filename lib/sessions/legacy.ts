@@ -4,7 +4,6 @@ import { ApiError, describeZodError } from '@/lib/api/errors';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
 import { imageId } from '@/lib/generation/plan';
 import {
-  SCHEMA_VERSION,
   SamplerSchema,
   SeedSchema,
   SessionSchema,
@@ -451,7 +450,8 @@ export function migrateParsed(legacy: LegacySession, sessionId: string, newToken
 
   const notes = [legacy.notes ?? '', opts.note ?? '', ...warnings.map((w) => `Migration: ${w}`)].filter(Boolean).join('\n');
   const draft = {
-    schema_version: SCHEMA_VERSION,
+    // The original tool rendered one LoRA file: schema 2 (schemaVersionFor).
+    schema_version: 2,
     session_id: sessionId,
     timestamp,
     revision: 0,

@@ -56,6 +56,11 @@ export const SetupSchema = z.object({
    * session, which uses `lora_filename` alone. When set, `lora_filename` is its first file (lib/generation/variants.ts).
    */
   lora_files: z.array(z.string().min(1)).max(20).default([]),
+  /**
+   * Strengths per LoRA file of `lora_files` (schema 3): a file named here is rendered at these strengths of
+   * `weight_range` only; a file not named here at every strength. Strength 0 is the placebo, rendered once for all.
+   */
+  lora_strengths: z.record(z.string(), z.array(StrengthSchema).max(50)).default({}),
   trigger_words: z.string().default(''),
   weight_range: z.array(StrengthSchema).max(50).default([0, 0.5, 1]),
   /** A separate CLIP strength; null means `strength_clip` = `strength_model`. */
@@ -122,6 +127,14 @@ export const ReadySetupSchema = SetupSchema.extend({
 }).superRefine((s, ctx) => {
   if (s.lora_files.length && s.lora_files[0] !== s.lora_filename) {
     ctx.addIssue({ code: 'custom', path: ['lora_filename'], message: 'the LoRA file must be the first of the LoRA files' });
+  }
+  for (const [file, strengths] of Object.entries(s.lora_strengths)) {
+    const name = file.length > 60 ? `${file.slice(0, 57)}…` : file;
+    if (!s.lora_files.includes(file)) {
+      ctx.addIssue({ code: 'custom', path: ['lora_strengths'], message: `strengths are set for ${name}, which is not one of the LoRA files` });
+    } else if (!strengths.some((w) => w !== 0 && s.weight_range.includes(w))) {
+      ctx.addIssue({ code: 'custom', path: ['lora_strengths'], message: `${name} has no strength: tick one, or remove the file` });
+    }
   }
   if (usesCheckpoint(s) && !s.checkpoint) ctx.addIssue({ code: 'custom', path: ['checkpoint'], message: 'choose a checkpoint' });
 });
@@ -281,11 +294,22 @@ export type Score = z.infer<typeof ScoreSchema>;
 
 export const SessionStatusSchema = z.enum(['pending', 'running', 'interrupted', 'completed', 'failed']);
 
-export const SCHEMA_VERSION = 2;
+/** The newest format of `session_meta.json` this build reads and writes (DESIGN.md section 3). */
+export const SCHEMA_VERSION = 3;
 
-/** `session_meta.json`, schema version 2 (DESIGN.md section 3). */
+/**
+ * The format a session is written in: 3 when its Setup holds several LoRA files or strengths per file (issue 15), so
+ * that an older build refuses it instead of reading it as its first file alone; else 2, which every build since the
+ * format began reads. Loading a schema 2 file that holds such a Setup (written before schema 3) migrates it in memory;
+ * its next save writes schema 3.
+ */
+export function schemaVersionFor(setup: Pick<Setup, 'lora_files' | 'lora_strengths'>): 2 | 3 {
+  return setup.lora_files.length > 0 || Object.keys(setup.lora_strengths).length > 0 ? 3 : 2;
+}
+
+/** `session_meta.json`, schema version 2 or 3 (DESIGN.md section 3; schemaVersionFor says which). */
 export const SessionSchema = z.object({
-  schema_version: z.literal(SCHEMA_VERSION),
+  schema_version: z.union([z.literal(2), z.literal(SCHEMA_VERSION)]),
   session_id: SessionIdSchema,
   /** Seconds since the epoch, a float as the original tool wrote it. */
   timestamp: z.number(),
@@ -346,6 +370,8 @@ export const SessionSummarySchema = z.discriminatedUnion('damaged', [
     session_id: SessionIdSchema,
     timestamp: z.number(),
     lora_filename: z.string(),
+    /** Every LoRA file of a several-file session (issue 15); empty for one file. */
+    lora_files: z.array(z.string()),
     status: SessionStatusSchema,
     step: z.number().int().min(1).max(4),
     revision: z.number().int(),
@@ -382,6 +408,7 @@ export function summarize(s: Session): SessionRow {
     session_id: s.session_id,
     timestamp: s.timestamp,
     lora_filename: s.step_1_setup.lora_filename,
+    lora_files: s.step_1_setup.lora_files,
     status: s.status,
     step: currentStep(s),
     revision: s.revision,

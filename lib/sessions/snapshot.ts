@@ -7,7 +7,7 @@ import { writeAtomic } from './atomic-write';
 import { insideDataDir } from './contained';
 import { isLegacyV2, migrateLegacyV2 } from './legacy';
 import { META_FILE, sessionPath } from './paths';
-import { SessionSchema, type Session } from './schema';
+import { SessionSchema, schemaVersionFor, type Session } from './schema';
 
 // `session_meta.json`, the snapshot of a session: read and validated here, and written here only (atomically), by
 // the session writer's fold, by session creation and by the original tool's migration.
@@ -91,7 +91,16 @@ export function validateSnapshot(id: string, json: unknown): Session {
   }
   // A copied or edited file naming another session would make saves land in that session's folder.
   if (parsed.data.session_id !== id) throw damagedError(id, META_FILE, `names session ${parsed.data.session_id.slice(0, 40)}`, 'session_id');
-  return parsed.data;
+  return migrateSchema(parsed.data);
+}
+
+/**
+ * A parsed snapshot in the newest format that holds it (schemaVersionFor): a schema 2 file whose Setup names several
+ * LoRA files (written before schema 3) becomes schema 3, in memory only; its next save writes it so.
+ */
+export function migrateSchema(session: Session): Session {
+  session.schema_version = schemaVersionFor(session.step_1_setup);
+  return session;
 }
 
 /** The text `session_meta.json` holds for `session` (indented, as people read it). */

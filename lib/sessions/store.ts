@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApiError, isApiError, messageOf } from '@/lib/api/errors';
 import { isLegacyV2 } from './legacy';
 import { META_FILE, outputPath, sessionPath, sessionsDir } from './paths';
-import { SCHEMA_VERSION, SESSION_ID_PATTERN, SessionSchema, SetupSchema, type Session, summarize, type SessionSummary } from './schema';
+import { schemaVersionFor, SESSION_ID_PATTERN, SessionSchema, SetupSchema, type Session, summarize, type SessionSummary } from './schema';
 import { EVENT_LOG_FILE } from './event-log';
 import { fileIdentity, legacyPreview, parseMeta, readMetaText, writeSnapshot } from './snapshot';
 import { peekSession, readSession } from './writer';
@@ -62,14 +62,15 @@ export async function createSession(now: Date = new Date(), setup?: unknown, sta
   const id = await claimSessionId(now);
   try {
     await mkdir(outputPath(id));
+    const stepOne = SetupSchema.parse(setup ?? {});
     const session = SessionSchema.parse({
       status: 'pending',
       step_2_generation: {},
       step_3_evaluation: {},
       step_4_report: {},
       ...start,
-      step_1_setup: SetupSchema.parse(setup ?? {}),
-      schema_version: SCHEMA_VERSION,
+      step_1_setup: stepOne,
+      schema_version: schemaVersionFor(stepOne),
       session_id: id,
       timestamp: now.getTime() / 1000,
       revision: 0,

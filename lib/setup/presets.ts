@@ -32,8 +32,10 @@ export function promptsMissing(setup: Setup, id: PresetId): number {
 }
 
 /** Images in the grid: per prompt and seed, one baseline and one image per variant (lib/generation/variants.ts). */
-export function imageCount(setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range'> & Partial<Pick<Setup, 'lora_files'>>): number {
-  const variants = planVariants({ lora_files: setup.lora_files ?? [], lora_filename: '', weight_range: setup.weight_range }).length;
+export function imageCount(
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range'> & Partial<Pick<Setup, 'lora_files' | 'lora_strengths'>>,
+): number {
+  const variants = planVariants({ ...setup, lora_files: setup.lora_files ?? [], lora_filename: '' }).length;
   return setup.prompt_pairs.length * setup.seeds.length * (1 + variants);
 }
 
@@ -45,7 +47,7 @@ export const ASSUMED_SECONDS_PER_20_STEPS_AT_512 = 1;
  * images on this server) or the assumption above, scaled by steps and pixel count.
  */
 export function estimateSeconds(
-  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'sampler'> & Partial<Pick<Setup, 'lora_files'>>,
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'sampler'> & Partial<Pick<Setup, 'lora_files' | 'lora_strengths'>>,
   measured?: number,
 ): number {
   const { steps, width, height } = setup.sampler;
@@ -80,7 +82,8 @@ export const ASSUMED_RATING_SECONDS_PER_METRIC = 4;
  * repeated controls.
  */
 export function pairsToJudge(
-  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share'>,
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share'> &
+    Partial<Pick<Setup, 'lora_strengths'>>,
 ): number {
   const variants = planVariants({ ...setup, lora_filename: '' });
   const placebos = variants.filter((v) => v.strength === 0).length;
@@ -95,7 +98,8 @@ export function pairsToJudge(
  * (ASSUMED_RATING_SECONDS_PER_METRIC per metric of each pair), suggesting fewer seeds or strengths; else null.
  */
 export function ratingNote(
-  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share' | 'metrics'>,
+  setup: Pick<Setup, 'prompt_pairs' | 'seeds' | 'weight_range' | 'lora_files' | 'design' | 'repeat_share' | 'metrics'> &
+    Partial<Pick<Setup, 'lora_strengths'>>,
 ): string | null {
   if (setup.lora_files.length < 2) return null;
   const pairs = pairsToJudge(setup);

@@ -1,5 +1,6 @@
 import type { ComfyStatus } from '@/lib/comfy/status';
 import type { Setup } from '@/lib/sessions/schema';
+import { planVariants } from '@/lib/generation/variants';
 import { estimateSeconds, imageCount } from './presets';
 
 // What Setup's Start bar says (app/_components/setup-start.tsx). Pure.
@@ -23,9 +24,12 @@ export function planLine(setup: Setup): string {
   ].filter(Boolean);
   if (missing.length)
     return `No images planned yet: add ${missing.join(', ').replace(/, ([^,]*)$/, ' and $1')} to see the grid's size and time.`;
+  const files = setup.lora_files.length;
+  const lora = Object.keys(setup.lora_strengths).length
+    ? `${planVariants(setup).length} variants of ${files} files`
+    : `${setup.weight_range.length} strengths${files ? ` × ${files} files` : ''}`;
   return (
-    `${setup.prompt_pairs.length} prompts × ${setup.seeds.length} seeds × (baseline + ${setup.weight_range.length} strengths` +
-    `${setup.lora_files.length ? ` × ${setup.lora_files.length} files` : ''}) = ` +
+    `${setup.prompt_pairs.length} prompts × ${setup.seeds.length} seeds × (baseline + ${lora}) = ` +
     `${imageCount(setup)} images · about ${formatEstimate(estimateSeconds(setup))} of GPU time`
   );
 }

@@ -1,3 +1,4 @@
+import { loraFiles, strengthsInWords } from '@/lib/generation/variants';
 import type { ReactNode } from 'react';
 import { usesCheckpoint, type Setup } from '@/lib/sessions/schema';
 import type { ClientReport } from '../schema';
@@ -10,7 +11,7 @@ export function SetupSummary({ setup, report, raters }: { setup: Setup; report: 
   const sm = setup.sampler;
   const workflow = setup.workflow;
   const rows: ([string, ReactNode] | null)[] = [
-    ['LoRA', codeOrNone(setup.lora_filename)],
+    [setup.lora_files.length ? 'LoRA files' : 'LoRA', codeOrNone(loraFiles(setup).join(', '))],
     ['Checkpoint', usesCheckpoint(setup) ? codeOrNone(setup.checkpoint) : <span className="muted">set by the workflow</span>],
     workflow && [
       'Workflow',
@@ -19,7 +20,10 @@ export function SetupSummary({ setup, report, raters }: { setup: Setup; report: 
       </>,
     ],
     ['Trigger words', codeOrNone(setup.trigger_words)],
-    ['Strengths', setup.weight_range.map(formatNumber).join(', ') || '–'],
+    [
+      'Strengths',
+      Object.keys(setup.lora_strengths).length ? strengthsInWords(setup) : setup.weight_range.map(formatNumber).join(', ') || '–',
+    ],
     ['CLIP strength', setup.strength_clip === null ? 'same as model strength' : formatNumber(setup.strength_clip)],
     [`Seeds (${setup.seeds.length})`, setup.seeds.join(', ') || '–'],
     ['Metrics', setup.metrics.join(', ') || '–'],

@@ -42,7 +42,7 @@ const DAMAGED: Array<[string, (id: string) => string | Buffer]> = [
       return JSON.stringify(s);
     },
   ],
-  ['schema_version 3', (id) => JSON.stringify({ ...valid(id), schema_version: 3 })],
+  ['schema_version 4', (id) => JSON.stringify({ ...valid(id), schema_version: 4 })],
   ['legacy-looking, broken', () => JSON.stringify({ step_1_setup: 5, step_2_generation: 'x' })],
   ['legacy-looking, bad results', () => JSON.stringify({ step_1_setup: {}, step_2_generation: { results: 'nope' } })],
 ];

@@ -278,8 +278,8 @@ describe('importSessionZip', () => {
   });
 
   it('refuses an archive from a newer schema with a clear message', async () => {
-    const { files, manifestEntry } = await validParts({ manifest: { schema_version: 3 } });
-    await expectRefused(await zipOf([...files, manifestEntry]), /newer LoRA Bench \(schema 3\); update to import it/);
+    const { files, manifestEntry } = await validParts({ manifest: { schema_version: 4 } });
+    await expectRefused(await zipOf([...files, manifestEntry]), /newer LoRA Bench \(schema 4\); update to import it/);
   });
 
   it('refuses a missing manifest, and garbage', async () => {

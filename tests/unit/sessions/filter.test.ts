@@ -7,6 +7,7 @@ const row = (id: string, lora: string, status: 'pending' | 'completed', notes = 
   session_id: id,
   timestamp: when.getTime() / 1000,
   lora_filename: lora,
+  lora_files: [],
   status,
   step: 1,
   revision: 0,
