@@ -110,6 +110,8 @@ export interface Settled {
   reason: string;
   /** Strengths that could still be the best (the recommended one first); empty when settled or with no estimate. */
   contention: number[];
+  /** Several-file sessions: the same variants as (LoRA file index, strength), since strengths repeat across files. */
+  contention_variants?: { lora_index: number; strength: number }[];
   /** More judged pairs that would likely settle it (lib/report/sample-size.ts); null when settled or not estimable. */
   more_pairs: number | null;
 }
@@ -126,10 +128,13 @@ const moreSentence = (n: number | null, what: string): string =>
  * analysed pairs), about how many more would likely settle it at the final look.
  */
 export function settled(inf: Inference, analysis: Analysis, pairs: number): Settled {
-  const no = (reason: string, contention: number[] = [], more: number | null = null): Settled => ({
+  const no = (reason: string, contention: Estimate[] = [], more: number | null = null): Settled => ({
     settled: false,
     reason,
-    contention,
+    contention: contention.map((e) => e.strength),
+    ...(noun(inf) === 'variants'
+      ? { contention_variants: contention.map((e) => ({ lora_index: e.lora_index ?? 0, strength: e.strength })) }
+      : {}),
     more_pairs: more,
   });
   const { generalises, scope } = scopeOf(inf, analysis);
@@ -151,7 +156,7 @@ export function settled(inf: Inference, analysis: Analysis, pairs: number): Sett
     return no(
       `Not settled: no ${what} is better than the baseline yet${possible.length ? ` (still possible: ${namesOf(possible)})` : ''}.${later}` +
         (lead.theta > 0 ? moreSentence(more, `show whether ${nameOf(lead)} beats it`) : ' None looks better so far.'),
-      possible.map((e) => e.strength),
+      possible,
       lead.theta > 0 ? more : null,
     );
   }
@@ -178,7 +183,7 @@ export function settled(inf: Inference, analysis: Analysis, pairs: number): Sett
   return no(
     `Not settled: ${nameOf(top)} is better than the baseline, but cannot yet be told apart from ${namesOf(rivals)}.${later}` +
       moreSentence(more, 'tell them apart'),
-    [top.strength, ...rivals.map((e) => e.strength)],
+    [top, ...rivals],
     more,
   );
 }

@@ -1,6 +1,7 @@
 /**
  * CSV export of the raw judgments (RFC 4180). Pure: no I/O, safe in server and client bundles.
  */
+import { loraFiles } from '@/lib/generation/variants';
 import type { BlindPair, Session } from '@/lib/sessions/schema';
 
 export const JUDGMENTS_CSV_COLUMNS = [
@@ -17,6 +18,9 @@ export const JUDGMENTS_CSV_COLUMNS = [
   'rating',
   'same_image',
 ] as const;
+
+/** Added after those in a session of several LoRA files (issue 15): the file of each side, as Setup names it. */
+export const FILE_CSV_COLUMNS = ['lora_file', 'versus_lora_file'] as const;
 
 /**
  * One CSV field per RFC 4180 section 2: a field containing a comma, a double quote, CR or LF is enclosed
@@ -36,14 +40,17 @@ export function csvField(value: string | number | null | undefined): string {
  * (where each rater's repeated controls are), so a repeat of any rater has them too; a score whose pair_id is in
  * neither gets empty prompt_index/seed/strength. In a pair between two strengths (balanced
  * design) `versus_strength` is the lower one, which stands where the baseline does (`winner` baseline: it won), and
- * is empty in a pair against the baseline. Header row first; every line, the last included, ends with CRLF.
+ * is empty in a pair against the baseline. A session of several LoRA files adds FILE_CSV_COLUMNS: the file of the
+ * `strength` side and of the `versus_strength` side (empty against the baseline). Header row first; every line, the
+ * last included, ends with CRLF.
  */
 export function judgmentsCsv(session: Session): string {
   const pairs = new Map<string, BlindPair>();
   for (const r of session.step_3_evaluation.raters) for (const p of r.order) pairs.set(p.pair_id, p);
   for (const p of session.step_2_generation.shuffled_results) pairs.set(p.pair_id, p);
   const seeds = session.step_1_setup.seeds;
-  const lines: string[] = [JUDGMENTS_CSV_COLUMNS.join(',')];
+  const files = session.step_1_setup.lora_files.length ? loraFiles(session.step_1_setup) : null;
+  const lines: string[] = [[...JUDGMENTS_CSV_COLUMNS, ...(files ? FILE_CSV_COLUMNS : [])].join(',')];
   for (const s of session.step_3_evaluation.scores) {
     const pair = pairs.get(s.pair_id);
     lines.push(
@@ -60,6 +67,12 @@ export function judgmentsCsv(session: Session): string {
         pair?.versus_strength_index == null ? undefined : session.step_1_setup.weight_range[pair.versus_strength_index],
         s.rating,
         String(s.same_image),
+        ...(files
+          ? [
+              pair ? files[pair.lora_index ?? 0] : undefined,
+              pair?.versus_strength_index == null ? undefined : files[pair.versus_lora_index ?? 0],
+            ]
+          : []),
       ]
         .map(csvField)
         .join(','),

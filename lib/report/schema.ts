@@ -152,6 +152,8 @@ export const SettledSchema = z.object({
   reason: z.string(),
   /** Strengths that could still be the best (the recommended one first); empty when settled. */
   contention: z.array(z.number()),
+  /** Several-file sessions: the variants in contention as (LoRA file index, strength); strengths alone repeat across files. */
+  contention_variants: z.array(z.object({ lora_index: z.number().int().min(0), strength: z.number() })).optional(),
   /** More judged pairs that would likely settle it (lib/report/sample-size.ts, a power calculation); null if not estimable. */
   more_pairs: Count.nullable(),
 });

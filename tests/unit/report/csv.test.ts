@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { epochSession } from '../../helpers/epoch-session';
 import { SessionSchema } from '@/lib/sessions/schema';
-import { csvField, judgmentsCsv } from '@/lib/report/csv';
+import { csvField, JUDGMENTS_CSV_COLUMNS, judgmentsCsv } from '@/lib/report/csv';
 
 const METRIC = 'Look, "feel"';
 
@@ -103,5 +104,23 @@ describe('csvField', () => {
     expect(csvField(null)).toBe('');
     expect(csvField(undefined)).toBe('');
     expect(csvField('')).toBe('');
+  });
+});
+
+describe('judgmentsCsv of several LoRA files', () => {
+  const epochs = epochSession();
+  const rows = judgmentsCsv(epochs).trimEnd().split('\r\n');
+  const cols = rows[0]!.split(',');
+  const byPair = new Map(rows.slice(1).map((r) => [r.split(',')[0]!, Object.fromEntries(r.split(',').map((v, i) => [cols[i], v]))]));
+
+  it('adds the file of each side after the one-file columns', () => {
+    expect(cols).toEqual([...JUDGMENTS_CSV_COLUMNS, 'lora_file', 'versus_lora_file']);
+  });
+
+  it('names the files of a pair between two epochs, and only the LoRA side of a pair against the baseline', () => {
+    const between = epochs.step_2_generation.shuffled_results.find((p) => (p.lora_index ?? 0) === 2 && p.versus_lora_index === 1)!;
+    expect(byPair.get(between.pair_id)).toMatchObject({ lora_file: 'run-000012.safetensors', versus_lora_file: 'run-000008.safetensors' });
+    const direct = epochs.step_2_generation.shuffled_results.find((p) => p.versus_strength_index === null && p.lora_index === 1)!;
+    expect(byPair.get(direct.pair_id)).toMatchObject({ lora_file: 'run-000008.safetensors', versus_lora_file: '' });
   });
 });

@@ -95,6 +95,17 @@ describe('Bradley–Terry over several LoRA files', () => {
       /^No evidence the LoRA helps: no variant's interval lies above 50% \(highest lower bound at epoch/,
     );
   });
+
+  it('names the variants still in contention by file and strength, since strengths alone repeat across files', () => {
+    // Every pooled p in the SciPy reference above is over 0.24, so no variant's interval excludes the baseline: all six
+    // non-placebo variants are still possible, file by file.
+    const report = reportForClient(session);
+    expect(report.settled.settled).toBe(false);
+    expect(report.settled.contention_variants).toEqual(
+      [0, 1, 2].flatMap((lora_index) => [0.5, 1].map((strength) => ({ lora_index, strength }))),
+    );
+    expect(report.settled.reason).toContain('still possible: epoch 4 at strength 0.5, epoch 4 at strength 1, epoch 8 at strength 0.5');
+  });
 });
 
 describe('the report view of several files', () => {
