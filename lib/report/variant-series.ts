@@ -30,23 +30,26 @@ export interface VariantChart {
 const point = (x: number, c: Cell): SeriesPoint => ({ x, y: c.estimate ?? c.win_rate, low: c.ci_low, high: c.ci_high });
 
 /**
- * Input: a report. Output: the two charts, or [] for a one-file session. The x of a file is its epoch when every file
+ * Input: a report, and a metric for that metric's charts (default: all metrics, each pair once). Output: the two
+ * charts, or [] for a one-file session. The x of a file is its epoch when every file
  * is an epoch of one run (lib/generation/variants.ts parseEpoch), else its position 1…n. The placebo (strength 0) has
  * no line of its own against the file (it is one picture for all files); against strength it starts every file's line
  * at the shared point.
  */
-export function variantCharts(report: Pick<Report, 'pooled' | 'lora_files' | 'file_labels'>): VariantChart[] {
+export function variantCharts(report: Pick<Report, 'pooled' | 'cells' | 'lora_files' | 'file_labels'>, metric?: string): VariantChart[] {
   const files = report.lora_files;
   const labels = report.file_labels;
   if (!files || !labels || files.length < 2) return [];
   const epochs = files.map(parseEpoch);
   const byEpoch = epochs.every((e) => e !== null) && new Set(epochs.map((e) => e!.run)).size === 1;
   const xOf = (f: number): number => (byEpoch ? epochs[f]!.epoch : f + 1);
-  const placebo = report.pooled.find((c) => c.placebo);
-  const active = report.pooled.filter((c) => !c.placebo);
+  const cells = metric === undefined ? report.pooled : report.cells.filter((c) => c.metric === metric);
+  const placebo = cells.find((c) => c.placebo);
+  const active = cells.filter((c) => !c.placebo);
+  const of = metric === undefined ? '' : `${metric}: `;
   const strengths = [...new Set(active.map((c) => c.strength))].sort((a, b) => a - b);
   const againstFile: VariantChart = {
-    title: byEpoch ? 'Score against epoch, one line per strength' : 'Score against LoRA file, one line per strength',
+    title: `${of}${byEpoch ? 'Score against epoch, one line per strength' : 'Score against LoRA file, one line per strength'}`,
     x_label: byEpoch ? 'epoch' : 'LoRA file',
     ticks: files.map((_, f) => ({ x: xOf(f), label: byEpoch ? String(epochs[f]!.epoch) : labels[f]! })),
     series: strengths.map((s) => ({
@@ -55,7 +58,7 @@ export function variantCharts(report: Pick<Report, 'pooled' | 'lora_files' | 'fi
     })),
   };
   const againstStrength: VariantChart = {
-    title: 'Score against strength, one line per file',
+    title: `${of}Score against strength, one line per file`,
     x_label: 'strength',
     ticks: [...(placebo ? [0] : []), ...strengths].map((s) => ({ x: s, label: String(s) })),
     series: labels.map((name, f) => ({

@@ -12,7 +12,7 @@ const COLORS = ['#7048e8', '#e8590c', '#2b8a3e', '#1971c2', '#c2255c', '#5f3dc4'
 const HEIGHT = 290;
 const M = { left: 56, right: 130, top: 20, bottom: 50 };
 
-export function VariantChartSvg({ chart }: { chart: VariantChart }) {
+export function VariantChartSvg({ chart, testId = 'variant-chart' }: { chart: VariantChart; testId?: string }) {
   const xs = chart.ticks.map((t) => t.x);
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
@@ -33,7 +33,7 @@ export function VariantChartSvg({ chart }: { chart: VariantChart }) {
       role="img"
       aria-label={chart.title}
       fontFamily={FONT}
-      data-testid="variant-chart"
+      data-testid={testId}
     >
       <title>{chart.title}</title>
       <line x1={left} x2={right} y1={bottom} y2={bottom} stroke={GREY} />

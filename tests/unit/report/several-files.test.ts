@@ -130,6 +130,16 @@ describe('the report view of several files', () => {
     expect(variantCharts({ ...report, lora_files: undefined, file_labels: undefined })).toEqual([]);
   });
 
+  it("charts each metric from that metric's own fit: Quality's points are logistic(θ) of the QUALITY reference", () => {
+    const logistic = (x: number) => 1 / (1 + Math.exp(-x));
+    const [byEpoch, byStrength] = variantCharts(report, 'Quality');
+    expect(byEpoch!.title).toBe('Quality: Score against epoch, one line per strength');
+    byEpoch!.series[0]!.points.forEach((p, f) => expect(p.y).toBeCloseTo(logistic(QUALITY[item(f, 1)]![0]), 6));
+    byStrength!.series[1]!.points.slice(1).forEach((p, k) => expect(p.y).toBeCloseTo(logistic(QUALITY[item(1, k + 1)]![0]), 6));
+    const html = renderToStaticMarkup(createElement(ReportView, { report, Chart: DoseResponseSvg, images: {}, similarity: null }));
+    expect(html.match(/data-testid="variant-chart-metric"/g)).toHaveLength(2 * report.metrics.length);
+  });
+
   it('renders the charts in place of the dose-response curves, and names files in the tables', () => {
     const html = renderToStaticMarkup(createElement(ReportView, { report, Chart: DoseResponseSvg, images: {}, similarity: null }));
     expect(html).toContain('Score against epoch, one line per strength');
