@@ -53,8 +53,8 @@ export function LoraFilesField({
     <details className="field lora-files" open={setup.lora_files.length > 0}>
       <summary>Compare several LoRA files{setup.lora_files.length ? ` (${setup.lora_files.length} chosen)` : ''}</summary>
       <p className="muted small">
-        Every file is rendered at every strength with the same seeds, and raters compare file against file blind. Strength 0 is the same
-        picture for every file, so it is rendered once.
+        Every file is rendered at every strength (or at its own, with strengths per file) with the same seeds, and raters compare file
+        against file blind. Strength 0 is the same picture for every file, so it is rendered once.
       </p>
       <div className="row tight">
         {runs.map((r) => (

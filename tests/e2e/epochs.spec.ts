@@ -84,3 +84,36 @@ test('several LoRA files: all epochs of a run from Setup to a report that ranks 
     PROMPTS.flatMap((_, p) => [`lora_${p}_0_0_f2`, `lora_${p}_0_1_f2`]),
   );
 });
+
+test('strengths per file: the file × strength table shrinks the plan, is kept on reload and stored as schema 3', async ({
+  page,
+}, testInfo) => {
+  const sidebar = new Sidebar(page);
+  await page.goto('/');
+  const id = await sidebar.newSession();
+  const setup = new SetupTab(page);
+  await setup.waitForComfy();
+  await setup.fill({
+    checkpoint: 'v1-5-pruned-emaonly.safetensors',
+    lora: EPOCHS[0]!,
+    strengths: `0, ${STRENGTHS.join(', ')}`,
+    seeds: '4242',
+    metrics: 'Quality',
+    prompts: PROMPTS,
+  });
+  await page.getByText('Compare several LoRA files').click();
+  await page.getByRole('button', { name: 'All epochs of inkline_run (3)' }).click();
+  await page.getByRole('checkbox', { name: 'Strengths per file' }).check();
+  // Epoch 4 only at 1, epoch 12 only at 0.5: with the placebo, 1 + 1 + 2 + 1 = 5 variants of 3 files.
+  await page.getByRole('checkbox', { name: 'epoch 4 at strength 0.5' }).uncheck();
+  await page.getByRole('checkbox', { name: 'epoch 12 at strength 1' }).uncheck();
+  await expect(page.getByTestId('plan-summary')).toContainText(`(baseline + 5 variants of 3 files) = ${PROMPTS.length * 6} images`);
+  await page.locator('details.lora-files').screenshot({ path: testInfo.outputPath('strengths-per-file.png') });
+  await sidebar.save();
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: 'epoch 4 at strength 0.5' })).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'epoch 8 at strength 0.5' })).toBeChecked();
+  const meta = await foldedSession(E2E_SESSIONS_DIR, id);
+  expect(meta.schema_version).toBe(3);
+  expect(meta.step_1_setup.lora_strengths).toEqual({ [EPOCHS[0]!]: [1], [EPOCHS[1]!]: [0.5, 1], [EPOCHS[2]!]: [0.5] });
+});
