@@ -1,6 +1,7 @@
 // Simulated evaluation sessions for the calibration bench (bench/calibration.ts) and its fast version in the unit
-// tests (tests/unit/report/calibration.test.ts): a preset's grid, balanced pairs from a random secret, and one rater's
-// verdicts drawn from a stated truth, judged through the project's own `buildReport`, as a user would read it.
+// tests (tests/unit/report/calibration.test.ts): a preset's grid (one LoRA file, or several: bench/calibration-files.ts),
+// balanced pairs from a random secret, and one rater's verdicts drawn from a stated truth, judged through the
+// project's own `buildReport`, as a user would read it.
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import seedrandom from 'seedrandom';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
@@ -14,8 +15,8 @@ export interface Scenario {
   name: string;
   /** Correlation of the metrics of one pair (a latent Gaussian shared by the pair's metrics). */
   rho: number;
-  /** P(the LoRA at `strength` beats the baseline) for prompt `prompt` (placebo: always 0.5). */
-  winRate: (strength: number, promptEffect: number) => number;
+  /** P(LoRA file `lora` at `strength` beats the baseline) for a prompt with effect `promptEffect` (placebo: always 0.5). */
+  winRate: (strength: number, promptEffect: number, lora: number) => number;
   /** Per prompt, a draw that `winRate` may use (Beta(2,2) prompt effects), from a uniform generator. */
   promptEffect?: (rng: () => number) => number;
   /** The strength a correct pick names, when there is a true optimum. */
@@ -59,13 +60,14 @@ function gauss(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
-/** The preset's session with its pairs and no scores yet, parsed once. */
-export function presetSession(preset: PresetId): Session {
+/** The preset's session with its pairs and no scores yet, parsed once; over `files` when given (several LoRA files). */
+export function presetSession(preset: PresetId, files: readonly string[] = []): Session {
   const p = PRESETS[preset];
   const setup = SetupSchema.parse({
     comfyui_url: 'http://127.0.0.1:8188',
     checkpoint: 'sim.safetensors',
-    lora_filename: 'sim_lora.safetensors',
+    lora_filename: files[0] ?? 'sim_lora.safetensors',
+    lora_files: [...files],
     weight_range: [...p.strengths],
     seeds: Array.from({ length: p.seeds }, (_, i) => 100 + i),
     prompt_pairs: Array.from({ length: p.prompts }, (_, i) => ({ positive: `prompt ${i}` })),
@@ -92,15 +94,16 @@ export function drawSession(base: Session, scenario: Scenario, rng: () => number
   const secret = Array.from({ length: 8 }, () => Math.floor(rng() * 2 ** 32).toString(16)).join('');
   const pairs = makeBlindPairs(secret, base.step_2_generation.results, () => (token++).toString(16).padStart(32, '0'));
   const effects = setup.prompt_pairs.map(() => scenario.promptEffect?.(rng) ?? 0);
-  const theta = (strengthIndex: number | null, prompt: number): number => {
+  const theta = (lora: number, strengthIndex: number | null, prompt: number): number => {
     if (strengthIndex === null) return 0;
     const s = setup.weight_range[strengthIndex] as number;
-    return s === 0 ? 0 : logit(scenario.winRate(s, effects[prompt] as number));
+    return s === 0 ? 0 : logit(scenario.winRate(s, effects[prompt] as number, lora));
   };
   const scores: Score[] = [];
   const at = new Date(0).toISOString();
   for (const p of pairs) {
-    const win = logistic(theta(p.strength_index, p.prompt_index) - theta(p.versus_strength_index, p.prompt_index));
+    const high = theta(p.lora_index ?? 0, p.strength_index, p.prompt_index);
+    const win = logistic(high - theta(p.versus_lora_index ?? 0, p.versus_strength_index, p.prompt_index));
     const shared = gauss(rng);
     for (const metric of setup.metrics) {
       const z = Math.sqrt(scenario.rho) * shared + Math.sqrt(1 - scenario.rho) * gauss(rng);
@@ -133,17 +136,21 @@ export function reportAfter(session: Session, pairs: number): Report {
 
 /** What one session claimed. */
 export interface Claims {
+  /** The recommended strength, and its file (0 with one file); both null with no recommendation. */
   recommends: number | null;
+  file: number | null;
   settled: boolean;
   /** Some non-placebo interval (any metric or pooled) excludes 50%. */
   excludes: boolean;
   placeboFlagged: boolean;
 }
 
+/** What report `r` claims: its recommendation, "settled", whether an interval excludes 50%, the placebo flag. */
 export function claimsOf(r: Report): Claims {
   const cells = [...r.cells, ...r.pooled].filter((c) => !c.placebo && c.ci_low !== null && c.ci_high !== null);
   return {
     recommends: r.recommendation.strength,
+    file: r.recommendation.strength === null ? null : (r.recommendation.lora_index ?? 0),
     settled: r.settled.settled,
     excludes: cells.some((c) => (c.ci_low as number) > 0.5 || (c.ci_high as number) < 0.5),
     placeboFlagged: r.placebo?.biased ?? false,
