@@ -177,7 +177,7 @@ export function EvaluationFields({ setup, disabled, editSetup }: { setup: Setup;
             disabled={disabled}
             onChange={(e) => editSetup({ ...setup, adaptive: e.target.checked })}
           />
-          Adaptive order: judge first where the answer is least certain
+          Adaptive order (off by default): show next the pairs that tell the current leaders apart
         </label>
         <label className="check" title="The Generation tab then shows progress but no images until you have rated">
           <input

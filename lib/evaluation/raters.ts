@@ -1,6 +1,6 @@
 import { ApiError } from '@/lib/api/errors';
 import { DEFAULT_RATER, type BlindPair, type Rater, type Session } from '@/lib/sessions/schema';
-import { wilsonInterval } from '@/lib/report/stats';
+import { adaptivePick, decisions, itemIntervals, leaders } from './adaptive';
 import { makeBlindPairs } from './pairing';
 import { newBlindToken, newLinkToken, newOrderSecret } from './secret';
 
@@ -155,36 +155,16 @@ export function pairByToken(s: Session, token: string): BlindPair | undefined {
 }
 
 /**
- * Adaptive order (Setup option): moves the remaining pair of the variant (LoRA file × strength) whose pooled 95%
- * Wilson interval is widest (an untried variant counts as widest) to the rater's next position, so judgments go where they narrow the
- * answer most. Only direct pairs against the baseline move (placebos, repeated controls and pairs between two
- * strengths keep their places, so a placebo still comes after the other pairs of its prompt and seed).
+ * Adaptive order (Setup option `adaptive`): after a judgment of rater `name`, moves the remaining pair that best
+ * separates the current leaders to the rater's next position (lib/evaluation/adaptive.ts: leaders from every rater's
+ * verdicts so far, the pick, and why repeats and placebos keep their places). Nothing is added or lost: the order
+ * stays a permutation of the same pairs, and with fewer than two judged items it does not change.
  */
 export function adaptNext(draft: Session, name: string): void {
   const state = raterState(draft, name);
   if (!state || state.complete) return;
-  const wins = new Map<string, { lora: number; n: number }>();
-  const direct = state.order.filter((p) => p.versus_strength_index === null);
-  const variant = (p: BlindPair) => `${p.lora_index ?? 0}:${p.strength_index}`;
-  const strengthOf = new Map(direct.map((p) => [p.pair_id, variant(p)]));
-  for (const s of draft.step_3_evaluation.scores) {
-    const k = strengthOf.get(s.pair_id);
-    if (k === undefined || (s.winner !== 'lora' && s.winner !== 'baseline')) continue;
-    const w = wins.get(k) ?? { lora: 0, n: 0 };
-    w.n += 1;
-    if (s.winner === 'lora') w.lora += 1;
-    wins.set(k, w);
-  }
-  const width = (k: string) => {
-    const w = wins.get(k);
-    const ci = w ? wilsonInterval(w.lora, w.n) : null;
-    return ci ? ci.high - ci.low : 1;
-  };
-  const rest = state.order.slice(state.index).filter((p) => !p.repeat && p.versus_strength_index === null && p.strength !== 0);
-  if (!rest.length) return;
-  const pick = rest.reduce((a, b) => (width(variant(b)) > width(variant(a)) ? b : a));
-  const order = state.order;
-  const from = order.indexOf(pick);
-  order.splice(from, 1);
-  order.splice(state.index, 0, pick);
+  const from = adaptivePick(state.order, state.index, leaders(itemIntervals(decisions(draft))));
+  if (from === null || from === state.index) return;
+  const [pick] = state.order.splice(from, 1);
+  state.order.splice(state.index, 0, pick as BlindPair);
 }

@@ -79,7 +79,7 @@ export const SetupSchema = z.object({
    * strength, where the baseline recurs in every pair of its prompt and seed.
    */
   design: z.enum(['balanced', 'direct']).default('balanced'),
-  /** Serve next the strength whose interval is widest, so fewer judgments reach a decision. */
+  /** Serve next the pairs between the current leaders (lib/evaluation/adaptive.ts), so fewer judgments settle the best. */
   adaptive: z.boolean().default(false),
   /**
    * Owner blind mode: the owner will rate this session themself, so the Generation tab shows progress but no images

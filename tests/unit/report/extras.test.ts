@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyJudgment } from '@/lib/evaluation/blind';
 import { makeBlindPairs } from '@/lib/evaluation/pairing';
-import { adaptNext, raterAddedEvent, raterState } from '@/lib/evaluation/raters';
-import { applyEvent } from '@/lib/sessions/events';
 import { reportExtras } from '@/lib/report/extras';
 import { buildReport } from '@/lib/report/report';
 import { generatedSession } from '../../helpers/generated-session';
@@ -48,23 +46,5 @@ describe('report extras', () => {
     ]);
     expect(extras.decisive).toHaveLength(4);
     expect(extras.decisive.every((id) => id.endsWith('_k2'))).toBe(true);
-  });
-
-  it('adaptive order serves next the strength with the widest interval, and never moves a placebo', () => {
-    const s = generatedSession();
-    s.step_1_setup.adaptive = true;
-    applyEvent(s, raterAddedEvent(s, 'ann')!, '2026-01-01T00:00:00Z');
-    // Judge two pairs of whatever comes; each must be a strength not yet tried (strength 0 is a placebo and stays put).
-    for (let i = 0; i < 2; i++) {
-      adaptNext(s, 'ann');
-      const st = raterState(s, 'ann')!;
-      const tried = new Set(st.order.slice(0, i).map((p) => p.strength_index));
-      expect(tried.has(st.order[i]!.strength_index)).toBe(false);
-      expect(st.order[i]!.strength).not.toBe(0);
-      // Decisive verdicts narrow a strength's interval; ties would leave every strength untried.
-      applyJudgment(s, { index: i, choices: all('left'), rater: 'ann' }, 'now');
-    }
-    const st = raterState(s, 'ann')!;
-    expect(new Set(st.order.slice(0, 2).map((p) => p.strength_index))).toEqual(new Set([1, 2]));
   });
 });
