@@ -5,9 +5,10 @@
  * not a Bradley–Terry fit. Pure: no I/O.
  *
  * Blindness (DESIGN.md section 4): the choice reads what the rule it replaced (the widest Wilson interval) read: the
- * session's scores and the variants of the pairs, both held on the server; never an order secret. It still tells
- * something: a rater who notices that some pictures keep coming back learns that those are the leaders (and, through
- * other raters' verdicts, what they thought), which is why adaptive order is opt-in.
+ * session's scores and the variants of the pairs, both held on the server; never an order secret. Only the rater's
+ * own verdicts count, so one rater's order never depends on another's: raters stay independent, and none learns from
+ * recurring pictures what another preferred. It still tells something: a rater who notices that some pictures keep
+ * coming back learns that their own favourites lead, which is why adaptive order is opt-in.
  */
 import type { BlindPair, Session } from '@/lib/sessions/schema';
 import { BASELINE, LORA, countJudgments, pairVariant, versusVariant } from '@/lib/report/judgments';
@@ -32,18 +33,19 @@ export interface Decision {
 }
 
 /**
- * The decisive verdicts of `session` so far, every rater's, one per pair and rater: the report's counted scores
- * (lib/report/judgments.ts: the last score per pair, metric and rater; repeated controls left out; pairs of every
- * rater's order, whose ids name the same two pictures whoever judges them) pooled over the metrics by the report's
- * rule (lib/report/pair-verdicts.ts: the side that won more metrics). Ties, skips, "both bad" and placebo pairs
+ * The decisive verdicts of `rater` in `session` so far, one per pair: the report's counted scores
+ * (lib/report/judgments.ts: the last score per pair, metric and rater; repeated controls left out) pooled over the
+ * metrics by the report's rule (lib/report/pair-verdicts.ts: the side that won more metrics). Ties, skips, "both bad" and placebo pairs
  * give no decision. In a pair between two variants a winner `lora` is the later file, or within one file the higher
  * strength (lib/evaluation/pairing.ts puts the other in the baseline's place).
  */
-export function decisions(session: Session): Decision[] {
+export function decisions(session: Session, rater: string): Decision[] {
   const j = countJudgments(session);
   const v = pairVerdicts(j);
+  const own = j.raters.indexOf(rater);
   const out: Decision[] = [];
   for (let i = 0; i < v.outcome.length; i++) {
+    if (v.rater[i] !== own) continue;
     const o = v.outcome[i];
     const pair = j.pairs[v.pair[i] as number] as BlindPair;
     if ((o !== LORA && o !== BASELINE) || isPlacebo(pair)) continue;

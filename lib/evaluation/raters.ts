@@ -156,14 +156,14 @@ export function pairByToken(s: Session, token: string): BlindPair | undefined {
 
 /**
  * Adaptive order (Setup option `adaptive`): after a judgment of rater `name`, moves the remaining pair that best
- * separates the current leaders to the rater's next position (lib/evaluation/adaptive.ts: leaders from every rater's
+ * separates the current leaders to the rater's next position (lib/evaluation/adaptive.ts: leaders from the rater's own
  * verdicts so far, the pick, and why repeats and placebos keep their places). Nothing is added or lost: the order
  * stays a permutation of the same pairs, and with fewer than two judged items it does not change.
  */
 export function adaptNext(draft: Session, name: string): void {
   const state = raterState(draft, name);
   if (!state || state.complete) return;
-  const from = adaptivePick(state.order, state.index, leaders(itemIntervals(decisions(draft))));
+  const from = adaptivePick(state.order, state.index, leaders(itemIntervals(decisions(draft, name))));
   if (from === null || from === state.index) return;
   const [pick] = state.order.splice(from, 1);
   state.order.splice(state.index, 0, pick as BlindPair);
