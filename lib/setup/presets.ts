@@ -60,13 +60,19 @@ export function estimateSeconds(
  * the calibration bench (bench/calibration.ts; README "What the report promises"): the report makes no claim from
  * fewer than 3 prompts, and with a true winner at 75% against the baseline it recommends a strength in about 3% of
  * 4-prompt sessions, 13% with 8 prompts of 2 seeds, 25% with 16 prompts of 1 seed, and about half with 8 prompts of 8
- * seeds.
+ * seeds. With several LoRA files, fewer than 8 prompts are unlikely to support any claim at all.
  */
-export function decisionNote(setup: Pick<Setup, 'prompt_pairs'>): string | null {
+export function decisionNote(setup: Pick<Setup, 'prompt_pairs'> & Partial<Pick<Setup, 'lora_files'>>): string | null {
   const k = setup.prompt_pairs.length;
+  const files = setup.lora_files?.length ?? 0;
   if (k === 0) return null;
   if (k < 3)
     return `A smoke test, not an answer: with ${k === 1 ? 'one prompt' : '2 prompts'} the report makes no claim (it needs at least 3).`;
+  if (k < 8 && files > 1) {
+    // The calibration bench's 3-file scenario (bench/calibration-files.ts): at 4 prompts no claim in 1000 sessions,
+    // even with two epochs at 85%, since every variant joins the family of tests.
+    return `With ${k} prompts and ${files} files the report will likely make no claim at all, even for a large effect: every variant widens the intervals of all. Use 8 prompts or more.`;
+  }
   if (k < 8) {
     return `With ${k} prompts only a large effect can be shown: the report needs the prompts to agree. More prompts, even with fewer seeds, help most.`;
   }

@@ -43,4 +43,11 @@ describe('decisionNote', () => {
     expect(decisionNote(prompts(4))).toMatch(/^With 4 prompts only a large effect can be shown/);
     expect(decisionNote(prompts(8))).toBeNull();
   });
+
+  it('says that several files need 8 prompts or more (the calibration bench: no claim at 4 prompts and 3 files)', () => {
+    const files = ['run-000004.safetensors', 'run-000008.safetensors', 'run-000012.safetensors'];
+    expect(decisionNote({ ...prompts(4), lora_files: files })).toMatch(/^With 4 prompts and 3 files the report will likely make no claim/);
+    expect(decisionNote({ ...prompts(2), lora_files: files })).toMatch(/^A smoke test/);
+    expect(decisionNote({ ...prompts(8), lora_files: files })).toBeNull();
+  });
 });
