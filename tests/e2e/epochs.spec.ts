@@ -76,6 +76,8 @@ test('several LoRA files: all epochs of a run from Setup to a report that ranks 
     clip: { x: 0, y: top.y + scrollY - 8, width: 1400, height: bottom.y + bottom.height - top.y + 16 },
   });
   await testInfo.attach('epochs', { path: SCREENSHOT, contentType: 'image/png' });
+  // One metric: its charts would repeat the pooled ones, so there are none per metric.
+  await expect(charts.getByTestId('variant-chart-metric')).toHaveCount(0);
 
   // Stored: the three files, each variant's images under its own name, pairs naming both files.
   const meta = await foldedSession(E2E_SESSIONS_DIR, id);

@@ -68,19 +68,21 @@ export function ReportView({ report, Chart, images, similarity }: ReportViewProp
               </div>
             ))}
           </div>
-          <details className="metric-charts">
-            <summary>The same charts for each metric ({report.metrics.join(', ')})</summary>
-            {report.metrics.map((m) => (
-              <div className="charts" key={m}>
-                {variantCharts(report, m).map((c) => (
-                  <div className="chart" key={c.title}>
-                    <h3>{c.title}</h3>
-                    <VariantChartSvg chart={c} testId="variant-chart-metric" />
-                  </div>
-                ))}
-              </div>
-            ))}
-          </details>
+          {report.metrics.length > 1 && (
+            <details className="metric-charts">
+              <summary>The same charts for each metric ({report.metrics.join(', ')})</summary>
+              {report.metrics.map((m) => (
+                <div className="charts" key={m}>
+                  {variantCharts(report, m).map((c) => (
+                    <div className="chart" key={c.title}>
+                      <h3>{c.title}</h3>
+                      <VariantChartSvg chart={c} testId="variant-chart-metric" />
+                    </div>
+                  ))}
+                </div>
+              ))}
+            </details>
+          )}
         </Section>
       ) : (
         <Section id="dose-response" title="Dose-response: the chance to beat the baseline by strength">
