@@ -7,6 +7,7 @@ import { messageOf } from '@/lib/api/errors';
 import { startRaterMutation } from '@/lib/client/evaluation-mutations';
 import { sessionPath } from '@/lib/client/routes';
 import { Judging } from './judging';
+import { raterProgressWords } from './rater-progress';
 import { RatersPanel } from './raters-panel';
 import { useOpenSession } from './session-context';
 
@@ -36,13 +37,9 @@ function OwnerJudging({ rater, onSwitch }: { rater: string; onSwitch: () => void
       rater={rater}
       onSwitch={onSwitch}
       finished={
-        session.step === 4 ? (
-          <button className="primary" onClick={() => router.push(sessionPath(id, 4))}>
-            See the report
-          </button>
-        ) : (
-          <span className="muted">The report opens once every rater has finished (or was removed).</span>
-        )
+        <button className="primary" onClick={() => router.push(sessionPath(id, 4))}>
+          {session.step === 4 ? 'See the report' : 'See the interim report'}
+        </button>
       }
     />
   );
@@ -91,8 +88,7 @@ function RaterPicker({ onStart }: { onStart: (name: string) => void }) {
             <button className="link" onClick={() => start(r.name)}>
               {r.name}
             </button>{' '}
-            {r.current_eval_index} of {r.total}
-            {r.evaluation_complete ? ' · done' : r.looked_at ? ' · ended (looked at results)' : ''}
+            {raterProgressWords(r)}
           </li>
         ))}
       </ul>

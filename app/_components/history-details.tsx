@@ -7,6 +7,7 @@ import { messageOf } from '@/lib/api/errors';
 import { sessionQuery } from '@/lib/client/queries';
 import { sessionLogPath } from '@/lib/client/routes';
 import type { ClientSession } from '@/lib/sessions/view';
+import { raterProgressWords } from './rater-progress';
 
 // The Details of one session in All sessions (history-view.tsx).
 
@@ -19,21 +20,17 @@ function seconds(from: string | null, to: string | null): string {
 }
 
 /**
- * The judgments of a session in the words the Evaluation tab uses: verdicts (one per metric of a judged pair) and
- * where each rater stands, "3 of 70 pairs" counted as that rater's screen counts them, "done" once finished.
+ * The judgments of a session in the words the Evaluation tab and the report use (lib/report/count-words.ts): the
+ * verdicts counted (`verdicts`, from the list's row, so Details and its column agree) and where each rater stands,
+ * "3 of 70 (64 pairs + 6 repeats)" counted as that rater's screen counts them, "done" once finished.
  */
-function judgmentWords(s: ClientSession): string {
-  const { judgments, raters } = s.step_3_evaluation;
-  const verdicts = `${judgments} verdict${judgments === 1 ? '' : 's'} (one per metric of each judged pair)`;
-  const who = raters.map(
-    (r) =>
-      `${r.name}: ${r.evaluation_complete ? `done, all ${r.total} pairs` : `${r.current_eval_index} of ${r.total} pairs`}${r.removed_at ? ' (removed)' : ''}`,
-  );
+function judgmentWords(s: ClientSession, verdicts: string): string {
+  const who = s.step_3_evaluation.raters.map((r) => `${r.name}: ${raterProgressWords(r)}`);
   return who.length ? `${verdicts} · ${who.join(' · ')}` : `${verdicts} · no rater has started`;
 }
 
-/** Everything about one session: Setup, counts, timings, notes. */
-export function Details({ id }: { id: string }) {
+/** Everything about one session: Setup, counts (`verdicts`: the verdicts counted, in words), timings, notes. */
+export function Details({ id, verdicts }: { id: string; verdicts: string }) {
   const { data: s, error } = useQuery(sessionQuery(id));
   if (!s) return <div className="details">{error ? messageOf(error) : 'Loading…'}</div>;
   const setup = s.step_1_setup;
@@ -56,7 +53,7 @@ export function Details({ id }: { id: string }) {
       'Images',
       `${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed, of ${results.length}`,
     ],
-    ['Judgments', judgmentWords(s)],
+    ['Judgments', judgmentWords(s, verdicts)],
     ['Created', new Date(s.timestamp * 1000).toLocaleString()],
     ['Generation', `${when(s.started_at)} → ${when(s.completed_at)} (${seconds(s.started_at, s.completed_at)})`],
     ['Status', `${s.status}${s.error_message ? `: ${s.error_message}` : ''}`],

@@ -11,6 +11,7 @@ import { sessionLabel } from '@/lib/client/labels';
 import { emptySessionsQuery, sessionsQuery, trashQuery } from '@/lib/client/queries';
 import { comparePath, sessionPath } from '@/lib/client/routes';
 import { cleanUpMutation, deleteSessionMutation } from '@/lib/client/session-mutations';
+import { verdictWords } from '@/lib/report/count-words';
 import { SessionStatusSchema, STEP_NAMES, type SessionSummary, type Step } from '@/lib/sessions/schema';
 import { Details } from './history-details';
 import { useSessionActions } from './use-session-actions';
@@ -164,7 +165,7 @@ export function HistoryView() {
             <th scope="col">Status</th>
             <th scope="col">Step</th>
             <th scope="col">Images</th>
-            <th scope="col">Judgments</th>
+            <th scope="col">Verdicts counted</th>
             <th scope="col">Notes</th>
             <th scope="col">Actions</th>
           </tr>
@@ -302,7 +303,7 @@ function HistoryRow(props: {
         <td>
           {s.images_done}/{s.images_total}
         </td>
-        <td>{s.judgments}</td>
+        <td>{s.verdicts_counted}</td>
         <td className="muted">{s.notes}</td>
         <td>
           <div className="actions-cell">
@@ -328,7 +329,7 @@ function HistoryRow(props: {
       {props.open && (
         <tr>
           <td colSpan={10}>
-            <Details id={s.session_id} />
+            <Details id={s.session_id} verdicts={verdictWords(s.verdicts_counted, s.judgments)} />
           </td>
         </tr>
       )}

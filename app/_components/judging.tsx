@@ -85,6 +85,23 @@ export function Judging({
     );
   }
 
+  if (view.paused) {
+    return (
+      <div className="evaluation done">
+        <p data-testid="evaluation-status">
+          Paused after {view.judged} of {view.total} pairs.
+        </p>
+        <p className="muted">
+          The owner of this session paused this rating; the judgments made are kept, and it goes on from here once resumed.
+        </p>
+        <div className="actions">
+          <button onClick={() => void refetch()}>Check again</button>
+          {onSwitch && <button onClick={onSwitch}>Another rater</button>}
+        </div>
+      </div>
+    );
+  }
+
   if (view.complete || !view.pair) {
     return (
       <div className="evaluation done">

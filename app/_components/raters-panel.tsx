@@ -5,25 +5,27 @@ import { useState } from 'react';
 import { messageOf } from '@/lib/api/errors';
 import { changeRaterMutation } from '@/lib/client/evaluation-mutations';
 import { sessionQuery } from '@/lib/client/queries';
-import type { ClientSession } from '@/lib/sessions/view';
+import type { RaterChange } from '@/lib/evaluation/rater-admin';
+import { raterProgressWords, type RaterRow } from './rater-progress';
+import { RemoveRater } from './remove-rater';
 import { useOpenSession } from './session-context';
 
-type RaterRow = ClientSession['step_3_evaluation']['raters'][number];
-
-function status(r: RaterRow): string {
-  if (r.removed_at) return `removed after ${r.current_eval_index} of ${r.total}`;
-  if (r.evaluation_complete) return `done (${r.total} pairs)`;
-  if (r.looked_at) return `ended after ${r.current_eval_index} of ${r.total} (looked at results)`;
-  return r.current_eval_index === 0 ? 'not started' : `${r.current_eval_index} of ${r.total}`;
+/** What a change to a rater did, for the status line a screen reader announces. */
+function changedWords({ name, action, drop }: RaterChange): string {
+  if (action === 'remove') return `${name} removed, their judgments ${drop ? 'dropped' : 'kept'}.`;
+  if (action === 'pause') return `${name} paused.`;
+  if (action === 'resume') return `${name} resumed.`;
+  return action === 'revoke' ? `The rater link of ${name} was revoked.` : `A rater link for ${name} is ready.`;
 }
 
 /** The full URL of a rater link path, as the rater's browser will open it. */
 const fullUrl = (path: string) => (typeof window === 'undefined' ? path : `${window.location.origin}${path}`);
 
 /**
- * The owner's raters: invite someone by name (a rater link of their own, copied with one click, also usable on this
- * screen), a new link for a rater (the old one stops working), revoke a link, remove a rater. A rater link reaches
- * only that rater's blind screens, never the session, the images or the report.
+ * The owner's raters and where each stands: invite someone by name (a rater link of their own, copied with one
+ * click, also usable on this screen), a new link for a rater (the old one stops working), revoke a link, pause and
+ * resume a rater, remove one with their judgments kept or dropped (remove-rater.tsx). A rater link reaches only that
+ * rater's blind screens, never the session, the images or the report.
  */
 export function RatersPanel() {
   const session = useOpenSession();
@@ -35,7 +37,7 @@ export function RatersPanel() {
   // Raters judge elsewhere: their progress is fetched every few seconds while one of them is still at it.
   const waiting = raters.some((r) => r.invited && !r.evaluation_complete && !r.removed_at);
   useQuery({ ...sessionQuery(id), refetchInterval: waiting ? 3000 : false });
-  const act = (rater: string, action: 'link' | 'revoke' | 'remove') => change.mutate({ id, name: rater, action });
+  const act = (rater: string, action: RaterChange['action'], drop?: boolean) => change.mutate({ id, name: rater, action, drop });
   const copy = async (r: RaterRow) => {
     if (!r.link) return;
     await navigator.clipboard?.writeText(fullUrl(r.link)).catch(() => undefined);
@@ -66,6 +68,9 @@ export function RatersPanel() {
         </button>
       </form>
       {change.error && <div className="field-error">{messageOf(change.error)}</div>}
+      <p className="sr-only" role="status">
+        {change.isSuccess && change.variables ? changedWords(change.variables) : ''}
+      </p>
       {raters.length > 0 && (
         <table className="stats raters-table" data-testid="raters-table">
           <thead>
@@ -83,7 +88,7 @@ export function RatersPanel() {
                   {r.name}
                   {!r.invited && <span className="muted"> (this screen)</span>}
                 </th>
-                <td>{status(r)}</td>
+                <td>{raterProgressWords(r)}</td>
                 <td>
                   {r.link ? (
                     <span className="link-cell">
@@ -108,16 +113,17 @@ export function RatersPanel() {
                           Revoke
                         </button>
                       )}
-                      {!r.evaluation_complete && (
+                      {!r.evaluation_complete && !r.looked_at && (
                         <button
-                          onClick={() =>
-                            window.confirm(`Remove ${r.name}? Their link stops working; their judgments so far are kept.`) &&
-                            act(r.name, 'remove')
-                          }
+                          onClick={() => act(r.name, r.paused_at ? 'resume' : 'pause')}
                           disabled={change.isPending}
+                          aria-label={`${r.paused_at ? 'Resume' : 'Pause'} ${r.name}`}
                         >
-                          Remove
+                          {r.paused_at ? 'Resume' : 'Pause'}
                         </button>
+                      )}
+                      {!r.evaluation_complete && (
+                        <RemoveRater name={r.name} busy={change.isPending} onRemove={(drop) => act(r.name, 'remove', drop)} />
                       )}
                     </>
                   )}

@@ -1,5 +1,6 @@
 'use client';
 
+import { reportCountWords } from '@/lib/report/count-words';
 import type { ClientReport, Similarity } from '@/lib/report/schema';
 import { ReportView } from '@/lib/report/view/report-view';
 import type { RevealImages } from '@/lib/report/view/reveal-gallery';
@@ -40,7 +41,8 @@ function ExportLinks({ sessionId }: { sessionId: string }) {
 }
 
 /**
- * What the Report tab shows for a loaded report: the export downloads once evaluation is complete, then the shared
+ * What the Report tab shows for a loaded report: the export downloads once evaluation is complete, the count line
+ * (lib/report/count-words.ts, as All sessions and the HTML export word it), then the shared
  * report (lib/report/view/report-view.tsx, the same components as the HTML export) with recharts charts and the
  * session's images. Plain data in, no fetching (`similarity` undefined while it is being measured, null when it could not be).
  */
@@ -55,7 +57,14 @@ export function ReportTabView({
 }) {
   return (
     <>
-      {report.complete && <ExportLinks sessionId={sessionId} />}
+      {report.complete ? (
+        <ExportLinks sessionId={sessionId} />
+      ) : (
+        <p className="muted">The downloads (CSV, JSON, HTML, sidecar) are offered once evaluation is complete.</p>
+      )}
+      <p className="muted" data-testid="report-counts">
+        {reportCountWords(report, report.raters.length)}
+      </p>
       <ReportView report={report} Chart={DoseResponseChart} images={revealImages(sessionId, report)} similarity={similarity} />
     </>
   );

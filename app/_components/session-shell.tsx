@@ -9,7 +9,7 @@ import { messageOf } from '@/lib/api/errors';
 import { apiErrorCode } from '@/lib/client/api';
 import { takeHeadingFocus } from '@/lib/client/focus-request';
 import { sessionQuery } from '@/lib/client/queries';
-import { SESSIONS_PATH, stepOfSlug } from '@/lib/client/routes';
+import { reachableStep, SESSIONS_PATH, stepOfSlug } from '@/lib/client/routes';
 import { migrateMutation } from '@/lib/client/session-mutations';
 import { STEP_NAMES } from '@/lib/sessions/schema';
 import { MainArea } from './main-area';
@@ -82,7 +82,7 @@ export function SessionShell({ id, children }: { id: string; children: ReactNode
         {step === null ? '' : `${STEP_NAMES[step]} · `}session {id}
         {session.data.step_1_setup.lora_filename && <span className="muted"> · {lorasInWords(loraFiles(session.data.step_1_setup))}</span>}
       </h1>
-      <SessionTabs id={id} reached={session.data.step} current={step} />
+      <SessionTabs id={id} reached={reachableStep(session.data.step)} current={step} />
       <SessionIdContext.Provider value={id}>
         {step === null ? (
           children

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, type ComponentType } from 'react';
 import { sessionQuery } from '@/lib/client/queries';
-import { allowedStep, sessionPath } from '@/lib/client/routes';
+import { allowedStep, reachableStep, sessionPath } from '@/lib/client/routes';
 import type { Step } from '@/lib/sessions/schema';
 import { EvaluationTab } from './evaluation-tab';
 import { GenerationTab } from './generation-tab';
@@ -15,8 +15,8 @@ import { SetupTab } from './setup-tab';
 const TABS = { 1: SetupTab, 2: GenerationTab, 3: EvaluationTab, 4: ReportTab } satisfies Record<Step, ComponentType>;
 
 /**
- * The tab of `step` for the open session. A step the session has not reached (decided on a settled answer, not on a
- * copy being refetched) gives way to the session's current step, replacing the URL so back does not return to it.
+ * The tab of `step` for the open session. A step the session cannot reach yet (decided on a settled answer, not on a
+ * copy being refetched; the Report is reachable, interim, during evaluation) gives way to the session's current step, replacing the URL so back does not return to it.
  */
 export function SessionStep({ step }: { step: Step }) {
   const id = useSessionId();
@@ -27,7 +27,7 @@ export function SessionStep({ step }: { step: Step }) {
     if (target !== step) router.replace(sessionPath(id, target));
   }, [router, id, step, target]);
 
-  if (!session || step > session.step) return <p className="muted">Opening the session…</p>;
+  if (!session || step > reachableStep(session.step)) return <p className="muted">Opening the session…</p>;
   const Tab = TABS[step];
   return <Tab />;
 }

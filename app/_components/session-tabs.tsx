@@ -11,9 +11,9 @@ export const TAB_PANEL_ID = 'step-panel';
 
 /**
  * The four steps of session `id` as tabs, in the WAI-ARIA tabs pattern with manual activation: one Tab stop (the
- * selected tab), ←/→/Home/End move focus between the tabs the session has reached, Enter or a click opens one. Each
- * reached step is a link to its URL, so back and forward move between tabs; the others are disabled. `current`: the
- * step the URL shows, or null.
+ * selected tab), ←/→/Home/End move focus between the tabs the session can reach (`reached`: see reachableStep),
+ * Enter or a click opens one. Each reachable step is a link to its URL, so back and forward move between tabs; the
+ * others are disabled. `current`: the step the URL shows, or null.
  */
 export function SessionTabs({ id, reached, current }: { id: string; reached: Step; current: Step | null }) {
   const list = useRef<HTMLDivElement>(null);

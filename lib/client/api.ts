@@ -2,6 +2,7 @@ import type { KohyaSummary } from '@/lib/comfy/lora-metadata';
 import type { ComfyStatus } from '@/lib/comfy/status';
 import { redactServerUrl } from '@/lib/comfy/server-url';
 import type { EvaluationView, Choice } from '@/lib/evaluation/blind';
+import type { RaterChange } from '@/lib/evaluation/rater-admin';
 import type { GeneratedPrompt, GenerateRequest, MetricsRequest, PromptSource } from '@/lib/prompts/schema';
 import { ComparisonSchema, type Comparison } from '@/lib/report/compare';
 import type { SessionLog } from '@/lib/log/schema';
@@ -96,8 +97,7 @@ export const api = {
       method: 'DELETE',
     }),
   evaluation: (id: string, rater: string) => call<EvaluationView>(`/api/sessions/${id}/evaluation?rater=${encodeURIComponent(rater)}`),
-  changeRater: (id: string, name: string, action: 'link' | 'revoke' | 'remove') =>
-    call<{ session: ClientSession }>(`/api/sessions/${id}/raters`, json('PATCH', { name, action })),
+  changeRater: (id: string, change: RaterChange) => call<{ session: ClientSession }>(`/api/sessions/${id}/raters`, json('PATCH', change)),
   looked: (id: string) => call<{ session: ClientSession }>(`/api/sessions/${id}/looked`, json('POST')),
   /** A rater link's own routes (`/api/rate/:link/…`): the only ones a rater's browser may call. */
   rate: {

@@ -1,5 +1,6 @@
 import { mutationOptions, type QueryClient } from '@tanstack/react-query';
 import type { Choice } from '@/lib/evaluation/blind';
+import type { RaterChange } from '@/lib/evaluation/rater-admin';
 import { api } from './api';
 import { evaluationKey, queryKeys, type EvaluationSource } from './queries';
 
@@ -64,11 +65,10 @@ export const undoMutation = () =>
     },
   });
 
-/** The owner changes a rater (invite or new link, revoke, remove); the answer is the session. */
+/** The owner changes a rater (invite or new link, revoke, pause or resume, remove); the answer is the session. */
 export const changeRaterMutation = () =>
   mutationOptions({
-    mutationFn: ({ id, name, action }: { id: string; name: string; action: 'link' | 'revoke' | 'remove' }) =>
-      api.changeRater(id, name, action),
+    mutationFn: ({ id, ...change }: { id: string } & RaterChange) => api.changeRater(id, change),
     onSuccess: ({ session }, { id }, _context, { client }) => {
       client.setQueryData(queryKeys.session(id), session);
       void client.invalidateQueries({ queryKey: queryKeys.reports(id) });

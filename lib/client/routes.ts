@@ -28,9 +28,20 @@ export function sessionLogExport(id: string, format: 'jsonl' | 'text'): string {
   return `/api/sessions/${encodeURIComponent(id)}/log/${format}`;
 }
 
-/** The step to show when step `requested` is asked of a session at step `reached`: a step not reached yet gives way to the current one. */
-export function allowedStep(requested: Step, reached: Step): Step {
-  return requested <= reached ? requested : reached;
+/**
+ * The furthest tab the owner may open of a session at step `current`: the step itself, and once evaluation has begun
+ * the Report too, interim until every rater has finished (a rater who never finishes does not lock it).
+ */
+export function reachableStep(current: Step): Step {
+  return current === 3 ? 4 : current;
+}
+
+/**
+ * The step to show when step `requested` is asked of a session at step `current`: a step it cannot reach yet
+ * (reachableStep) gives way to the current one.
+ */
+export function allowedStep(requested: Step, current: Step): Step {
+  return requested <= reachableStep(current) ? requested : current;
 }
 
 /** The comparison page of sessions `ids`, in display order. */

@@ -47,6 +47,8 @@ export const EvaluationViewSchema = z.object({
   next: BlindImagesSchema.nullable(),
   /** Why this rater judges no more before the end: removed by the owner, or they looked at results (null: they may go on). */
   ended: z.enum(['removed', 'looked']).nullable(),
+  /** The owner paused this rater: no pair is served until they resume it (their place and judgments stay). */
+  paused: z.boolean(),
 });
 export type EvaluationView = z.infer<typeof EvaluationViewSchema>;
 
@@ -64,10 +66,11 @@ function requireRater(session: Session, rater: string): RaterState {
   return state;
 }
 
-/** The state of a rater who may still judge; ApiError conflict once they were removed or looked at results. */
+/** The state of a rater who may judge now; ApiError conflict while paused, and once they were removed or looked at results. */
 function requireJudging(session: Session, rater: string): RaterState {
   const state = requireRater(session, rater);
   if (state.ended === 'removed') throw new ApiError('conflict', `${rater} was removed from this session`);
+  if (state.paused) throw new ApiError('conflict', `the owner paused ${rater}'s rating; it goes on once they resume it`);
   if (state.ended === 'looked') {
     throw new ApiError(
       'conflict',
@@ -98,7 +101,7 @@ export function evaluationView(
   const pairs = state.order;
   const index = Math.min(state.index, pairs.length);
   const current = pairs[index];
-  const open = !state.complete && state.ended === null;
+  const open = !state.complete && state.ended === null && !state.paused;
   const answered: Record<string, Choice> = {};
   for (const score of session.step_3_evaluation.scores) {
     if (!current || score.rater !== rater || score.pair_id !== current.pair_id) continue;
@@ -119,6 +122,7 @@ export function evaluationView(
     pair: open ? images(imageBase, current) : null,
     next: open ? images(imageBase, pairs[index + 1]) : null,
     ended: state.ended,
+    paused: state.paused,
   });
 }
 
@@ -133,7 +137,8 @@ function winnerOf(choice: Choice, left: Role): Winner {
  * into `draft` (a session being updated): one score per metric, left/right translated to baseline/lora with the
  * stored sides, replacing any earlier verdicts of the same rater on that pair. Only the rater's current pair can be
  * judged, so a repeated POST cannot double a judgment. Throws ApiError conflict (wrong index, rater done), not_found
- * (rater not started) or bad_request (a metric missing or unknown); conflict too once the rater was removed or looked.
+ * (rater not started) or bad_request (a metric missing or unknown); conflict too while the rater is paused, and once
+ * they were removed or looked.
  */
 export function applyJudgment(draft: Session, input: JudgmentInput, at: string): void {
   const rater = input.rater ?? DEFAULT_RATER;

@@ -1,9 +1,22 @@
+import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
-import { DEFAULT_RATER, type Rater, type Session } from '@/lib/sessions/schema';
+import { DEFAULT_RATER, RaterNameSchema, type Rater, type Session } from '@/lib/sessions/schema';
 import { evaluationComplete, pendingOwnerRaters } from './raters';
 
-// The owner's changes to raters (lib/sessions/events.ts applies them): a rater link made or revoked, a rater
-// removed, and the owner looking at labelled images or results. Each checks before it changes anything.
+// The owner's changes to raters (lib/sessions/events.ts applies them): a rater link made or revoked, a rater paused,
+// resumed or removed (judgments kept or dropped), and the owner looking at labelled images or results. Each checks
+// before it changes anything.
+
+/**
+ * A change the owner makes to rater `name` (PATCH /api/sessions/:id/raters): a link made or revoked, a pause or
+ * resume, a removal; `drop` (removal only) drops their judgments too.
+ */
+export const RaterChangeSchema = z.object({
+  name: RaterNameSchema,
+  action: z.enum(['link', 'revoke', 'pause', 'resume', 'remove']),
+  drop: z.boolean().optional(),
+});
+export type RaterChange = z.infer<typeof RaterChangeSchema>;
 
 function stored(s: Session, name: string): Rater {
   if (name === DEFAULT_RATER) throw new ApiError('bad_request', 'the default rater rates from the owner’s screens only');
@@ -29,13 +42,30 @@ export function applyLinkRevoked(s: Session, name: string): void {
 }
 
 /**
- * Removes rater `name` at `at`: their link stops working, they judge no more, their judgments so far are kept, and
- * the reveal of their pairs may be shown.
+ * Pauses rater `name` at `at` (`paused`), or resumes them: while paused they judge nothing and their screen says so;
+ * their link, place and judgments stay, and evaluation waits for them (the report is interim meanwhile). Throws
+ * ApiError conflict for a removed rater, or a pause of one who has judged every pair.
  */
-export function applyRaterRemoved(s: Session, name: string, at: string): void {
+export function applyRaterPaused(s: Session, name: string, paused: boolean, at: string): void {
+  const rater = active(s, name);
+  if (paused && rater.evaluation_complete) throw new ApiError('conflict', `${name} has judged every pair already`);
+  rater.paused_at = paused ? (rater.paused_at ?? at) : null;
+}
+
+/**
+ * Removes rater `name` at `at`: their link stops working, they judge no more, and the reveal of their pairs may be
+ * shown. Their judgments so far are kept, or with `drop` taken out of the session's scores (the event log still
+ * holds them), so no figure counts them.
+ */
+export function applyRaterRemoved(s: Session, name: string, at: string, drop = false): void {
   const rater = active(s, name);
   rater.removed_at = at;
   rater.link = null;
+  rater.paused_at = null;
+  if (drop) {
+    rater.judgments_dropped = true;
+    s.step_3_evaluation.scores = s.step_3_evaluation.scores.filter((x) => x.rater !== name);
+  }
   s.step_3_evaluation.evaluation_complete = evaluationComplete(s);
 }
 

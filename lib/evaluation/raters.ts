@@ -15,6 +15,8 @@ export interface RaterState {
   index: number;
   complete: boolean;
   ended: 'removed' | 'looked' | null;
+  /** Paused by the owner: judges nothing until resumed (not ended: evaluation waits for them). */
+  paused: boolean;
   /** Joined by a rater link. */
   invited: boolean;
   /** The earliest pair an undo may go back to (see undoLastJudgment). */
@@ -34,6 +36,7 @@ export function raterState(s: Session, name: string): RaterState | null {
       index: ev.current_eval_index,
       complete: ev.current_eval_index >= s.step_2_generation.shuffled_results.length,
       ended: ev.default_looked_at ? 'looked' : null,
+      paused: false,
       invited: false,
       undoFloor: ev.default_undo_floor,
     };
@@ -47,6 +50,7 @@ export function raterState(s: Session, name: string): RaterState | null {
     index: r.current_eval_index,
     complete: r.evaluation_complete,
     ended,
+    paused: r.paused_at !== null,
     invited: r.invited,
     undoFloor: r.undo_floor,
   };
@@ -102,6 +106,8 @@ export function raterAddedEvent(
       link: opts.invite ? random.link() : null,
       looked_at: null,
       removed_at: null,
+      judgments_dropped: false,
+      paused_at: null,
       undo_floor: 0,
     },
   };

@@ -220,8 +220,13 @@ function words(ctx: Context, ev: SessionEvent): Words {
       return { group: 'evaluation', text: `new rater link for ${ev.rater} (an earlier one stops working)` };
     case 'link_revoked':
       return { group: 'evaluation', text: `rater link of ${ev.rater} revoked` };
+    case 'rater_paused':
+      return { group: 'evaluation', text: `rater ${ev.rater} ${ev.paused ? 'paused' : 'resumed'}` };
     case 'rater_removed':
-      return { group: 'evaluation', text: `rater ${ev.rater} removed, ${plural(ctx.judgments.get(ev.rater) ?? 0, 'judgment')} kept` };
+      return {
+        group: 'evaluation',
+        text: `rater ${ev.rater} removed, ${plural(ctx.judgments.get(ev.rater) ?? 0, 'judgment')} ${ev.drop ? 'dropped' : 'kept'}`,
+      };
     case 'looked':
       return { group: 'evaluation', text: 'the owner opened labelled images or results: blind rating on the owner’s screens ends here' };
     case 'judge':

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { applyJudgment, JudgmentInputSchema, undoLastJudgment } from '@/lib/evaluation/blind';
-import { applyLinkCreated, applyLinkRevoked, applyLooked, applyRaterRemoved } from '@/lib/evaluation/rater-admin';
+import { applyLinkCreated, applyLinkRevoked, applyLooked, applyRaterPaused, applyRaterRemoved } from '@/lib/evaluation/rater-admin';
 import { applyGenerationFinished, applyGenerationStarted, applyMarkedInterrupted } from '@/lib/generation/events';
 import {
   BlindPairSchema,
@@ -62,10 +62,12 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('marked_interrupted') }),
   /** A rater and their order (and, invited, their link token). */
   z.object({ kind: z.literal('rater_added'), rater: RaterSchema }),
-  /** A new link for a rater (the earlier one stops working), revoked, or the rater removed. */
+  /** A new link for a rater (the earlier one stops working), revoked, the rater paused or resumed, or removed. */
   z.object({ kind: z.literal('link_created'), rater: RaterNameSchema, token: LinkTokenSchema }),
   z.object({ kind: z.literal('link_revoked'), rater: RaterNameSchema }),
-  z.object({ kind: z.literal('rater_removed'), rater: RaterNameSchema }),
+  z.object({ kind: z.literal('rater_paused'), rater: RaterNameSchema, paused: z.boolean() }),
+  /** `drop`: their judgments are taken out of the session too (absent in logs from before the choice: kept). */
+  z.object({ kind: z.literal('rater_removed'), rater: RaterNameSchema, drop: z.boolean().optional() }),
   /** The owner opened labelled images or results: blind ratings on the owner's screens end (lib/evaluation/rater-admin.ts). */
   z.object({ kind: z.literal('looked') }),
   z.object({ kind: z.literal('judge'), input: JudgmentInputSchema, at: z.string() }),
@@ -124,8 +126,11 @@ export function applyEvent(s: Session, ev: SessionEvent, at: string): void {
     case 'link_revoked':
       applyLinkRevoked(s, ev.rater);
       return;
+    case 'rater_paused':
+      applyRaterPaused(s, ev.rater, ev.paused, at);
+      return;
     case 'rater_removed':
-      applyRaterRemoved(s, ev.rater, at);
+      applyRaterRemoved(s, ev.rater, at, ev.drop);
       return;
     case 'looked':
       applyLooked(s, at);

@@ -270,8 +270,12 @@ export const RaterSchema = z.object({
    * ended then, and their judgments are flagged as made before they looked.
    */
   looked_at: z.string().nullable().default(null),
-  /** When the owner removed this rater: their link stops working and their judgments so far are kept. */
+  /** When the owner removed this rater: their link stops working, and their judgments so far are kept unless dropped. */
   removed_at: z.string().nullable().default(null),
+  /** Removed with their judgments dropped (by the owner's choice): none of their scores remain. */
+  judgments_dropped: z.boolean().default(false),
+  /** While the owner has paused this rater: they judge nothing until resumed; their link and judgments stay. */
+  paused_at: z.string().nullable().default(null),
   /** The pair an undo last went back to: undo never goes further back than this (one step at a time, see undoLastJudgment). */
   undo_floor: z.number().int().min(0).default(0),
 });
@@ -378,7 +382,10 @@ export const SessionSummarySchema = z.discriminatedUnion('damaged', [
     notes: z.string(),
     images_done: z.number().int(),
     images_total: z.number().int(),
+    /** Every stored score (verdict) of the session, counted or not. */
     judgments: z.number().int(),
+    /** The verdicts the report counts (lib/report/count-words.ts says what that is). */
+    verdicts_counted: z.number().int(),
     pairs_total: z.number().int(),
     /** File name of the first finished image, for the list's thumbnail; null before any. */
     thumbnail: z.string().nullable(),
@@ -398,26 +405,3 @@ export const SessionSummarySchema = z.discriminatedUnion('damaged', [
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 /** A summary row of a readable session. */
 export type SessionRow = Extract<SessionSummary, { damaged: false }>;
-
-/** The summary row of a loaded session. */
-export function summarize(s: Session): SessionRow {
-  const results = s.step_2_generation.results;
-  const done = results.filter((r) => r.status === 'done');
-  return {
-    damaged: false,
-    session_id: s.session_id,
-    timestamp: s.timestamp,
-    lora_filename: s.step_1_setup.lora_filename,
-    lora_files: s.step_1_setup.lora_files,
-    status: s.status,
-    step: currentStep(s),
-    revision: s.revision,
-    notes: s.notes,
-    images_done: done.length,
-    images_total: results.length,
-    judgments: s.step_3_evaluation.scores.length,
-    pairs_total: s.step_2_generation.shuffled_results.length,
-    thumbnail: done[0]?.filename ?? null,
-    legacy: false,
-  };
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pendingOwnerRaters, startedRaters } from '@/lib/evaluation/raters';
-import { currentStep, DEFAULT_RATER, SessionSchema, type Session } from './schema';
+import { currentStep, DEFAULT_RATER, SessionSchema, type BlindPair, type Session } from './schema';
 
 /**
  * A session as the browser may see it: everything but the blind pairings (`shuffled_results` and the raters' orders,
@@ -23,11 +23,15 @@ export const ClientSessionSchema = SessionSchema.omit({ step_2_generation: true,
         name: z.string(),
         current_eval_index: z.number().int(),
         evaluation_complete: z.boolean(),
+        /** Screens in the rater's order: their pairs plus `repeats`, the repeated control pairs (sides swapped). */
         total: z.number().int(),
+        repeats: z.number().int(),
         invited: z.boolean(),
         link: z.string().nullable(),
         looked_at: z.string().nullable(),
         removed_at: z.string().nullable(),
+        judgments_dropped: z.boolean(),
+        paused_at: z.string().nullable(),
       }),
     ),
     /** Raters still rating blind on the owner's screens: labelled images and results end their blind rating. */
@@ -45,6 +49,8 @@ export function raterLinkPath(sessionId: string, token: string): string {
 
 /** The answer of the routes that return one session: `{session}`. */
 export const SessionAnswerSchema = z.object({ session: ClientSessionSchema });
+
+const repeatsOf = (order: BlindPair[]): number => order.filter((p) => p.repeat).length;
 
 /** Strips the blind pairing and raw scores from a session (see ClientSession). */
 export function toClientSession(s: Session): ClientSession {
@@ -65,20 +71,26 @@ export function toClientSession(s: Session): ClientSession {
             current_eval_index: r.index,
             evaluation_complete: r.complete,
             total: r.order.length,
+            repeats: repeatsOf(r.order),
             invited: false,
             link: null,
             looked_at: ev.default_looked_at,
             removed_at: null,
+            judgments_dropped: false,
+            paused_at: null,
           })),
         ...raters.map((r) => ({
           name: r.name,
           current_eval_index: r.current_eval_index,
           evaluation_complete: r.evaluation_complete,
           total: r.order.length,
+          repeats: repeatsOf(r.order),
           invited: r.invited,
           link: r.link === null ? null : raterLinkPath(s.session_id, r.link),
           looked_at: r.looked_at,
           removed_at: r.removed_at,
+          judgments_dropped: r.judgments_dropped,
+          paused_at: r.paused_at,
         })),
       ],
       blind_pending: pendingOwnerRaters(s).map((r) => r.name),

@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { checkScreen, NOTES_DIR, readmeShot, sidewaysOverflow } from './pages/axe';
 import { EvaluationTab } from './pages/evaluation-tab';
 import { GenerationTab } from './pages/generation-tab';
+import { generatedSession, QUICK } from './pages/quick-session';
 import { SetupTab } from './pages/setup-tab';
 import { Sidebar } from './pages/sidebar';
 
@@ -9,26 +10,6 @@ import { Sidebar } from './pages/sidebar';
 // of the issue walked as a user would, each leaving a screenshot in NOTES_DIR.
 
 const PAIRS = 4; // 1 prompt × 2 seeds × strengths 0 and 1, balanced: a cycle of 2 and the placebo per seed
-const QUICK = {
-  checkpoint: 'v1-5-pruned-emaonly.safetensors',
-  lora: 'my_lora.safetensors',
-  strengths: '0, 1',
-  seeds: '101, 202',
-  metrics: 'Quality, Style',
-  prompts: ['an old stone bridge over a river'],
-};
-
-/** A session of QUICK, generated: returns its id with the Generation tab open and complete. */
-async function generated(page: Page): Promise<string> {
-  const sidebar = new Sidebar(page);
-  const setup = new SetupTab(page);
-  const id = await sidebar.newSession();
-  await setup.waitForComfy();
-  await setup.fill(QUICK);
-  await setup.startGeneration();
-  await new GenerationTab(page).waitUntilComplete(6);
-  return id;
-}
 
 test('every tab and state has no serious or critical axe violation; keys act only on the rating panel', async ({
   page,
@@ -167,7 +148,7 @@ test('every tab and state has no serious or critical axe violation; keys act onl
 test('an 800-px window: the sidebar folds away, and grid, Setup and report do not scroll sideways', async ({ page }) => {
   const sidebar = new Sidebar(page);
   await page.goto('/');
-  const id = await generated(page);
+  const id = await generatedSession(page);
   await page.goto(`/sessions/${id}/evaluation`);
   const evaluation = new EvaluationTab(page);
   await evaluation.startAs('dora');
@@ -232,7 +213,7 @@ test('overall mode: one decision per pair, a report of that one metric; two sess
   const sidebar = new Sidebar(page);
   const setup = new SetupTab(page);
   await page.goto('/');
-  const first = await generated(page);
+  const first = await generatedSession(page);
   const id = await sidebar.newSession();
   await setup.waitForComfy();
   await setup.fill(QUICK);
@@ -260,4 +241,48 @@ test('overall mode: one decision per pair, a report of that one metric; two sess
   await page.goto(`/compare?ids=${first},${id}`);
   await expect(page.getByTestId('compare-chart').first()).toBeVisible();
   await checkScreen(page, '43-compare');
+});
+
+// 200% zoom (WCAG 1.4.4, 1.4.10): a 1280 × 1000 window zoomed to 200% lays the page out in 640 × 500 CSS px, drawn
+// with two device pixels per CSS px. A context of that viewport and deviceScaleFactor 2 is that zoom as the browser
+// applies it (media queries and the layout viewport see 640 px), where CSS `zoom` on the root would keep the
+// 1280-px layout and only scale it, so breakpoints and wrapping would not be tested.
+test('at 200% zoom every verdict button of the pair screen is fully shown and works, without sideways scrolling', async ({
+  page,
+  browser,
+}, testInfo) => {
+  await page.goto('/');
+  const id = await generatedSession(page);
+  const zoomed = await browser.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    viewport: { width: 640, height: 500 },
+    deviceScaleFactor: 2,
+  });
+  const owner = await zoomed.newPage();
+  await owner.goto(`/sessions/${id}/evaluation`);
+  const evaluation = new EvaluationTab(owner);
+  await evaluation.startAs('zoe');
+  await expect(evaluation.status()).toHaveText(`Pair 1 of ${PAIRS}`);
+  expect(await sidewaysOverflow(owner)).toBe(0);
+
+  const verdicts = owner.getByRole('group', { name: 'Verdicts' }).getByRole('button');
+  await expect(verdicts).toHaveCount(2 * 5);
+  for (const button of await verdicts.all()) {
+    await button.scrollIntoViewIfNeeded();
+    await expect(button).toBeInViewport({ ratio: 1 });
+    // Nothing covers or clips it: the point at its centre is the button itself.
+    const hit = await button.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    });
+    expect(hit, (await button.textContent()) ?? '').toBe(true);
+  }
+  await owner.getByRole('button', { name: 'Quality: Left better 1' }).click();
+  await owner.getByRole('button', { name: 'Style: Tie 2' }).click();
+  await expect(owner.getByRole('button', { name: 'Style: Tie 2' })).toHaveAttribute('aria-pressed', 'true');
+  await owner.getByRole('button', { name: 'Quality: Left better 1' }).scrollIntoViewIfNeeded();
+  await checkScreen(owner, '14-pair-screen-200pct', { fullPage: false });
+  await owner.getByRole('button', { name: 'Submit (Enter)' }).click();
+  await expect(evaluation.status()).toHaveText(`Pair 2 of ${PAIRS}`);
+  await zoomed.close();
 });

@@ -27,7 +27,7 @@ export function RatersSection({ report }: { report: ClientReport }) {
           <thead>
             <tr>
               <th scope="col">Rater</th>
-              <th scope="col">Judgments</th>
+              <th scope="col">Verdicts stored</th>
               {report.pooled.map((c) => (
                 <th scope="col" key={`${c.lora_index ?? 0}:${c.strength_index}`}>
                   Win rate at {c.lora_index === undefined ? '' : `${report.file_labels?.[c.lora_index] ?? ''} · `}

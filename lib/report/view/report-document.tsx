@@ -1,4 +1,5 @@
 import type { Setup } from '@/lib/sessions/schema';
+import { reportCountWords } from '../count-words';
 import type { ClientReport, Similarity } from '../schema';
 import { DoseResponseSvg } from './dose-response-svg';
 import { EXPORT_CSS } from './export-css';
@@ -46,7 +47,7 @@ export function ReportDocument({ report, setup, notes, revision, date, raters, i
           <h1>LoRA Bench report</h1>
           <div className="muted">
             LoRA <code>{lora}</code> · session {report.session_id}
-            {date ? ` · ${date}` : ''} · {report.judgments} judgments on {report.pairs_total} blind pairs
+            {date ? ` · ${date}` : ''} · <span data-testid="report-counts">{reportCountWords(report, raters)}</span>
           </div>
         </header>
         <ReportView report={report} Chart={DoseResponseSvg} images={images} similarity={similarity} />

@@ -1,6 +1,7 @@
 import { loraFiles, strengthsInWords } from '@/lib/generation/variants';
 import type { ReactNode } from 'react';
 import { usesCheckpoint, type Setup } from '@/lib/sessions/schema';
+import { reportCountWords } from '../count-words';
 import type { ClientReport } from '../schema';
 import { formatNumber } from './format';
 
@@ -28,12 +29,7 @@ export function SetupSummary({ setup, report, raters }: { setup: Setup; report: 
     [`Seeds (${setup.seeds.length})`, setup.seeds.join(', ') || '–'],
     ['Metrics', setup.metrics.join(', ') || '–'],
     ['Sampler', `${sm.sampler_name} / ${sm.scheduler}, ${sm.steps} steps, CFG ${formatNumber(sm.cfg)}, ${sm.width}×${sm.height}`],
-    [
-      'Judged',
-      `${report.pairs_judged} of ${report.pairs_total} pairs, ${report.judgments} counted judgments` +
-        `${raters > 1 ? ` from ${raters} raters` : ''}` +
-        `${report.scores_ignored ? `, ${report.scores_ignored} superseded or unknown scores not counted` : ''}`,
-    ],
+    ['Judged', `${reportCountWords(report, raters)}${raters > 1 ? `, from ${raters} raters` : ''}`],
     [
       `Prompts (${setup.prompt_pairs.length})`,
       <ol className="prompts" key="prompts">

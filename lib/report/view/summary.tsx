@@ -38,7 +38,8 @@ export function Summary({ report }: { report: ClientReport }) {
       )}
       {!report.complete && (
         <p className="banner info" data-testid="interim">
-          <strong>Interim:</strong> evaluation is not finished ({report.pairs_judged} of {report.pairs_total} pairs judged), so these
+          <strong>Interim:</strong> evaluation is not finished (
+          {report.reveal_withheld.length > 0 ? `still rating: ${report.reveal_withheld.join(', ')}` : 'no rater has judged yet'}), so these
           figures will change.
           {report.reveal_withheld.length > 0 &&
             ` The reveal leaves out the verdicts of ${report.reveal_withheld.join(', ')} until they finish or are removed.`}

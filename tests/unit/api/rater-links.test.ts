@@ -74,6 +74,53 @@ describe('rater links', () => {
   });
 });
 
+describe('an idle rater', () => {
+  const patch = (body: object) => ratersRoute.PATCH(json('PATCH', body), ctx({ id: ID }));
+  const judge = (link: string, index: number, metrics: string[]) =>
+    rateJudgmentsRoute.POST(json('POST', { index, choices: Object.fromEntries(metrics.map((m) => [m, 'left'])) }), ctx({ link }));
+
+  it('is paused (link kept, no pair served, judging refused) and resumed where they stopped', async () => {
+    await writeSession(dir(), generatedSession(ID));
+    const bob = await invite('bob');
+    const { metrics } = (await (await view(bob)).json()) as EvaluationView;
+    expect((await judge(bob, 0, metrics)).status).toBe(200);
+
+    const paused = (await (await patch({ name: 'bob', action: 'pause' })).json()) as { session: ClientSession };
+    expect(paused.session.step_3_evaluation.raters.find((r) => r.name === 'bob')!.paused_at).not.toBeNull();
+    const held = (await (await view(bob)).json()) as EvaluationView;
+    expect(held).toMatchObject({ paused: true, index: 1, judged: 1, pair: null, next: null, ended: null });
+    expect((await judge(bob, 1, metrics)).status).toBe(409);
+    expect((await loadSession(ID)).step_3_evaluation.evaluation_complete).toBe(false);
+
+    await patch({ name: 'bob', action: 'resume' });
+    const back = (await (await view(bob)).json()) as EvaluationView;
+    expect(back).toMatchObject({ paused: false, index: 1 });
+    expect(back.pair).not.toBeNull();
+    expect((await judge(bob, 1, metrics)).status).toBe(200);
+  });
+
+  it('is removed with their judgments kept or dropped, by choice; either way evaluation no longer waits', async () => {
+    await writeSession(dir(), generatedSession(ID));
+    const ann = await invite('ann');
+    const bob = await invite('bob');
+    const { metrics } = (await (await view(ann)).json()) as EvaluationView;
+    for (const link of [ann, bob]) expect((await judge(link, 0, metrics)).status).toBe(200);
+
+    await patch({ name: 'ann', action: 'remove' });
+    await patch({ name: 'bob', action: 'remove', drop: true });
+    const after = await loadSession(ID);
+    const scores = after.step_3_evaluation.scores;
+    expect(scores.filter((x) => x.rater === 'ann')).toHaveLength(metrics.length);
+    expect(scores.filter((x) => x.rater === 'bob')).toHaveLength(0);
+    expect(after.step_3_evaluation.raters.map((r) => [r.name, r.judgments_dropped])).toEqual([
+      ['ann', false],
+      ['bob', true],
+    ]);
+    expect(after.step_3_evaluation.evaluation_complete).toBe(true);
+    expect((await patch({ name: 'bob', action: 'pause' })).status).toBe(409);
+  });
+});
+
 describe('the owner looking at results while rating', () => {
   it('ends the blind rating of raters on the owner’s screens only, keeps their judgments and refuses more', async () => {
     const lookedRoute = await import('@/app/api/sessions/[id]/looked/route');

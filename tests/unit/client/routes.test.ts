@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedStep, compareIds, comparePath, sessionPath, stepOfSlug, STEPS } from '@/lib/client/routes';
+import { allowedStep, compareIds, comparePath, reachableStep, sessionPath, stepOfSlug, STEPS } from '@/lib/client/routes';
 
 describe('URL ↔ step', () => {
   it('each step has its segment, and the segment maps back to the step', () => {
@@ -20,8 +20,14 @@ describe('URL ↔ step', () => {
   it('a step not reached yet gives way to the current step; a reached one stays', () => {
     expect(allowedStep(4, 1)).toBe(1);
     expect(allowedStep(3, 2)).toBe(2);
+    expect(allowedStep(4, 2)).toBe(2);
     expect(allowedStep(2, 4)).toBe(2);
     expect(allowedStep(3, 3)).toBe(3);
+  });
+
+  it('during evaluation the Report is reachable (interim), before it not', () => {
+    expect([1, 2, 3, 4].map((s) => reachableStep(s as 1 | 2 | 3 | 4))).toEqual([1, 2, 4, 4]);
+    expect(allowedStep(4, 3)).toBe(4);
   });
 
   it('ids round-trip through the comparison URL, in their order', () => {

@@ -31,11 +31,14 @@ const ONE_OF_EACH: { [K in SessionEvent['kind']]: Extract<SessionEvent, { kind: 
       link: 'b'.repeat(32),
       looked_at: null,
       removed_at: null,
+      judgments_dropped: false,
+      paused_at: null,
       undo_floor: 0,
     },
   },
   link_created: { kind: 'link_created', rater: 'bob', token: 'c'.repeat(32) },
   link_revoked: { kind: 'link_revoked', rater: 'bob' },
+  rater_paused: { kind: 'rater_paused', rater: 'bob', paused: true },
   rater_removed: { kind: 'rater_removed', rater: 'bob' },
   looked: { kind: 'looked' },
   judge: { kind: 'judge', input: { index: 3, choices: { Quality: 'left' }, rater: 'bob' }, at: '2024-01-15T14:00:00.000Z' },
@@ -102,7 +105,7 @@ describe('describeLog', () => {
     ]);
   });
 
-  it('says how many judgments a removed rater keeps, and that a failure was not retried', () => {
+  it('says how many judgments a removed rater keeps or drops, a pause and a resume, and that a failure was not retried', () => {
     const judge = (index: number): SessionEvent => ({ kind: 'judge', input: { index, choices: { Quality: 'tie' }, rater: 'amy' }, at: '' });
     const lines = describeLog([
       entry(judge(0), 1),
@@ -112,9 +115,14 @@ describe('describeLog', () => {
       entry(judge(2), 5),
       entry({ kind: 'rater_removed', rater: 'amy' }, 6),
       entry({ kind: 'image_updated', image_id: 'baseline_0_0', patch: { status: 'failed', error: 'boom' } }, 7),
+      entry({ kind: 'judge', input: { index: 0, choices: { Quality: 'left' }, rater: 'bo' }, at: '' }, 8),
+      entry({ kind: 'rater_paused', rater: 'bo', paused: true }, 9),
+      entry({ kind: 'rater_paused', rater: 'bo', paused: false }, 10),
+      entry({ kind: 'rater_removed', rater: 'bo', drop: true }, 11),
     ]);
     expect(lines[2]!.text).toBe('rater amy undid the last judgment');
     expect(lines[5]!.text).toBe('rater amy removed, 3 judgments kept');
     expect(lines[6]!.text).toBe('image baseline_0_0 failed: boom; not retried');
+    expect(lines.slice(8).map((l) => l.text)).toEqual(['rater bo paused', 'rater bo resumed', 'rater bo removed, 1 judgment dropped']);
   });
 });

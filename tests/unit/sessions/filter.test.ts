@@ -15,6 +15,7 @@ const row = (id: string, lora: string, status: 'pending' | 'completed', notes = 
   images_done: 0,
   images_total: 0,
   judgments: 0,
+  verdicts_counted: 0,
   pairs_total: 0,
   thumbnail: null,
   legacy: false,
