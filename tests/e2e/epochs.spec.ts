@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_SESSIONS_DIR } from '../../playwright.config';
 import { foldedSession } from '../helpers/folded-session';
+import { NOTES_DIR } from './pages/axe';
 import { EvaluationTab } from './pages/evaluation-tab';
 import { GenerationTab } from './pages/generation-tab';
 import { SetupTab } from './pages/setup-tab';
@@ -17,7 +18,7 @@ const IMAGES = PROMPTS.length * (1 + VARIANTS);
 // Balanced: per prompt (one seed) a cycle through the baseline and the 6 variants, 7 pairs; 10% repeated as controls.
 const PAIRS = PROMPTS.length * (1 + VARIANTS);
 const SCREENS = PAIRS + Math.round(PAIRS * 0.1);
-const SCREENSHOT = process.env.ISSUE15_SCREENSHOT ?? '/work/notes/issue15-epochs.png';
+const SCREENSHOT = process.env.ISSUE15_SCREENSHOT ?? path.join(NOTES_DIR, 'issue15-epochs.png');
 
 test('several LoRA files: all epochs of a run from Setup to a report that ranks them', async ({ page }, testInfo) => {
   const sidebar = new Sidebar(page);

@@ -1,12 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSimProcess } from '../helpers/sim-process';
 import { GenerationTab } from './pages/generation-tab';
+import { NOTES_DIR } from './pages/axe';
 import { LogView } from './pages/log-view';
 import { SetupTab } from './pages/setup-tab';
 import { Sidebar } from './pages/sidebar';
 
-const SCREENSHOT = process.env.LOG_VIEW_SCREENSHOT ?? '/work/notes/log-view.png';
+const SCREENSHOT = process.env.LOG_VIEW_SCREENSHOT ?? path.join(NOTES_DIR, 'log-view.png');
 
 let sims: Array<{ url: string; child: ChildProcess }> = [];
 test.afterEach(() => {
