@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { E2E_SESSIONS_DIR } from '../../playwright.config';
 import { foldedSession } from '../helpers/folded-session';
 import { NOTES_DIR } from './pages/axe';
@@ -20,21 +20,20 @@ const PAIRS = PROMPTS.length * (1 + VARIANTS);
 const SCREENS = PAIRS + Math.round(PAIRS * 0.1);
 const SCREENSHOT = process.env.ISSUE15_SCREENSHOT ?? path.join(NOTES_DIR, 'issue15-epochs.png');
 
-test('several LoRA files: all epochs of a run from Setup to a report that ranks them', async ({ page }, testInfo) => {
+/** A new session with PROMPTS, one seed, the one metric Quality, `lora` and `strengths`; its id. */
+async function newEpochSession(page: Page, lora: string, strengths: string): Promise<{ id: string; sidebar: Sidebar }> {
   const sidebar = new Sidebar(page);
   await page.goto('/');
   const id = await sidebar.newSession();
   const setup = new SetupTab(page);
   await setup.waitForComfy();
-  await setup.fill({
-    checkpoint: 'v1-5-pruned-emaonly.safetensors',
-    lora: EPOCHS[1]!,
-    strengths: STRENGTHS.join(', '),
-    seeds: '4242',
-    metrics: 'Quality',
-    prompts: PROMPTS,
-  });
+  await setup.fill({ checkpoint: 'v1-5-pruned-emaonly.safetensors', lora, strengths, seeds: '4242', metrics: 'Quality', prompts: PROMPTS });
   await page.getByText('Compare several LoRA files').click();
+  return { id, sidebar };
+}
+
+test('several LoRA files: all epochs of a run from Setup to a report that ranks them', async ({ page }, testInfo) => {
+  const { id, sidebar } = await newEpochSession(page, EPOCHS[1]!, STRENGTHS.join(', '));
   await page.getByLabel('Filter by name').fill('inkline');
   await expect(page.getByRole('group', { name: 'Files to rank in this session' }).getByRole('checkbox')).toHaveCount(3);
   await page.getByRole('button', { name: 'All epochs of inkline_run (3)' }).click();
@@ -43,7 +42,7 @@ test('several LoRA files: all epochs of a run from Setup to a report that ranks 
   await expect(page.getByLabel('LoRA file')).toHaveValue(EPOCHS[0]!);
   await expect(page.getByTestId('plan-summary')).toContainText(`× 3 files) = ${IMAGES} images`);
   await sidebar.save();
-  await setup.startGeneration();
+  await new SetupTab(page).startGeneration();
 
   const generation = new GenerationTab(page);
   await generation.waitUntilComplete(IMAGES);
@@ -91,20 +90,7 @@ test('several LoRA files: all epochs of a run from Setup to a report that ranks 
 test('strengths per file: the file × strength table shrinks the plan, is kept on reload and stored as schema 3', async ({
   page,
 }, testInfo) => {
-  const sidebar = new Sidebar(page);
-  await page.goto('/');
-  const id = await sidebar.newSession();
-  const setup = new SetupTab(page);
-  await setup.waitForComfy();
-  await setup.fill({
-    checkpoint: 'v1-5-pruned-emaonly.safetensors',
-    lora: EPOCHS[0]!,
-    strengths: `0, ${STRENGTHS.join(', ')}`,
-    seeds: '4242',
-    metrics: 'Quality',
-    prompts: PROMPTS,
-  });
-  await page.getByText('Compare several LoRA files').click();
+  const { id, sidebar } = await newEpochSession(page, EPOCHS[0]!, `0, ${STRENGTHS.join(', ')}`);
   await page.getByRole('button', { name: 'All epochs of inkline_run (3)' }).click();
   await page.getByRole('checkbox', { name: 'Strengths per file' }).check();
   // Epoch 4 only at 1, epoch 12 only at 0.5: with the placebo, 1 + 1 + 2 + 1 = 5 variants of 3 files.
