@@ -3,8 +3,7 @@ import { E2E_SESSIONS_DIR } from '../../playwright.config';
 import { auditResponse, blindMarkers } from '../helpers/blindness';
 import { EvaluationTab } from './pages/evaluation-tab';
 import { GenerationTab } from './pages/generation-tab';
-import { SetupTab } from './pages/setup-tab';
-import { Sidebar } from './pages/sidebar';
+import { generatedSession } from './pages/quick-session';
 import { foldedSession } from '../helpers/folded-session';
 
 const PAIRS = 4; // 1 prompt × 2 seeds × strengths 0 and 1
@@ -40,21 +39,8 @@ test('two raters score the same session by rater links; the report shows both an
   context,
   browser,
 }, testInfo) => {
-  const sidebar = new Sidebar(page);
-  const setup = new SetupTab(page);
   await page.goto('/');
-  const id = await sidebar.newSession();
-  await setup.waitForComfy();
-  await setup.fill({
-    checkpoint: 'v1-5-pruned-emaonly.safetensors',
-    lora: 'my_lora.safetensors',
-    strengths: '0, 1',
-    seeds: '101, 202',
-    metrics: 'Quality, Style',
-    prompts: ['an old stone bridge over a river'],
-  });
-  await setup.startGeneration();
-  await new GenerationTab(page).waitUntilComplete(6);
+  const id = await generatedSession(page);
   await new GenerationTab(page).goToEvaluation();
 
   const owner = new EvaluationTab(page);
